@@ -1,0 +1,5 @@
+import sys
+
+from pypolicy.cli import main
+
+sys.exit(main())

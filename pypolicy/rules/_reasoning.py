@@ -1,0 +1,236 @@
+"""Reasoning over statements: whether one falls within another on every axis.
+
+Each axis of a statement (actors, actions, data, recipients, places, purposes, data
+subjects) is compared through the vocabulary's hierarchies; places are sets of
+countries (``pypolicy._geo``), so "in the USA" falls within "outside the EEA" and
+"outside the EU" only overlaps it. An axis a statement leaves out is unconstrained on
+the negative side ("we do not sell data": to anyone, anywhere) and unknown on the
+positive side, where it never proves a conflict.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pypolicy._geo import ALL_COUNTRIES, countries_of
+from pypolicy._model import Party, Policy, Statement
+from pypolicy._vocab import Vocabulary
+
+PROVIDER = "provider"
+
+
+class Relation(enum.Enum):
+    WITHIN = "within"  # every possible value of A is a value of B
+    OVERLAP = "overlap"  # some, not all
+    DISJOINT = "disjoint"
+    UNKNOWN = "unknown"  # A does not say, so nothing can be concluded
+
+
+# What satisfies an exception or condition of a statement, besides naming the same
+# condition: purposes and legal bases that amount to it.
+COVERED_BY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "withConsent": ((), ("consent",)),
+    "requiredByLaw": (("legalCompliance",), ("legalObligation",)),
+    "underLegalProcess": (("legalProcess",), ()),
+    "lawfulOperation": (("legalCompliance", "networkManagement", "networkIntegrity"), ()),
+    "imminentHarm": (("emergencyServices",), ("vitalInterest",)),
+    "emergency": (("emergencyServices",), ("vitalInterest",)),
+    "protectRightsCondition": (("protectRights", "fraudPrevention", "abusePrevention"), ()),
+    "businessTransferCondition": (("businessTransfer",), ()),
+    "necessaryForService": (("serviceProvision",), ("contract",)),
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a positive statement relates to a negative one, axis by axis."""
+
+    actors: bool
+    actions: bool
+    data: bool
+    recipients: bool
+    purposes: bool
+    bases: bool
+    subjects: bool
+    conditions: bool
+    places: Relation
+    covered_by: tuple[str, ...]  # the exceptions of the negative that the positive meets
+
+    @property
+    def within_except_places(self) -> bool:
+        return all((self.actors, self.actions, self.data, self.recipients, self.purposes,
+                    self.bases, self.subjects, self.conditions))
+
+    @property
+    def conflict(self) -> bool:
+        return self.within_except_places and self.places is Relation.WITHIN and \
+            not self.covered_by
+
+    @property
+    def possible_conflict(self) -> bool:
+        return self.within_except_places and self.places is Relation.OVERLAP and \
+            not self.covered_by
+
+
+class Reasoner:
+    def __init__(self, policy: Policy, vocabulary: Vocabulary) -> None:
+        self.policy = policy
+        self.vocab = vocabulary
+
+    # -- axes -------------------------------------------------------------------------
+
+    def data_categories(self, statement: Statement) -> frozenset[str]:
+        categories = self.policy.categories_of(statement.data)
+        return categories or frozenset({"personalData"})
+
+    def actor_roles(self, statement: Statement) -> list[frozenset[str]]:
+        if not statement.actors:
+            return [frozenset({PROVIDER})]
+        result = []
+        for actor in statement.actors:
+            party = self.policy.party(actor)
+            result.append(frozenset(party.roles) if party else frozenset())
+        return result
+
+    def _roles_within(self, narrow: Iterable[frozenset[str]],
+                      broad: Iterable[frozenset[str]]) -> bool:
+        broad_list = list(broad)
+        for roles in narrow:
+            if not any(self._role_set_within(roles, b) for b in broad_list):
+                return False
+        return True
+
+    def _role_set_within(self, roles: frozenset[str], broad: frozenset[str]) -> bool:
+        if PROVIDER in roles or PROVIDER in broad:
+            return roles == broad
+        return any(self.vocab.is_within(r, b) for r in roles for b in broad)
+
+    def parties(self, ids: Iterable[str]) -> list[Party]:
+        return [p for p in (self.policy.party(i) for i in ids) if p is not None]
+
+    def places(self, statement: Statement) -> frozenset[str] | None:
+        """The countries a statement's data may reach; None when the statement does not say."""
+        scope: frozenset[str] | None = None
+        if statement.locations or statement.outside:
+            scope = countries_of(statement.locations, statement.outside)
+        recipients = self.parties(statement.recipients) + self.parties(statement.actors)
+        located = [p for p in recipients if p.locations or p.outside]
+        if located and len(located) == len(recipients):
+            reach: set[str] = set()
+            for party in located:
+                reach |= countries_of(party.locations, party.outside)
+            scope = frozenset(reach) if scope is None else scope & frozenset(reach)
+        return scope
+
+    def scope(self, statement: Statement) -> frozenset[str]:
+        """The countries a negative statement speaks about (everywhere, unless limited)."""
+        if statement.locations or statement.outside:
+            return countries_of(statement.locations, statement.outside)
+        return ALL_COUNTRIES
+
+    # -- comparison -------------------------------------------------------------------
+
+    def covered(self, positive: Statement, exceptions: Iterable[str]) -> tuple[str, ...]:
+        met = []
+        for exception in exceptions:
+            if exception in positive.conditions:
+                met.append(exception)
+                continue
+            purposes, bases = COVERED_BY.get(exception, ((), ()))
+            if positive.purposes and purposes and \
+                    self.vocab.all_within(positive.purposes, purposes):
+                met.append(exception)
+            elif positive.legal_bases and bases and \
+                    self.vocab.all_within(positive.legal_bases, bases):
+                met.append(exception)
+            elif exception == "aggregatedOrAnonymised" and self.vocab.all_within(
+                    self.data_categories(positive), ["anonymousData"]):
+                met.append(exception)
+            elif exception == "onProviderInstructions" and positive.recipients and all(
+                    any(self.vocab.is_within(r, "processor") for r in p.roles)
+                    for p in self.parties(positive.recipients)):
+                met.append(exception)
+        return tuple(met)
+
+    def compare(self, positive: Statement, negative: Statement) -> Comparison:
+        v = self.vocab
+        actors = self._roles_within(self.actor_roles(positive), self.actor_roles(negative))
+        actions = v.all_within(positive.actions, negative.actions)
+        data = v.all_within(self.data_categories(positive), self.data_categories(negative))
+        if negative.recipients:
+            n_roles = [frozenset(p.roles) for p in self.parties(negative.recipients)]
+            p_roles = [frozenset(p.roles) for p in self.parties(positive.recipients)]
+            recipients = bool(p_roles) and self._roles_within(p_roles, n_roles)
+        else:
+            recipients = True
+        purposes = not negative.purposes or (
+            bool(positive.purposes) and v.all_within(positive.purposes, negative.purposes))
+        bases = not negative.legal_bases or (
+            bool(positive.legal_bases) and v.all_within(positive.legal_bases,
+                                                        negative.legal_bases))
+        if negative.except_purposes and positive.purposes and \
+                v.all_within(positive.purposes, negative.except_purposes):
+            purposes = False  # the negative says it does not speak of these purposes
+        subjects = not negative.subjects or (
+            bool(positive.subjects) and v.all_within(positive.subjects, negative.subjects))
+        conditions = set(negative.conditions) <= set(positive.conditions)
+        reach = self.places(positive)
+        scope = self.scope(negative)
+        if reach is None:
+            places = Relation.WITHIN if scope == ALL_COUNTRIES else Relation.UNKNOWN
+        elif reach <= scope:
+            places = Relation.WITHIN
+        elif reach & scope:
+            places = Relation.OVERLAP
+        else:
+            places = Relation.DISJOINT
+        return Comparison(actors, actions, data, recipients, purposes, bases, subjects, conditions,
+                          places, self.covered(positive, negative.exceptions))
+
+
+# -- describing statements in words, for messages ------------------------------------
+
+
+def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
+    """A statement as a short sentence: 'may share financial data with Stripe (US)'."""
+    actor = "the provider"
+    if statement.actors:
+        actor = ", ".join(_party_text(policy.party(a), a) for a in statement.actors)
+    verb = {"does": "", "may": "may ", "doesNot": "does not ", "onlyIf": ""}[
+        statement.modality]
+    actions = " or ".join(vocab.label(a) for a in statement.actions)
+    names = [policy.data_entry(d).name if policy.data_entry(d) else d  # type: ignore[union-attr]
+             for d in statement.data] or ["data"]
+    text = f"{actor} {verb}{actions} {', '.join(names)}"
+    if statement.recipients:
+        text += " with " + ", ".join(_party_text(policy.party(r), r)
+                                     for r in statement.recipients)
+    if statement.locations:
+        text += " in " + ", ".join(vocab.label(p) for p in statement.locations)
+    if statement.outside:
+        text += " outside " + ", ".join(vocab.label(p) for p in statement.outside)
+    if statement.purposes:
+        text += " for " + ", ".join(vocab.label(p) for p in statement.purposes)
+    if statement.legal_bases:
+        text += " on the basis of " + ", ".join(vocab.label(b) for b in statement.legal_bases)
+    if statement.conditions:
+        text += (" only " if statement.modality == "onlyIf" else " ") + " and ".join(
+            vocab.label(c) for c in statement.conditions)
+    if statement.exceptions:
+        text += " except " + " or ".join(vocab.label(c) for c in statement.exceptions)
+    return text
+
+
+def _party_text(party: Party | None, fallback: str) -> str:
+    if party is None:
+        return fallback
+    text = party.name
+    if party.examples:
+        text += f" ({', '.join(party.examples)})"
+    if party.locations:
+        text += f" [{', '.join(party.locations)}]"
+    elif party.outside:
+        text += f" [outside {', '.join(party.outside)}]"
+    return text

@@ -1,0 +1,162 @@
+"""Layer 1: the document follows the schema, and its references resolve."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from pypolicy._findings import Finding, Severity
+from pypolicy._load import iter_pointers
+from pypolicy._schema import violations
+
+from pypolicy.rules._base import Rule, RuleContext, register
+
+
+@register
+class SchemaViolation(Rule):
+    """A document must follow the pypolicy JSON Schema before anything else can be said
+    about it: unknown properties, missing required ones, values outside the controlled
+    vocabularies and malformed dates or durations make the document ambiguous to every
+    tool that reads it. The other rules run only on schema-valid documents."""
+
+    code = "VP001"
+    name = "schema-violation"
+    summary = "The document does not follow the JSON Schema."
+    severity = Severity.ERROR
+    groups = ("structure",)
+    layer = 1
+    fail_example = """\
+statements:
+  - id: s-share
+    modality: dose
+    actions: [share]
+    data: []
+"""
+    pass_example = """\
+statements:
+  - id: s-share
+    modality: does
+    actions: [share]
+    data: []
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for v in violations(ctx.data):
+            yield self.finding(v.message, pointers=[v.pointer or ""],
+                               hint=f"schema keyword {v.keyword} at {v.schema_pointer}")
+
+
+def declared_ids(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Every ``id`` of an entry, with the pointer and kind (class) of each declaration."""
+    kinds = vocabulary_properties()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for key, value in data.items():
+        kind = kinds.get(key)
+        if not kind or kind["kind"] != "object" or not isinstance(value, list):
+            continue
+        for index, item in enumerate(value):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                found.setdefault(item["id"], []).append((f"/{key}/{index}", kind["class"]))
+    return found
+
+
+def vocabulary_properties() -> dict[str, dict[str, Any]]:
+    from pypolicy._resources import vocabulary_index
+
+    props: dict[str, dict[str, Any]] = vocabulary_index()["properties"]
+    return props
+
+
+@register
+class DuplicateId(Rule):
+    """Identifiers are how statements name data, parties and one another, and how findings
+    and suppressions point into a document; an identifier declared twice makes every
+    reference to it ambiguous."""
+
+    code = "VP002"
+    name = "duplicate-id"
+    summary = "Two entries share an identifier."
+    severity = Severity.ERROR
+    groups = ("structure", "references")
+    layer = 1
+    fail_example = """\
+parties:
+  - {id: p-stripe, name: Stripe, roles: [paymentProcessor]}
+dataCategories:
+  - {id: p-stripe, name: Payment data, categories: [paymentCard]}
+"""
+    pass_example = """\
+parties:
+  - {id: p-stripe, name: Stripe, roles: [paymentProcessor]}
+dataCategories:
+  - {id: d-payment, name: Payment data, categories: [paymentCard]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for identifier, places in declared_ids(ctx.data).items():
+            if len(places) > 1:
+                pointers = [p for p, _ in places]
+                yield self.finding(f"the identifier {identifier!r} is declared"
+                                   f" {len(places)} times", pointers=pointers,
+                                   hint="give each entry its own identifier")
+
+
+@register
+class UnknownReference(Rule):
+    """Every identifier a statement, rule or entry uses must be declared, and declared as
+    the right kind of entry: a statement's ``data`` names data entries, its ``recipients``
+    and ``actors`` name parties. A dangling reference silently drops a practice from every
+    check that follows."""
+
+    code = "VP003"
+    name = "unknown-reference"
+    summary = "A reference names no entry, or an entry of the wrong kind."
+    severity = Severity.ERROR
+    groups = ("structure", "references")
+    layer = 1
+    fail_example = """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
+statements:
+  - {id: s-collect, modality: does, actions: [collect], data: [d-contacts]}
+"""
+    pass_example = """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
+statements:
+  - {id: s-collect, modality: does, actions: [collect], data: [d-contact]}
+"""
+
+    references: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        declared = declared_ids(ctx.data)
+        kinds = vocabulary_properties()
+        for pointer, value in iter_pointers(ctx.data):
+            key = pointer.rsplit("/", 2)[-2] if pointer.count("/") >= 2 else ""
+            kind = kinds.get(key)
+            if not kind or kind["kind"] != "ref" or not isinstance(value, str):
+                continue
+            places = declared.get(value)
+            if not places:
+                known = sorted(i for i, p in declared.items() if p[0][1] == kind["class"])
+                import difflib
+
+                close = difflib.get_close_matches(value, known, n=1)
+                yield self.finding(
+                    f"{key} names {value!r}, which is not declared",
+                    pointers=[pointer],
+                    hint=f"did you mean {close[0]!r}?" if close else
+                    f"declare it under {_collection_of(kind['class'])}")
+            elif kind["class"] and all(c != kind["class"] for _, c in places):
+                yield self.finding(
+                    f"{key} names {value!r}, which is a {places[0][1]}, not a {kind['class']}",
+                    pointers=[pointer, places[0][0]])
+
+
+def _collection_of(class_name: str | None) -> str:
+    return {"DataEntry": "dataCategories", "PartyEntry": "parties"}.get(class_name or "",
+                                                                          "the document")
+
+
+
