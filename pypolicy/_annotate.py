@@ -29,6 +29,7 @@ from typing import Any
 
 from pypolicy._errors import InputError, QuoteNotFoundError
 from pypolicy._evidence import Coverage, SourceText, Span, coverage
+from pypolicy._io import write_atomic
 from pypolicy._load import iter_pointers, load_path
 from pypolicy._schema import violations
 
@@ -103,20 +104,6 @@ def convert(annotation_path: Path, root: Path, output_dir: Path) -> Conversion:
 def render_json(document: dict[str, Any]) -> str:
     """The canonical text of a document file: stable across runs and platforms."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so a crash never leaves half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def coverage_report(conversion: Conversion, *, list_uncovered: bool = True) -> str:

@@ -8,6 +8,8 @@ commands that need them, so that ``pypolicy validate`` starts fast.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import os
 import sys
 import tomllib
@@ -70,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="RDF syntax (default turtle); nquads puts each document in its own"
                         " named graph")
     e.add_argument("--output", "-o", metavar="FILE")
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        COMMANDS.update(module.register(sub))
     return parser
 
 
@@ -141,14 +146,9 @@ def write_output(text: str, output: str | None, inputs: Sequence[str], stdout: T
         stdout.write(text)
         return
     target = Path(output)
-    for name in inputs:
-        try:
-            if target.exists() and os.path.samefile(target, name):
-                raise ConfigError(f"refusing to overwrite the input file {name}")
-        except OSError:
-            continue
-    from pypolicy._annotate import write_atomic
+    from pypolicy._io import refuse_overwriting_inputs, write_atomic
 
+    refuse_overwriting_inputs(target, inputs)
     try:
         write_atomic(target, text)
     except OSError as exc:
@@ -238,6 +238,12 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
     write_output(text, args.output, args.files, stdout)
     return EXIT_OK
 
+
+# Modules that add commands: each has register(subparsers) -> {name: handler}, and
+# imports nothing heavy at module level.
+COMMAND_MODULES: tuple[str, ...] = tuple(
+    name for name in ("pypolicy._query_cli", "pypolicy._render_cli")
+    if importlib.util.find_spec(name) is not None)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "validate": cmd_validate,

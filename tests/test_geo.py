@@ -243,9 +243,10 @@ def test_countries_of_accepts_any_iterable() -> None:
     assert countries_of(iter(["US"]), outside=(p for p in ["EEA"])) == {"US"}
 
 
-_PLACES = st.sampled_from(
-    sorted(_geo.regions()) + ["worldwide", "unknownPlace", "US", "GB", "CH", "NO", "DE", "RE"]
-    + sorted(ALL_COUNTRIES)[:40]
+_PLACES = st.one_of(
+    st.sampled_from([*sorted(_geo.regions()), "worldwide", "unknownPlace"]),
+    st.sampled_from(["US", "GB", "CH", "NO", "DE", "RE", "AX"]),
+    st.sampled_from(sorted(ALL_COUNTRIES)),
 )
 
 

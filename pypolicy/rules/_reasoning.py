@@ -43,6 +43,12 @@ COVERED_BY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# Conditions too broad for any statement to fall outside them: "where the law allows",
+# "for a compatible purpose", "where applicable". A promise hedged with one cannot be
+# contradicted by other statements, so the rules treat it as always met.
+ALWAYS_MET = frozenset({"permittedByLaw", "compatiblePurpose", "whereApplicable"})
+
+
 @dataclass(frozen=True)
 class Comparison:
     """How a positive statement relates to a negative one, axis by axis."""
@@ -135,7 +141,7 @@ class Reasoner:
     def covered(self, positive: Statement, exceptions: Iterable[str]) -> tuple[str, ...]:
         met = []
         for exception in exceptions:
-            if exception in positive.conditions:
+            if exception in positive.conditions or exception in ALWAYS_MET:
                 met.append(exception)
                 continue
             purposes, bases = COVERED_BY.get(exception, ((), ()))

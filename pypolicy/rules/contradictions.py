@@ -10,6 +10,7 @@ say more precisely what is wrong.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pypolicy._findings import Finding, Severity
 from pypolicy._model import Statement
@@ -32,11 +33,19 @@ dataCategories:
 """
 
 
+def _negative_side(statement: Statement) -> Statement:
+    """"Only if C" also promises "not unless C": the negative, excepting C."""
+    return replace(statement, modality="doesNot", conditions=(),
+                   exceptions=statement.conditions + statement.exceptions)
+
+
 def pairs(ctx: RuleContext) -> Iterator[tuple[Statement, Statement]]:
     """(positive, negative) pairs of statements to compare, consent promises excepted."""
     assert ctx.policy is not None
     statements = ctx.policy.statements
     negatives = [s for s in statements if s.negative and CONSENT_PROMISE not in s.exceptions]
+    negatives += [_negative_side(s) for s in statements
+                  if s.modality == "onlyIf" and CONSENT_PROMISE not in s.conditions]
     for negative in negatives:
         for positive in statements:
             if positive.positive:
@@ -217,7 +226,7 @@ statements:
         assert ctx.policy is not None
         reasoner = Reasoner(ctx.policy, ctx.vocabulary)
         for broad, narrow in pairs(ctx):
-            if broad.exceptions or broad.conditions or narrow.conditions:
+            if broad.exceptions or broad.conditions or narrow.conditions or narrow.exceptions:
                 continue
             if "process" in broad.actions:
                 continue  # "we process your data" is a summary, not a practice to narrow
