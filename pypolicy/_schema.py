@@ -16,13 +16,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from pypolicy._resources import policy_schema
+
+if TYPE_CHECKING:  # python-jsonschema is imported only when a document is invalid
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>{}|\\^`]*$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -61,6 +63,8 @@ def _rust_validator() -> Any:
 
 @cache
 def _python_validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("uri")(_is_uri)
     checker.checks("date")(_is_date)
@@ -130,6 +134,8 @@ def _message(error: ValidationError) -> str:
 
 def _leaf(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf/if-then, the sub-error that tells a human what to fix."""
+    from jsonschema.exceptions import best_match, relevance
+
     while error.context:
         best = best_match(error.context, key=relevance)
         if best is None:

@@ -17,6 +17,7 @@ from pypolicy._errors import InputError
 from pypolicy._findings import FileResult, Finding, RuleInfo, Severity
 from pypolicy._load import LoadedDocument, load_path
 from pypolicy._model import Policy
+from pypolicy._schema import violations
 from pypolicy._vocab import vocabulary
 from pypolicy.rules import RULES, Rule, RuleContext
 
@@ -86,14 +87,17 @@ def check_document(data: dict[str, Any], config: Config = Config(),
     selected = [r for r in (rules if rules is not None else RULES.values())
                 if config.rule_enabled(r)]
     vocab = vocabulary()
-    structural = [r for r in selected if r.layer == 1]
     ctx = RuleContext(data, None, vocab, frozenset())
     findings: list[Finding] = []
-    for rule_cls in structural:
+    # the schema first; references only on schema-valid input; the rest on a clean layer 1
+    schema_rules = [r for r in selected if r.layer == 1 and r.code == "VP001"]
+    other_structural = [r for r in selected if r.layer == 1 and r.code != "VP001"]
+    for rule_cls in schema_rules:
         findings.extend(_run(rule_cls, ctx, config))
-    # references are checked only on schema-valid input, the rest only on a clean layer 1
-    if any(f.code == "VP001" for f in findings):
+    if findings or (not schema_rules and violations(data)):
         return _finish(findings, data)
+    for rule_cls in other_structural:
+        findings.extend(_run(rule_cls, ctx, config))
     if findings:
         return _finish(findings, data)
     policy = Policy.from_dict(data)

@@ -118,17 +118,17 @@ class Reasoner:
 
     def places(self, statement: Statement) -> frozenset[str] | None:
         """The countries a statement's data may reach; None when the statement does not say."""
-        scope: frozenset[str] | None = None
         if statement.locations or statement.outside:
-            scope = countries_of(statement.locations, statement.outside)
+            # where the statement itself says the data goes beats where the parties are
+            return countries_of(statement.locations, statement.outside)
         recipients = self.parties(statement.recipients) + self.parties(statement.actors)
         located = [p for p in recipients if p.locations or p.outside]
-        if located and len(located) == len(recipients):
-            reach: set[str] = set()
-            for party in located:
-                reach |= countries_of(party.locations, party.outside)
-            scope = frozenset(reach) if scope is None else scope & frozenset(reach)
-        return scope
+        if not located or len(located) != len(recipients):
+            return None
+        reach: set[str] = set()
+        for party in located:
+            reach |= countries_of(party.locations, party.outside)
+        return frozenset(reach)
 
     def scope(self, statement: Statement) -> frozenset[str]:
         """The countries a negative statement speaks about (everywhere, unless limited)."""
@@ -186,6 +186,8 @@ class Reasoner:
         scope = self.scope(negative)
         if reach is None:
             places = Relation.WITHIN if scope == ALL_COUNTRIES else Relation.UNKNOWN
+        elif not reach:
+            places = Relation.DISJOINT
         elif reach <= scope:
             places = Relation.WITHIN
         elif reach & scope:
@@ -204,8 +206,8 @@ def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
     actor = "the provider"
     if statement.actors:
         actor = ", ".join(_party_text(policy.party(a), a) for a in statement.actors)
-    verb = {"does": "", "may": "may ", "doesNot": "does not ", "onlyIf": ""}[
-        statement.modality]
+    verb = {"does": "", "may": "may ", "doesNot": "do not " if statement.actors else
+            "does not ", "onlyIf": ""}[statement.modality]
     actions = " or ".join(vocab.label(a) for a in statement.actions)
     names = [policy.data_entry(d).name if policy.data_entry(d) else d  # type: ignore[union-attr]
              for d in statement.data] or ["data"]

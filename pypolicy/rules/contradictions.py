@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pypolicy._findings import Finding, Severity
-from pypolicy._model import Statement
+from pypolicy._model import Party, Statement
 from pypolicy.rules._base import Rule, RuleContext, register
 from pypolicy.rules._reasoning import Reasoner, Relation, describe
 
@@ -37,6 +37,14 @@ def _negative_side(statement: Statement) -> Statement:
     """"Only if C" also promises "not unless C": the negative, excepting C."""
     return replace(statement, modality="doesNot", conditions=(),
                    exceptions=statement.conditions + statement.exceptions)
+
+
+def where_from(reasoner: Reasoner, positive: Statement, negative: Statement) -> list[Party]:
+    """The recipients whose stated location decides a promise about places, as evidence."""
+    if not (negative.locations or negative.outside) or positive.locations or positive.outside:
+        return []
+    return [p for p in reasoner.parties((*positive.recipients, *positive.actors))
+            if p.locations or p.outside]
 
 
 def pairs(ctx: RuleContext) -> Iterator[tuple[Statement, Statement]]:
@@ -110,10 +118,11 @@ statements:
         reasoner = Reasoner(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
             if reasoner.compare(positive, negative).conflict:
+                located = where_from(reasoner, positive, negative)
                 yield self.finding(
                     f"{negative.id} says {describe(negative, ctx.policy, ctx.vocabulary)},"
                     f" but {positive.id} says {describe(positive, ctx.policy, ctx.vocabulary)}",
-                    [negative, positive],
+                    [negative, positive, *located],
                     hint="if the promise has an exception that allows the practice, state it"
                          " as one of its exceptions; otherwise one of the two statements is"
                          " wrong")
@@ -168,11 +177,12 @@ statements:
         reasoner = Reasoner(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
             if reasoner.compare(positive, negative).possible_conflict:
+                located = where_from(reasoner, positive, negative)
                 yield self.finding(
                     f"{positive.id} ({describe(positive, ctx.policy, ctx.vocabulary)}) may"
                     f" reach places that {negative.id} excludes"
                     f" ({describe(negative, ctx.policy, ctx.vocabulary)})",
-                    [negative, positive],
+                    [negative, positive, *located],
                     hint="state where the recipients are (country codes), so that the"
                          " promise can be checked")
 

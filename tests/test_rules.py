@@ -1,0 +1,105 @@
+"""Every rule's own failing and passing examples, collected automatically (sqlfluff-style),
+and the rule registry's own invariants."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from pypolicy._findings import Severity
+from pypolicy._schema import violations
+from pypolicy._validate import Config, check_document
+from pypolicy.rules import BASE_EXAMPLE, RULES, Rule
+
+
+def example_document(fragment: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(BASE_EXAMPLE)
+    document.update(yaml.safe_load(fragment) or {})
+    return document
+
+
+def run_rule(rule: type[Rule], document: dict[str, Any]) -> list[str]:
+    profiles = (rule.profile,) if rule.profile else ()
+    findings, _ = check_document(document, Config(profiles=profiles))
+    return [f.code for f in findings]
+
+
+ALL_RULES = sorted(RULES.values(), key=lambda r: r.code)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_failing_example_triggers_the_rule(rule: type[Rule]) -> None:
+    document = example_document(rule.fail_example)
+    assert rule.code in run_rule(rule, document), f"{rule.code} did not fire on its example"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_passing_example_does_not_trigger_the_rule(rule: type[Rule]) -> None:
+    document = example_document(rule.pass_example)
+    codes = run_rule(rule, document)
+    assert rule.code not in codes, f"{rule.code} fired on its passing example"
+    if rule.code != "VP001":
+        assert violations(document) == [], "a passing example must be schema-valid"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_rule_is_documented(rule: type[Rule]) -> None:
+    assert re.fullmatch(r"VP[0-9]{3}", rule.code)
+    assert re.fullmatch(r"[a-z][a-z0-9-]*", rule.name)
+    assert isinstance(rule.severity, Severity)
+    assert rule.summary.endswith(".")
+    assert len(rule.rationale()) > 80, "the docstring gives the rationale"
+    assert rule.groups and rule.layer in (1, 2, 3, 4)
+    assert rule.fail_example.strip() and rule.pass_example.strip()
+    if rule.layer == 4:
+        assert rule.profile, "completeness rules belong to a profile"
+        assert rule.legal_reference, "completeness rules cite the law they check"
+
+
+def test_layers_order_structure_first() -> None:
+    broken = example_document("statements: [{id: s-x, modality: dose, actions: [use], data: [d-none]}]")
+    codes = {f.code for f in check_document(broken)[0]}
+    assert codes == {"VP001"}, "only schema findings on a schema-invalid document"
+
+
+def test_reference_problems_stop_later_layers() -> None:
+    fragment = RULES["VP101"].fail_example + "\n" + \
+        "retention: [{id: r-x, data: [d-missing], duration: P1Y}]\n"
+    codes = {f.code for f in check_document(example_document(fragment))[0]}
+    assert "VP003" in codes and "VP101" not in codes
+
+
+def test_document_suppression_needs_the_rule_and_hides_only_it() -> None:
+    document = example_document(RULES["VP101"].fail_example)
+    document["suppressions"] = [{"rule": "VP101", "reason": "reviewed: ads only in IE"}]
+    findings, suppressed = check_document(document)
+    assert "VP101" not in {f.code for f in findings} and suppressed >= 1
+
+
+def test_suppression_limited_to_targets() -> None:
+    document = example_document(RULES["VP101"].fail_example)
+    document["suppressions"] = [{"rule": "contradicting-statements", "targets": ["/statements/9"],
+                                 "reason": "a different statement"}]
+    findings, suppressed = check_document(document)
+    assert "VP101" in {f.code for f in findings} and suppressed == 0
+
+
+def test_config_select_ignore_and_severity() -> None:
+    document = example_document(RULES["VP101"].fail_example)
+    ignored, _ = check_document(document, Config(ignore=("contradictions",)))
+    assert "VP101" not in {f.code for f in ignored}
+    selected, _ = check_document(document, Config(select=("VP101",)))
+    assert {f.code for f in selected} == {"VP101"}
+    downgraded, _ = check_document(document, Config(severities={"VP101": Severity.INFO}))
+    assert {f.severity for f in downgraded if f.code == "VP101"} == {Severity.INFO}
+
+
+def test_contradiction_cites_both_sides() -> None:
+    document = example_document(RULES["VP101"].fail_example)
+    (finding,) = [f for f in check_document(document)[0] if f.code == "VP101"]
+    assert finding.pointers[:2] == ("/statements/0", "/statements/1")
+    # the recipient whose location breaks the promise is cited too
+    assert "/parties/1" in finding.pointers
