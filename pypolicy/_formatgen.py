@@ -178,7 +178,21 @@ def build_schema(s: Sources) -> dict[str, Any]:
             description = scheme.definition
         defs[sname] = {"description": description, "type": "string", "enum": values}
     schema["$defs"] = dict(sorted(defs.items()))
+    _no_empty_lists(schema)
     return schema
+
+
+def _no_empty_lists(node: Any) -> None:
+    """Every list has at least one item: an empty list would mean nothing that an absent
+    property does not (absent means "not stated"), and RDF cannot tell them apart."""
+    if isinstance(node, dict):
+        if node.get("type") == "array":
+            node.setdefault("minItems", 1)
+        for value in node.values():
+            _no_empty_lists(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_empty_lists(value)
 
 
 def _deref(schema: dict[str, Any], node: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -435,7 +449,7 @@ def build_shapes_ttl(s: Sources, schema: dict[str, Any]) -> str:
             parts.append("sh:maxCount 1")
         _, node = _deref(schema, pschema)
         if node.get("type") == "array":
-            if node.get("minItems"):
+            if required and node.get("minItems", 0) > 1:
                 parts.append(f"sh:minCount {node['minItems']}")
             _, node = _deref(schema, node["items"])
         if k.kind == "vocab" and k.scheme:
@@ -524,7 +538,8 @@ def build_docs(s: Sources, schema: dict[str, Any]) -> str:
            f"- RDF vocabulary: `schema/vocabulary.ttl` (namespace `{NS}`)",
            "- SHACL shapes: `schema/shapes.ttl`", "",
            "Conventions: a property that is absent means *not stated*, never *no*. Lists are"
-           " sets: their order carries no meaning. Identifiers (`id`) are unique within a"
+           " sets: their order carries no meaning, and they are never empty (leave the"
+           " property out instead). Identifiers (`id`) are unique within a"
            " document and are what statements refer to; in RDF an entry's IRI is"
            f" `{DOC_BASE}<document id>/<entry id>`.", "",
            "## Object types", ""]

@@ -102,12 +102,20 @@ def to_jsonld(document: dict[str, Any]) -> dict[str, Any]:
 
 def to_graph(document: dict[str, Any], graph: Graph | None = None) -> Graph:
     """The RDF graph of a (schema-valid) document, parsed offline with rdflib."""
+    import rdflib
     from rdflib import Graph
 
     jsonld = to_jsonld(document)
     target = graph if graph is not None else Graph()
-    target.parse(data=json.dumps(jsonld), format="json-ld",
-                 base=document_iri(str(document["id"])) + "/")
+    # rdflib rewrites literals into a canonical form by default ("P13M" becomes "P1Y1M");
+    # keeping the document's own lexical forms is what makes the way back lossless
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        target.parse(data=json.dumps(jsonld), format="json-ld",
+                     base=document_iri(str(document["id"])) + "/")
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
     return target
 
 

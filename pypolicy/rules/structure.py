@@ -26,18 +26,22 @@ class SchemaViolation(Rule):
     groups = ("structure",)
     layer = 1
     fail_example = """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
 statements:
   - id: s-share
     modality: dose
     actions: [share]
-    data: []
+    data: [d-contact]
 """
     pass_example = """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
 statements:
   - id: s-share
     modality: does
     actions: [share]
-    data: []
+    data: [d-contact]
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
