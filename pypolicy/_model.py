@@ -12,6 +12,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
@@ -367,34 +368,47 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+Converter = Callable[[Any, str], Any]
 
 
-def _convert(tp: Any, value: Any, pointer: str) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return None if value is None else _convert(args[0], value, pointer)
-    if origin is tuple:
-        (item_type, _ellipsis) = typing.get_args(tp)
-        return tuple(_convert(item_type, v, f"{pointer}/{i}") for i, v in enumerate(value))
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        return _build(tp, value, pointer)
+def _identity(value: Any, pointer: str) -> Any:
     return value
 
 
+@cache
+def _converter(tp: Any) -> Converter:
+    """A function turning a JSON value into ``tp``, built once per type: the model is
+    built for every document validated, so the type inspection must not be."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = _converter(next(a for a in typing.get_args(tp) if a is not type(None)))
+        return lambda value, pointer: None if value is None else inner(value, pointer)
+    if origin is tuple:
+        item = _converter(typing.get_args(tp)[0])
+        if item is _identity:
+            return lambda value, pointer: tuple(value)
+        return lambda value, pointer: tuple(item(v, f"{pointer}/{i}")
+                                            for i, v in enumerate(value))
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        cls = tp
+        return lambda value, pointer: _build(cls, value, pointer)
+    return _identity
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, str, str, Converter], ...]:
+    """(field name, JSON key, escaped key, converter) for each field of a model class."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _json_name(f.name), _escape(_json_name(f.name)),
+                  _converter(hints[f.name]))
+                 for f in dataclasses.fields(cls) if f.name not in ("pointer", "_index"))
+
+
 def _build(cls: type[T], data: dict[str, Any], pointer: str) -> T:
-    kwargs: dict[str, Any] = {}
-    hints = _hints(cls)
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in ("pointer", "_index"):
-            continue
-        key = _json_name(f.name)
+    kwargs: dict[str, Any] = {"pointer": pointer}
+    for name, key, escaped, convert in _plan(cls):
         if key in data:
-            kwargs[f.name] = _convert(hints[f.name], data[key], f"{pointer}/{_escape(key)}")
-    kwargs["pointer"] = pointer
+            kwargs[name] = convert(data[key], f"{pointer}/{escaped}")
     return cls(**kwargs)
 
 

@@ -63,6 +63,7 @@ class Comparison:
     conditions: bool
     places: Relation
     covered_by: tuple[str, ...]  # the exceptions of the negative that the positive meets
+    complete: bool = False  # every axis compared (not cut short at the first miss)
 
     @property
     def within_except_places(self) -> bool:
@@ -80,16 +81,27 @@ class Comparison:
             not self.covered_by
 
 
+NOT_WITHIN = Comparison(False, False, False, False, False, False, False, False,
+                        Relation.UNKNOWN, ())
+
+
 class Reasoner:
+    """Compares statements of one policy; results are cached, as several rules ask."""
+
     def __init__(self, policy: Policy, vocabulary: Vocabulary) -> None:
         self.policy = policy
         self.vocab = vocabulary
+        self._compared: dict[tuple[object, ...], Comparison] = {}
+        self._categories: dict[tuple[str, ...], frozenset[str]] = {}
 
     # -- axes -------------------------------------------------------------------------
 
     def data_categories(self, statement: Statement) -> frozenset[str]:
-        categories = self.policy.categories_of(statement.data)
-        return categories or frozenset({"personalData"})
+        cached = self._categories.get(statement.data)
+        if cached is None:
+            cached = self.policy.categories_of(statement.data) or frozenset({"personalData"})
+            self._categories[statement.data] = cached
+        return cached
 
     def actor_roles(self, statement: Statement) -> list[frozenset[str]]:
         if not statement.actors:
@@ -160,11 +172,29 @@ class Reasoner:
                 met.append(exception)
         return tuple(met)
 
-    def compare(self, positive: Statement, negative: Statement) -> Comparison:
+    def compare(self, positive: Statement, negative: Statement, *,
+                full: bool = False) -> Comparison:
+        """How ``positive`` relates to ``negative``; unless ``full``, stops at the first
+        axis on which it does not fall within (the common case, and the rules that need
+        every axis ask for them)."""
+        key = (positive.pointer, negative.pointer, negative.modality, negative.exceptions,
+               negative.conditions)
+        cached = self._compared.get(key)
+        if cached is not None and (cached.complete or not full):
+            return cached
+        result = self._compare(positive, negative, full)
+        self._compared[key] = result
+        return result
+
+    def _compare(self, positive: Statement, negative: Statement, full: bool) -> Comparison:
         v = self.vocab
-        actors = self._roles_within(self.actor_roles(positive), self.actor_roles(negative))
         actions = v.all_within(positive.actions, negative.actions)
+        if not actions and not full:
+            return NOT_WITHIN
         data = v.all_within(self.data_categories(positive), self.data_categories(negative))
+        if not data and not full:
+            return NOT_WITHIN
+        actors = self._roles_within(self.actor_roles(positive), self.actor_roles(negative))
         if negative.recipients:
             n_roles = [frozenset(p.roles) for p in self.parties(negative.recipients)]
             p_roles = [frozenset(p.roles) for p in self.parties(positive.recipients)]
@@ -195,7 +225,7 @@ class Reasoner:
         else:
             places = Relation.DISJOINT
         return Comparison(actors, actions, data, recipients, purposes, bases, subjects, conditions,
-                          places, self.covered(positive, negative.exceptions))
+                          places, self.covered(positive, negative.exceptions), complete=True)
 
 
 # -- describing statements in words, for messages ------------------------------------
@@ -242,3 +272,16 @@ def _party_text(party: Party | None, fallback: str) -> str:
     elif party.outside:
         text += f" [outside {', '.join(party.outside)}]"
     return text
+
+
+def reasoner_for(policy: Policy, vocabulary: Vocabulary) -> Reasoner:
+    """The one reasoner of a policy, shared by every rule that runs on it."""
+    reasoner = _REASONERS.get(id(policy))
+    if reasoner is None or reasoner.policy is not policy:
+        reasoner = Reasoner(policy, vocabulary)
+        _REASONERS.clear()  # one document at a time: keep memory flat over a corpus
+        _REASONERS[id(policy)] = reasoner
+    return reasoner
+
+
+_REASONERS: dict[int, Reasoner] = {}

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from pypolicy._findings import Finding, Severity
 from pypolicy._geo import ALL_COUNTRIES, adequacy_for, countries_in, countries_of, place_label
-from pypolicy._model import DataEntry, Party, Policy, RetentionRule, Statement, Transfer
+from pypolicy._model import DataEntry, Policy, RetentionRule, Statement, Transfer
 from pypolicy._vocab import Vocabulary
 from pypolicy.rules._base import HasEvidence, Rule, RuleContext, join, register
 
@@ -35,6 +35,9 @@ ACTIVE_STANCES = ("claimed", "applies")
 # A condition that names the ground it rests on gives a legal basis as surely as the
 # basis itself: "only with your consent", "where required by law".
 BASIS_OF_CONDITION = {"withConsent": "consent", "requiredByLaw": "legalObligation"}
+
+# Bases whose purpose is in their name, so that stating them founds that purpose.
+NATURAL_PURPOSE = {"contract": "serviceProvision", "legalObligation": "legalCompliance"}
 
 # Consent in name only: continued use, or a CPNI opt-out, is not the freely given,
 # unambiguous indication by a clear affirmative act that GDPR Art. 4(11) requires and
@@ -300,8 +303,11 @@ class PurposeWithoutBasis(CompletenessRule):
     can be explained in one sentence: for each broad purpose (providing the service,
     marketing, security, legal compliance, ...) that the policy says it pursues, some
     statement must give a legal basis for a purpose in that branch. A basis stated with
-    no purpose at all links to none. Where no basis is given anywhere, VP303 says so and
-    this rule stays quiet."""
+    no purpose links to none, with two exceptions whose purpose is in their name: a
+    contract is performed by providing the service (Art. 6(1)(b)), and a legal obligation
+    is met by complying with the law (Art. 6(1)(c)), so stating either basis anywhere
+    founds that branch. Where no basis is given anywhere, VP303 says so and this rule
+    stays quiet."""
 
     code = "VP304"
     name = "purpose-without-basis"
@@ -348,8 +354,10 @@ statements:
             return  # VP303
         founded: set[str] = set()
         for statement in statements:
-            if bases_of(statement):
+            bases = bases_of(statement)
+            if bases:
                 founded |= top_purposes(vocab, statement.purposes)
+            founded |= {NATURAL_PURPOSE[b] for b in bases if b in NATURAL_PURPOSE}
         users: dict[str, list[Statement]] = {}
         for statement in statements:
             for top in top_purposes(vocab, statement.purposes):
@@ -483,9 +491,10 @@ class TransferWithoutMechanism(CompletenessRule):
     the policy to say which. An adequacy decision counts only for destinations that have
     one in force (``pypolicy._geo``); the EU-US Data Privacy Framework only for the United
     States. "By using the service you agree to the transfer" and "we take steps to protect
-    your data" are not Chapter V mechanisms. Recipients located only outside the EEA
-    (advertising platforms in the USA, a push notification service run from the USA) need
-    a transfer entry too. Under the UK GDPR alone, the United Kingdom and the EEA are home
+    your data" are not Chapter V mechanisms. Disclosures that can only reach places outside
+    the EEA, because the statement says so or because its recipients are located there
+    (advertising platforms in the USA, a push notification service run from the USA),
+    need a transfer entry too. Under the UK GDPR alone, the United Kingdom and the EEA are home
     ground; other destinations are judged by the EU decisions, which the UK's own
     adequacy regulations and the UK extension of the Data Privacy Framework largely
     mirror."""
@@ -523,37 +532,60 @@ transfers:
                 hint="name the mechanism: standardContractualClauses, bindingCorporateRules,"
                      " adequacyDecision (only where the destination has one) or"
                      " dataPrivacyFramework (certified US recipients)")
-        yield from self._located_recipients(policy, vocab, home, home_name)
+        yield from self._undeclared(policy, vocab, home, home_name)
 
-    def _located_recipients(self, policy: Policy, vocab: Vocabulary, home: frozenset[str],
-                            home_name: str) -> Iterator[Finding]:
+    def _undeclared(self, policy: Policy, vocab: Vocabulary, home: frozenset[str],
+                    home_name: str) -> Iterator[Finding]:
+        """Disclosures that can only reach places outside ``home`` (by where the statement
+        says the data goes, else by where its recipients are) with no transfer entry
+        covering them; a transfer entry that does cover them is judged on its own."""
+
+        def declared(where: frozenset[str], party_id: str | None = None) -> bool:
+            return any(party_id in t.recipients or where <= countries_of(t.destinations)
+                       for t in policy.transfers)
+
+        def abroad(locations: Sequence[str], outside: Sequence[str]) -> frozenset[str]:
+            if not (locations or outside):
+                return frozenset()
+            where = countries_of(locations, outside)
+            # partly inside is not "only outside": VP102 asks about those
+            return frozenset() if where & home else where
+
+        hint = ("add a transfers entry for the destination with the mechanism the policy"
+                " names; if it names none, the finding stands")
         receiving: dict[str, list[Statement]] = {}
         for statement in practices(policy, vocab):
-            if any_within(vocab, statement.actions, ["disclose"]):
-                for party_id in statement.recipients:
-                    receiving.setdefault(party_id, []).append(statement)
+            if not any_within(vocab, statement.actions, ["disclose"]):
+                continue
+            if statement.locations or statement.outside:
+                where = abroad(statement.locations, statement.outside)
+                if where and not declared(where):
+                    yield self.finding(
+                        f"{statement.id} sends personal data to"
+                        f" {_places(statement.locations, statement.outside)}, outside"
+                        f" {home_name}, but no transfer there is declared with its mechanism",
+                        [statement], hint=hint)
+                continue
+            for party_id in statement.recipients:
+                receiving.setdefault(party_id, []).append(statement)
         for party_id, statements in receiving.items():
             party = policy.party(party_id)
-            if party is None or not (party.locations or party.outside):
+            if party is None:
                 continue
-            where = countries_of(party.locations, party.outside)
-            if not where or where & home:
-                continue  # not said to be only outside: VP102's business, not ours
-            if any(party.id in t.recipients or where <= countries_of(t.destinations)
-                   for t in policy.transfers):
-                continue  # the transfer entry is judged above
-            yield self.finding(
-                f"{party.id} ({party.name}) is located in {_where(party)}, outside"
-                f" {home_name}, and receives personal data ({join(s.id for s in statements)}),"
-                " but no transfer there is declared with its mechanism", [party, *statements],
-                hint="add a transfers entry for the destination with the mechanism the text"
-                     " gives (none stated is itself the finding to report to the provider)")
+            where = abroad(party.locations, party.outside)
+            if where and not declared(where, party.id):
+                yield self.finding(
+                    f"{party.id} ({party.name}) is located in"
+                    f" {_places(party.locations, party.outside)}, outside {home_name}, and"
+                    f" receives personal data ({join(s.id for s in statements)}), but no"
+                    " transfer there is declared with its mechanism", [party, *statements],
+                    hint=hint)
 
 
-def _where(party: Party) -> str:
-    if party.locations:
-        return join(place_label(p) for p in party.locations)
-    return "places outside " + join(place_label(p) for p in party.outside)
+def _places(locations: Sequence[str], outside: Sequence[str]) -> str:
+    if locations:
+        return join(place_label(p) for p in locations)
+    return "places outside " + join(place_label(p) for p in outside)
 
 
 @register

@@ -12,7 +12,7 @@ from pypolicy._findings import Finding, Severity
 from pypolicy._model import Policy, RetentionRule, SecurityEntry, Statement, duration_days
 from pypolicy._vocab import Vocabulary
 from pypolicy.rules._base import HasEvidence, Rule, RuleContext, join, register
-from pypolicy.rules._reasoning import Reasoner, describe
+from pypolicy.rules._reasoning import Reasoner, describe, reasoner_for
 
 SERVICE_PURPOSES = ("serviceProvision", "legalCompliance", "security")
 OWN_PURPOSE_ROLES = ("independentThirdParty", "advertisingPlatform", "marketingPartner",
@@ -280,7 +280,7 @@ class _ConsentPromiseRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = ctx.policy, ctx.vocabulary
         assert policy is not None
-        reasoner = Reasoner(policy, vocab)
+        reasoner = reasoner_for(policy, vocab)
         for promise in consent_promises(policy):
             if vocab.all_within(promise.actions, ["disclose"]) != self.disclosure:
                 continue
@@ -449,7 +449,7 @@ statements:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = ctx.policy, ctx.vocabulary
         assert policy is not None
-        reasoner = Reasoner(policy, vocab)
+        reasoner = reasoner_for(policy, vocab)
         for promise in policy.statements:
             if not promise.negative or "recipientOwnPurposes" not in promise.purposes:
                 continue

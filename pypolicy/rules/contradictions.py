@@ -15,7 +15,7 @@ from dataclasses import replace
 from pypolicy._findings import Finding, Severity
 from pypolicy._model import Party, Statement
 from pypolicy.rules._base import Rule, RuleContext, register
-from pypolicy.rules._reasoning import Reasoner, Relation, describe
+from pypolicy.rules._reasoning import Reasoner, Relation, describe, reasoner_for
 
 CONSENT_PROMISE = "withConsent"
 
@@ -115,7 +115,7 @@ statements:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         assert ctx.policy is not None
-        reasoner = Reasoner(ctx.policy, ctx.vocabulary)
+        reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
             if reasoner.compare(positive, negative).conflict:
                 located = where_from(reasoner, positive, negative)
@@ -174,7 +174,7 @@ statements:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         assert ctx.policy is not None
-        reasoner = Reasoner(ctx.policy, ctx.vocabulary)
+        reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
             if reasoner.compare(positive, negative).possible_conflict:
                 located = where_from(reasoner, positive, negative)
@@ -234,7 +234,7 @@ statements:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         assert ctx.policy is not None
-        reasoner = Reasoner(ctx.policy, ctx.vocabulary)
+        reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
         for broad, narrow in pairs(ctx):
             if broad.exceptions or broad.conditions or narrow.conditions or narrow.exceptions:
                 continue
@@ -242,7 +242,10 @@ statements:
                 continue  # "we process your data" is a summary, not a practice to narrow
             # the negative within the positive: compare with the roles swapped
             swapped = reasoner.compare(narrow, broad)
-            straight = reasoner.compare(broad, narrow)
+            if not swapped.conflict:
+                continue
+            swapped = reasoner.compare(narrow, broad, full=True)
+            straight = reasoner.compare(broad, narrow, full=True)
             narrower_on_whom = (
                 (swapped.recipients and not straight.recipients)
                 or (swapped.actors and not straight.actors)

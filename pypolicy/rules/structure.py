@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from pypolicy._findings import Finding, Severity
-from pypolicy._load import iter_pointers
 from pypolicy._schema import violations
 
 from pypolicy.rules._base import Rule, RuleContext, register
@@ -131,21 +131,14 @@ statements:
   - {id: s-collect, modality: does, actions: [collect], data: [d-contact]}
 """
 
-    references: ClassVar[tuple[str, ...]] = ()
-
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         declared = declared_ids(ctx.data)
         kinds = vocabulary_properties()
-        for pointer, value in iter_pointers(ctx.data):
-            key = pointer.rsplit("/", 2)[-2] if pointer.count("/") >= 2 else ""
-            kind = kinds.get(key)
-            if not kind or kind["kind"] != "ref" or not isinstance(value, str):
-                continue
+        for pointer, key, value in _references(ctx.data, kinds):
+            kind = kinds[key]
             places = declared.get(value)
             if not places:
                 known = sorted(i for i, p in declared.items() if p[0][1] == kind["class"])
-                import difflib
-
                 close = difflib.get_close_matches(value, known, n=1)
                 yield self.finding(
                     f"{key} names {value!r}, which is not declared",
@@ -156,6 +149,27 @@ statements:
                 yield self.finding(
                     f"{key} names {value!r}, which is a {places[0][1]}, not a {kind['class']}",
                     pointers=[pointer, places[0][0]])
+
+
+def _references(data: Any, kinds: dict[str, dict[str, Any]],
+                pointer: str = "") -> Iterator[tuple[str, str, str]]:
+    """(pointer, property, identifier) of every reference, skipping evidence (the bulk of a
+    document, and never a reference)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "evidence":
+                continue
+            kind = kinds.get(key)
+            here = f"{pointer}/{key}"
+            if kind and kind["kind"] == "ref" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        yield f"{here}/{index}", key, item
+            elif isinstance(value, (dict, list)):
+                yield from _references(value, kinds, here)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _references(item, kinds, f"{pointer}/{index}")
 
 
 def _collection_of(class_name: str | None) -> str:
