@@ -29,7 +29,6 @@ from typing import Any
 
 from pypolicy._errors import InputError, QuoteNotFoundError
 from pypolicy._evidence import Coverage, SourceText, Span, coverage
-from pypolicy._io import write_atomic
 from pypolicy._load import iter_pointers, load_path
 from pypolicy._schema import violations
 
@@ -113,7 +112,8 @@ def coverage_report(conversion: Conversion, *, list_uncovered: bool = True) -> s
              f" covered ({cov.ratio:.0%}); {len(cov.boilerplate)} boilerplate"]
     if list_uncovered:
         for span in cov.uncovered:
-            lines.append(f"  uncovered @{span.start}: {SourceText.normalise(text[span.start:span.end])}")
+            passage = SourceText.normalise(text[span.start:span.end])
+            lines.append(f"  uncovered @{span.start}: {passage}")
         for span in cov.boilerplate:
             lines.append(f"  boilerplate @{span.start}: "
                          f"{SourceText.normalise(text[span.start:span.end])[:100]}")

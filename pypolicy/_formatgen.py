@@ -375,7 +375,7 @@ def build_vocabulary_ttl(s: Sources, schema: dict[str, Any]) -> str:
         lines = [f"a {', '.join(types)}", f"rdfs:label {_ttl_str(label)}@en",
                  f"skos:prefLabel {_ttl_str(label)}@en",
                  f"skos:definition {_ttl_str(definition)}@en",
-                 "rdfs:isDefinedBy <" + NS[:-1] + ">"] + extra
+                 "rdfs:isDefinedBy <" + NS[:-1] + ">", *extra]
         out.append(f"{subject} " + " ;\n    ".join(lines) + " .")
         out.append("")
 
@@ -400,9 +400,7 @@ def build_vocabulary_ttl(s: Sources, schema: dict[str, Any]) -> str:
         else:
             types = ["owl:DatatypeProperty", "rdf:Property"]
         extra = _align_lines(align)
-        if k.kind == "object" and k.target_class:
-            extra.append(f"rdfs:range pp:{k.target_class}")
-        elif k.kind == "ref" and k.target_class:
+        if (k.kind == "object" and k.target_class) or (k.kind == "ref" and k.target_class):
             extra.append(f"rdfs:range pp:{k.target_class}")
         elif k.kind == "vocab" and k.scheme and k.scheme != PLACE_SCHEME:
             extra.append(f"rdfs:range pp:{k.scheme}")
@@ -414,7 +412,7 @@ def build_vocabulary_ttl(s: Sources, schema: dict[str, Any]) -> str:
         block(f"pp:{sname}", ["owl:Class", "skos:ConceptScheme"], scheme.label,
               scheme.definition, _align_lines(scheme.alignment))
         for term in scheme.terms.values():
-            extra = [f"skos:inScheme pp:{sname}"] + _align_lines(term.alignment)
+            extra = [f"skos:inScheme pp:{sname}", *_align_lines(term.alignment)]
             if term.broader:
                 extra.append("skos:broader " + ", ".join(f"pp:{b}" for b in term.broader))
             else:

@@ -28,7 +28,7 @@ Syntax = Literal["json", "yaml"]
 class _StrictYamlLoader(yaml.SafeLoader):
     """SafeLoader without aliases, tags, timestamps or yes/no/on/off booleans."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level table
         first: [(tag, regexp) for tag, regexp in resolvers
                 if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -36,11 +36,11 @@ class _StrictYamlLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise UnsafeInputError(
                 "YAML aliases (*name) are not accepted in policy documents",
                 line=event.start_mark.line + 1, column=event.start_mark.column + 1)
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and not str(tag).startswith("tag:yaml.org,2002:"):
             raise UnsafeInputError(f"YAML tag {tag} is not accepted",
@@ -185,7 +185,7 @@ def parse_text(text: str, path: str = "<input>", syntax: Syntax | None = None, *
             raise ParseError("nesting too deep to read", path=path) from None
     else:
         try:
-            data = yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - strict safe loader
+            data = yaml.load(text, Loader=_StrictYamlLoader)
         except (ParseError, UnsafeInputError) as exc:
             exc.path = path
             raise

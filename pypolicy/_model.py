@@ -11,8 +11,8 @@ import dataclasses
 import re
 import types
 import typing
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
@@ -406,7 +406,7 @@ def _plan(cls: type) -> tuple[tuple[str, str, str, Converter], ...]:
 
 def _build(cls: type[T], data: dict[str, Any], pointer: str) -> T:
     kwargs: dict[str, Any] = {"pointer": pointer}
-    for name, key, escaped, convert in _plan(cls):
+    for name, key, escaped, convert in _plan(cls):  # type: ignore[arg-type]
         if key in data:
             kwargs[name] = convert(data[key], f"{pointer}/{escaped}")
     return cls(**kwargs)

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from pypolicy._errors import ConfigError, InputError, QueryError
-from pypolicy._rdf import DOC_BASE, LOC, NS, document_iri, to_graph, to_jsonld
+from pypolicy._rdf import LOC, NS, document_iri, to_graph, to_jsonld
 from pypolicy._resources import schema_file
 from pypolicy._sparql_safety import (
     STANDARD_PREFIXES,
@@ -320,7 +320,8 @@ def vocabulary_ntriples() -> str:
 
 def jurisdictions_graph() -> Graph:
     """``data/jurisdictions.json`` as triples, for queries that need EEA membership."""
-    from rdflib import RDF, RDFS, XSD as XSD_NS, Graph, Literal, Namespace, URIRef
+    from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+    from rdflib import XSD as XSD_NS
     from rdflib.namespace import OWL
 
     from pypolicy import _geo

@@ -157,7 +157,7 @@ def _read_node(graph: Graph, node: Any, class_name: str, document_id: str) -> di
                 result["id"] = _local(str(node), document_id)
             continue
         kind = kinds[key]
-        values = []
+        values: list[Any] = []
         for obj in graph.objects(node, URIRef(NS + key)):
             if kind["kind"] in ("vocab", "ref"):
                 values.append(_local(str(obj), document_id))
@@ -181,7 +181,8 @@ def from_graph(graph: Graph, document_id: str) -> dict[str, Any]:
     root = URIRef(document_iri(document_id))
     document = _read_node(graph, root, ROOT_CLASS, document_id)
     document["id"] = document_id
-    return canonical(document)
+    result: dict[str, Any] = canonical(document)
+    return result
 
 
 def canonical(document: Any) -> Any:

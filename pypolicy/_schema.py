@@ -89,7 +89,7 @@ def _pointer(parts: Iterable[Any]) -> str:
 def _enum_message(error: ValidationError) -> str:
     name = str(error.schema_path[-2]) if len(error.schema_path) > 1 else "value"
     ref_name = _enum_name(error.schema)
-    allowed = [str(v) for v in error.validator_value]
+    allowed = [str(v) for v in error.validator_value]  # type: ignore[union-attr]
     hint = difflib.get_close_matches(str(error.instance), allowed, n=3)
     label = ref_name or name
     message = f"{error.instance!r} is not a {label} term"
@@ -111,7 +111,8 @@ def _enum_name(subschema: Any) -> str | None:
 
 
 def _additional_message(error: ValidationError) -> str:
-    allowed = list(error.schema.get("properties", {}))
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    allowed = list(schema.get("properties", {}))
     extras = [k for k in error.instance if k not in allowed] if isinstance(
         error.instance, dict) else []
     parts = []

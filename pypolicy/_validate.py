@@ -121,8 +121,9 @@ def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding
 
 
 def _finish(findings: list[Finding], data: dict[str, Any]) -> tuple[list[Finding], int]:
-    suppressions = data.get("suppressions") if isinstance(data.get("suppressions"), list) \
-        else []
+    raw = data.get("suppressions")
+    suppressions: list[dict[str, Any]] = [s for s in raw if isinstance(s, dict)] \
+        if isinstance(raw, list) else []
     kept = [f for f in findings if not _suppressed(f, suppressions)]
     unique = list(dict.fromkeys(kept))
     return unique, len(findings) - len(kept)

@@ -60,7 +60,8 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
 
 
 def test_layers_order_structure_first() -> None:
-    broken = example_document("statements: [{id: s-x, modality: dose, actions: [use], data: [d-none]}]")
+    broken = example_document(
+        "statements: [{id: s-x, modality: dose, actions: [use], data: [d-none]}]")
     codes = {f.code for f in check_document(broken)[0]}
     assert codes == {"VP001"}, "only schema findings on a schema-invalid document"
 

@@ -115,10 +115,7 @@ class Reasoner:
     def _roles_within(self, narrow: Iterable[frozenset[str]],
                       broad: Iterable[frozenset[str]]) -> bool:
         broad_list = list(broad)
-        for roles in narrow:
-            if not any(self._role_set_within(roles, b) for b in broad_list):
-                return False
-        return True
+        return all(any(self._role_set_within(roles, b) for b in broad_list) for roles in narrow)
 
     def _role_set_within(self, roles: frozenset[str], broad: frozenset[str]) -> bool:
         if PROVIDER in roles or PROVIDER in broad:
@@ -151,26 +148,25 @@ class Reasoner:
     # -- comparison -------------------------------------------------------------------
 
     def covered(self, positive: Statement, exceptions: Iterable[str]) -> tuple[str, ...]:
-        met = []
-        for exception in exceptions:
-            if exception in positive.conditions or exception in ALWAYS_MET:
-                met.append(exception)
-                continue
-            purposes, bases = COVERED_BY.get(exception, ((), ()))
-            if positive.purposes and purposes and \
-                    self.vocab.all_within(positive.purposes, purposes):
-                met.append(exception)
-            elif positive.legal_bases and bases and \
-                    self.vocab.all_within(positive.legal_bases, bases):
-                met.append(exception)
-            elif exception == "aggregatedOrAnonymised" and self.vocab.all_within(
-                    self.data_categories(positive), ["anonymousData"]):
-                met.append(exception)
-            elif exception == "onProviderInstructions" and positive.recipients and all(
-                    any(self.vocab.is_within(r, "processor") for r in p.roles)
-                    for p in self.parties(positive.recipients)):
-                met.append(exception)
-        return tuple(met)
+        """The exceptions (or conditions) of another statement that ``positive`` meets."""
+        return tuple(e for e in exceptions if self._meets(positive, e))
+
+    def _meets(self, positive: Statement, exception: str) -> bool:
+        if exception in positive.conditions or exception in ALWAYS_MET:
+            return True
+        purposes, bases = COVERED_BY.get(exception, ((), ()))
+        v = self.vocab
+        if positive.purposes and purposes and v.all_within(positive.purposes, purposes):
+            return True
+        if positive.legal_bases and bases and v.all_within(positive.legal_bases, bases):
+            return True
+        if exception == "aggregatedOrAnonymised":
+            return v.all_within(self.data_categories(positive), ["anonymousData"])
+        if exception == "onProviderInstructions":
+            recipients = self.parties(positive.recipients)
+            return bool(recipients) and all(
+                any(v.is_within(r, "processor") for r in p.roles) for p in recipients)
+        return False
 
     def compare(self, positive: Statement, negative: Statement, *,
                 full: bool = False) -> Comparison:

@@ -76,8 +76,8 @@ retention:
         assert policy is not None
         for promise in policy.statements:
             if not promise.negative or promise.actors or \
-                    not vocab.all_within(promise.actions, ["store"]) and \
-                    "store" not in promise.actions:
+                    (not vocab.all_within(promise.actions, ["store"]) and \
+                    "store" not in promise.actions):
                 continue
             promised = _categories(policy, promise.data)
             kept: list[HasEvidence] = []
@@ -260,7 +260,7 @@ statements:
                 yield self.finding(
                     f"the policy says the service is not for children, but {statement.id}"
                     f" says {describe(statement, policy, vocab)} about children",
-                    [children, statement],  # type: ignore[list-item]
+                    [children, statement],
                     hint="say what happens to children's data: age checks, parental consent,"
                          " deletion")
 
@@ -476,14 +476,15 @@ statements:
                 vocab: Vocabulary) -> str | None:
         own_purpose = "recipientOwnPurposes" in statement.purposes
         actors = reasoner.parties(statement.actors)
-        if actors and all(any(vocab.is_within(r, b) for r in a.roles for b in promised_roles)
-                          for a in actors):
-            if own_purpose or (statement.purposes and not vocab.all_within(
-                    statement.purposes, SERVICE_PURPOSES)):
-                names = join(a.name for a in actors)
-                purposes = join(vocab.label(p) for p in statement.purposes)
-                return f"{names} {join(vocab.label(a) for a in statement.actions)} data for" \
-                       f" {purposes}"
+        acts_as_promised = bool(actors) and all(
+            any(vocab.is_within(r, b) for r in a.roles for b in promised_roles) for a in actors)
+        for_itself = own_purpose or (bool(statement.purposes) and not vocab.all_within(
+            statement.purposes, SERVICE_PURPOSES))
+        if acts_as_promised and for_itself:
+            names = join(a.name for a in actors)
+            purposes = join(vocab.label(p) for p in statement.purposes)
+            return f"{names} {join(vocab.label(a) for a in statement.actions)} data for" \
+                   f" {purposes}"
         if any(vocab.is_within(a, "disclose") for a in statement.actions):
             own = [p for p in reasoner.parties(statement.recipients)
                    if any(vocab.is_within(r, o) for r in p.roles for o in OWN_PURPOSE_ROLES)]

@@ -8,7 +8,6 @@ from typing import Any
 
 from pypolicy._findings import Finding, Severity
 from pypolicy._schema import violations
-
 from pypolicy.rules._base import Rule, RuleContext, register
 
 
