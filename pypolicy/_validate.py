@@ -40,9 +40,12 @@ class Config:
     profiles: tuple[str, ...] = ()  # forced completeness profiles
     fail_level: Severity = Severity.ERROR
     max_bytes: int = 16 * 1024 * 1024
+    enable: tuple[str, ...] = ()  # opt-in rules to run besides the selection
 
     def rule_enabled(self, rule: type[Rule]) -> bool:
         keys = {rule.code, rule.name, *rule.groups}
+        if rule.opt_in and not {rule.code, rule.name} & set(self.select + self.enable):
+            return False
         if self.select and not keys & set(self.select):
             return False
         return not keys & set(self.ignore)

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import sys
 import tomllib
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -167,11 +168,10 @@ def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
                           f"{', '.join(REPORTERS)}")
     config = load_config(args)
     results: list[FileResult] = []
+    if args.shacl:
+        config = replace(config, enable=(*config.enable, "shacl-violation"))
     for name in args.files:
-        result = validate_path(name, config)
-        if args.shacl and result.usable and not any(f.code == "VP001" for f in result.findings):
-            result = _with_shacl(result, name)
-        results.append(result)
+        results.append(validate_path(name, config))
     color = args.color == "always" or (args.color == "auto" and args.output is None and
                                        stdout.isatty() and "NO_COLOR" not in os.environ)
     report = REPORTERS[args.report_format](results, rule_catalogue(),
@@ -181,22 +181,6 @@ def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
         return EXIT_ERROR
     worst = max((f.severity for r in results for f in r.findings), default=None)
     return EXIT_FINDINGS if worst is not None and worst >= config.fail_level else EXIT_OK
-
-
-def _with_shacl(result: FileResult, name: str) -> FileResult:
-    from dataclasses import replace
-
-    from pypolicy._findings import Finding
-    from pypolicy._load import load_path
-    from pypolicy._rdf import shacl_validate, to_graph
-
-    data = load_path(name).data
-    conforms, _graph, text = shacl_validate(to_graph(data))
-    if conforms:
-        return result
-    finding = Finding("VP005", "shacl-violation", Severity.ERROR,
-                      "the RDF form does not conform to the SHACL shapes:\n" + text.strip())
-    return replace(result, findings=(*result.findings, finding))
 
 
 def cmd_rules(args: argparse.Namespace, stdout: TextIO) -> int:

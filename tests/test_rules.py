@@ -23,7 +23,8 @@ def example_document(fragment: str) -> dict[str, Any]:
 
 def run_rule(rule: type[Rule], document: dict[str, Any]) -> list[str]:
     profiles = (rule.profile,) if rule.profile else ()
-    findings, _ = check_document(document, Config(profiles=profiles))
+    enable = (rule.code,) if rule.opt_in else ()
+    findings, _ = check_document(document, Config(profiles=profiles, enable=enable))
     return [f.code for f in findings]
 
 
@@ -104,3 +105,20 @@ def test_contradiction_cites_both_sides() -> None:
     assert finding.pointers[:2] == ("/statements/0", "/statements/1")
     # the recipient whose location breaks the promise is cited too
     assert "/parties/1" in finding.pointers
+
+
+def test_opt_in_rules_run_only_when_asked() -> None:
+    document = example_document(RULES["VP004"].fail_example)
+    assert "VP004" not in {f.code for f in check_document(document)[0]}
+    enabled = check_document(document, Config(enable=("shacl-violation",)))[0]
+    assert "VP004" in {f.code for f in enabled}
+
+
+def test_rule_reference_is_current() -> None:
+    from pathlib import Path
+
+    from pypolicy._ruledocs import rules_markdown
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert path.read_text("utf-8") == rules_markdown(), \
+        "docs/rules.md is stale: run python -m pypolicy._ruledocs"

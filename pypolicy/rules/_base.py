@@ -54,6 +54,7 @@ class Rule:
     legal_reference: ClassVar[str | None] = None
     profile: ClassVar[str | None] = None  # a completeness profile the rule belongs to
     layer: ClassVar[int]  # 1 schema/references, 2 contradictions, 3 consistency, 4 completeness
+    opt_in: ClassVar[bool] = False  # runs only when selected by code, name or group
     fail_example: ClassVar[str]
     pass_example: ClassVar[str]
 
