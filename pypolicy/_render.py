@@ -23,10 +23,8 @@ from pypolicy import _render_facts as facts
 from pypolicy._model import Evidence, Party, Policy, Statement
 from pypolicy._render_phrases import (
     capitalise,
-    channel,
     condition,
     data_names,
-    duration,
     join,
     label,
     labels,
@@ -143,6 +141,7 @@ NOTES_ANCHOR = "evidence"
 NOTES_TITLE = "Evidence: the words of the policy"
 INFERRED_MARK = "inferred by the annotator, not stated in the policy"
 REMARK_LABEL = "Annotator's note"
+
 
 def plain(text: str) -> Content:
     return (Text(text),)
@@ -375,10 +374,10 @@ class _Builder:
                 for r in policy.retention]
         destinations = places(facts.destinations(policy))
         if not destinations:
-            promises = facts.transfer_promises(policy)
-            destinations = "Not stated" + "".join(
-                f". Promise: {statement_sentence(policy, s)[0].lower()}"
-                f"{statement_sentence(policy, s)[1:-1]}" for s in promises)
+            destinations = "not stated"
+            for promise in facts.transfer_promises(policy):
+                words = statement_sentence(policy, promise).rstrip(".")
+                destinations += "; promise: " + words[:1].lower() + words[1:]
         rights = labels(facts.rights(policy))
         rows = (
             ("Data we collect or use", ", ".join(collected) or "Not stated"),
@@ -488,7 +487,7 @@ class _Builder:
                 sources = labels(entry.sources)
                 if entry.source_parties:
                     sources.append("from " + join(party_names(policy, entry.source_parties)))
-                rows.append(Row(self.para(entry.name, entry, remark=""), (
+                rows.append(Row(self.para(entry.name, entry), (
                     plain("; ".join(entry.examples) or "\u2014"),
                     plain(", ".join(labels(entry.categories))),
                     plain(capitalise("; ".join(sources)) or "Not stated"),
@@ -526,7 +525,7 @@ class _Builder:
         if recipients:
             blocks.append(Table("Recipients this policy names",
                                 ("Recipient", "Kind", "Examples named", "Location"),
-                                tuple(Row(self.para(p.name, p, remark=""), (
+                                tuple(Row(self.para(p.name, p), (
                                     plain(capitalise(", ".join(labels(p.roles)))),
                                     plain(", ".join(p.examples) or "\u2014"),
                                     plain(capitalise(_party_location(p)))))
@@ -842,44 +841,3 @@ def render(policy: Policy, fmt: Format) -> str:
 
         return write_text(page)
     raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-
-
-def policy_text_fields(page: Page) -> Iterable[str]:
-    """Every piece of text on a page, for tests that look for what must (not) be there."""
-    def content(items: Content) -> Iterable[str]:
-        for item in items:
-            yield item.text
-            if isinstance(item, Link):
-                yield item.href
-
-    def para(p: Para) -> Iterable[str]:
-        yield from content(p.content)
-        if p.remark:
-            yield p.remark
-
-    yield page.title
-    for p in (*page.intro, *page.footer):
-        yield from para(p)
-    for section in page.sections:
-        yield section.title
-        for block in section.blocks:
-            if isinstance(block, Para):
-                yield from para(block)
-            elif isinstance(block, Bullets):
-                for item in block.items:
-                    yield from para(item)
-            elif isinstance(block, Table):
-                yield block.caption
-                yield from block.columns
-                for row in block.rows:
-                    yield from para(row.header)
-                    for cell in row.cells:
-                        yield from content(cell)
-            else:
-                yield block.text
-    for note in page.notes:
-        yield from (t for t in (note.quote, note.section, note.rationale) if t)
-
-
-def _unused() -> None:  # pragma: no cover
-    _ = (duration, channel, Statement)

@@ -86,11 +86,17 @@ def _pointer(parts: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+# Codes people write that ISO 3166-1 spells differently.
+_ALIASES = {"UK": "GB", "EL": "GR", "USA": "US"}
+
+
 def _enum_message(error: ValidationError) -> str:
     name = str(error.schema_path[-2]) if len(error.schema_path) > 1 else "value"
     ref_name = _enum_name(error.schema)
     allowed = [str(v) for v in error.validator_value]  # type: ignore[union-attr]
-    hint = difflib.get_close_matches(str(error.instance), allowed, n=3)
+    alias = _ALIASES.get(str(error.instance))
+    hint = [alias] if alias in allowed else difflib.get_close_matches(str(error.instance),
+                                                                       allowed, n=3)
     label = ref_name or name
     message = f"{error.instance!r} is not a {label} term"
     if hint:
@@ -133,6 +139,18 @@ def _message(error: ValidationError) -> str:
     return str(error.message)
 
 
+def _required_alternatives(error: ValidationError) -> list[str]:
+    """For "give A or B" (oneOf/anyOf of bare ``required``), the names of A and B."""
+    if error.validator not in ("oneOf", "anyOf") or not isinstance(error.validator_value, list):
+        return []
+    names: list[str] = []
+    for alternative in error.validator_value:
+        if not isinstance(alternative, dict) or set(alternative) != {"required"}:
+            return []
+        names.extend(alternative["required"])
+    return names
+
+
 def _leaf(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf/if-then, the sub-error that tells a human what to fix."""
     from jsonschema.exceptions import best_match, relevance
@@ -151,6 +169,14 @@ def violations(data: Any) -> list[SchemaViolation]:
         return []
     found: dict[tuple[str, str], SchemaViolation] = {}
     for error in _python_validator().iter_errors(data):
+        alternatives = _required_alternatives(error)
+        if alternatives:
+            pointer = _pointer(error.absolute_path)
+            how = "exactly one" if error.validator == "oneOf" else "at least one"
+            message = f"needs {how} of {', '.join(repr(a) for a in alternatives)}"
+            found.setdefault((pointer, message), SchemaViolation(
+                pointer, message, str(error.validator), _pointer(error.absolute_schema_path)))
+            continue
         leaf = _leaf(error) if error.validator in ("oneOf", "anyOf") else error
         pointer = _pointer(leaf.absolute_path)
         message = _message(leaf)

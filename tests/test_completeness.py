@@ -609,3 +609,11 @@ def test_emergency_location(statement: str, fires: bool) -> None:
     found = findings(emergency(statement), "VP341")
     assert bool(found) is fires
     assert all(f.pointers == ("/service",) for f in found)
+
+
+def test_an_adequate_destination_is_reported_as_unstated_not_as_unlawful() -> None:
+    (japan,) = findings(transfer("[JP]", "[]"), "VP307")
+    assert "covered by an adequacy decision" in japan.message
+    # the US decision covers only certified recipients, so it is not taken for granted
+    (usa,) = findings(transfer("[US]", "[agreementByUse]"), "VP307")
+    assert "without a transfer mechanism" in usa.message

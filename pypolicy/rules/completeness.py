@@ -475,6 +475,13 @@ def mechanism_covers(country: str, mechanisms: Sequence[str]) -> bool:
     return "adequacyDecision" in mechanisms and adequacy_for(country) is not None
 
 
+def unconditionally_adequate(country: str) -> bool:
+    """An adequacy decision in force that needs no certification of the recipient (the
+    US decision covers only recipients certified under the Data Privacy Framework)."""
+    decision = adequacy_for(country)
+    return decision is not None and not decision.requires_certification
+
+
 def uncovered_destinations(transfer: Transfer, home: frozenset[str]) -> list[str]:
     """The destinations of a transfer that some country of is outside ``home`` and not
     covered by a mechanism the transfer names."""
@@ -491,12 +498,14 @@ class TransferWithoutMechanism(CompletenessRule):
     the policy to say which. An adequacy decision counts only for destinations that have
     one in force (``pypolicy._geo``); the EU-US Data Privacy Framework only for the United
     States. "By using the service you agree to the transfer" and "we take steps to protect
-    your data" are not Chapter V mechanisms. Disclosures that can only reach places outside
-    the EEA, because the statement says so or because its recipients are located there
+    your data" are not Chapter V mechanisms. A destination that has an adequacy decision
+    still needs the policy to say so, since Art. 13(1)(f) asks for "the existence or
+    absence of an adequacy decision". Disclosures that can only reach places outside the
+    EEA, because the statement says so or because its recipients are located there
     (advertising platforms in the USA, a push notification service run from the USA),
-    need a transfer entry too. Under the UK GDPR alone, the United Kingdom and the EEA are home
-    ground; other destinations are judged by the EU decisions, which the UK's own
-    adequacy regulations and the UK extension of the Data Privacy Framework largely
+    need a transfer entry too. Under the UK GDPR alone, the United Kingdom and the EEA
+    are home ground; other destinations are judged by the EU decisions, which the UK's
+    own adequacy regulations and the UK extension of the Data Privacy Framework largely
     mirror."""
 
     code = "VP307"
@@ -525,10 +534,16 @@ transfers:
                 continue
             named = f"it names {labels(vocab, transfer.mechanisms)}" if transfer.mechanisms \
                 else "it names none"
+            places = join(place_label(d) for d in uncovered)
+            adequate = all(unconditionally_adequate(c)
+                           for d in uncovered for c in countries_in(d) - home)
+            message = (f"{transfer.id} sends data to {places}, covered by an adequacy"
+                       f" decision, but does not say it relies on one ({named})" if adequate
+                       else f"{transfer.id} sends data to {places}, outside {home_name},"
+                       f" without a transfer mechanism GDPR Chapter V recognises there"
+                       f" ({named})")
             yield self.finding(
-                f"{transfer.id} sends data to {join(place_label(d) for d in uncovered)},"
-                f" outside {home_name}, without a transfer mechanism GDPR Chapter V"
-                f" recognises there ({named})", [transfer],
+                message, [transfer],
                 hint="name the mechanism: standardContractualClauses, bindingCorporateRules,"
                      " adequacyDecision (only where the destination has one) or"
                      " dataPrivacyFramework (certified US recipients)")
