@@ -117,6 +117,25 @@ class Sources:
     countries: list[tuple[str, str]]  # (alpha-2, name)
 
 
+def _refuse_cycles(scheme: Scheme) -> None:
+    """A hierarchy must be acyclic: the validator's reasoning and the docs walk it upwards."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = " -> ".join([*path[path.index(name):], name])
+            raise FormatSourceError(f"{scheme.name}: the hierarchy has a cycle: {cycle}")
+        state[name] = 1
+        for broader in scheme.terms[name].broader:
+            visit(broader, [*path, name])
+        state[name] = 2
+
+    for name in scheme.terms:
+        visit(name, [])
+
+
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
@@ -145,6 +164,7 @@ def load_sources(root: Path | None = None) -> Sources:
             for b in term.broader:
                 if b not in scheme.terms:
                     raise FormatSourceError(f"{sname}.{term.name}: broader {b!r} not in scheme")
+        _refuse_cycles(scheme)
         schemes[sname] = scheme
     classes = {k: (v[0], Alignment.parse(v[1], k)) for k, v in onto["classes"].items()}
     properties = {k: (v[0], Alignment.parse(v[1], k)) for k, v in onto["properties"].items()}

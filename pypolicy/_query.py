@@ -492,21 +492,17 @@ def _from_oxigraph(term: Any) -> Identifier | None:
     raise QueryError(f"unsupported RDF term in a result: {term!r}")
 
 
-def _to_oxigraph(term: Identifier) -> Any:
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise ConfigError(f"cannot bind {term!r}")
+def bound_text(query: CheckedQuery, bindings: Mapping[str, Identifier]) -> str:
+    """The query text with its parameters in a VALUES block, checked to parse still."""
+    if not bindings:
+        return query.text
+    text = with_values(query, bindings)
+    # The first check decided what the query may do; this one makes sure the VALUES
+    # block left a query that parses, of the same form.
+    again = check_query(text, query.source, allow_remote=True, prefixes=query.prefixes)
+    if again.kind != query.kind:  # pragma: no cover - VALUES cannot change the form
+        raise QueryError(f"{query.source}: binding parameters changed the query")
+    return text
 
 
 class OxigraphEngine:
@@ -516,13 +512,12 @@ class OxigraphEngine:
         self.store = store
 
     def run(self, query: CheckedQuery, bindings: Mapping[str, Identifier]) -> QueryResult:
-        import pyoxigraph as ox
-
-        substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in bindings.items()}
+        # Oxigraph's own substitutions only bind projected variables (SEP-0007), so
+        # parameters go in as a VALUES block of serialised terms, as for an endpoint.
+        text = bound_text(query, bindings)
         try:
-            result = self.store.query(query.text, use_default_graph_as_union=True,
-                                      prefixes=dict(STANDARD_PREFIXES),
-                                      substitutions=substitutions)
+            result = self.store.query(text, use_default_graph_as_union=True,
+                                      prefixes=dict(STANDARD_PREFIXES))
             if query.kind == "ASK":
                 return QueryResult("ASK", boolean=bool(result))
             if query.kind in ("CONSTRUCT", "DESCRIBE"):
@@ -581,9 +576,7 @@ class RemoteEngine:
     def run(self, query: CheckedQuery, bindings: Mapping[str, Identifier]) -> QueryResult:
         from rdflib import BNode, Graph, Literal, URIRef
 
-        text = with_values(query, bindings)
-        if bindings:  # what is sent must still parse, and still be safe
-            check_query(text, query.source, allow_remote=True, prefixes=query.prefixes)
+        text = bound_text(query, bindings)
         declared = {t.lower() for t in re.findall(r"(?im)^\s*PREFIX\s+([\w\-.]*):", text)}
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in STANDARD_PREFIXES.items()
                            if p.lower() not in declared)
@@ -792,6 +785,17 @@ def _graph_text(result: QueryResult, fmt: str, prefixes: Mapping[str, str]) -> s
     return str(graph.serialize(format="turtle"))
 
 
+def check_format(kind: QueryKind, fmt: str) -> None:
+    """Refuse a format that does not fit the query's form (before running it)."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if kind in ("CONSTRUCT", "DESCRIBE") and fmt not in ("table", "turtle", "nt"):
+        raise ConfigError(f"a {kind} query gives a graph: use --format turtle or nt, not {fmt}")
+    if kind in ("SELECT", "ASK") and fmt in ("turtle", "nt"):
+        raise ConfigError(f"a {kind} query gives no graph: use --format table, csv, tsv or"
+                          " json")
+
+
 def format_result(result: QueryResult, fmt: str,
                   prefixes: Mapping[str, str] = STANDARD_PREFIXES) -> str:
     """The answer as text: table, csv, tsv or json (SELECT, ASK); turtle or nt (graphs).
@@ -799,16 +803,9 @@ def format_result(result: QueryResult, fmt: str,
     CSV and TSV follow the W3C SPARQL 1.1 CSV/TSV results format; JSON the SPARQL 1.1
     JSON results format. ASK prints ``true`` or ``false`` (JSON: ``{"boolean": ...}``).
     """
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    check_format(result.kind, fmt)
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
-        if fmt not in ("table", "turtle", "nt"):
-            raise ConfigError(f"a {result.kind} query gives a graph: use --format turtle or"
-                              " nt, not " + fmt)
         return _graph_text(result, fmt, prefixes)
-    if fmt in ("turtle", "nt"):
-        raise ConfigError(f"a {result.kind} query gives no graph: use --format table, csv, tsv"
-                          " or json")
     if result.kind == "ASK":
         return _json(result) if fmt == "json" else ("true\n" if result.boolean else "false\n")
     if fmt == "csv":

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pypolicy import _render_facts as facts
-from pypolicy._model import Evidence, Party, Policy, Statement
+from pypolicy._model import DataEntry, Evidence, Party, Policy, Statement
 from pypolicy._render_phrases import (
     capitalise,
     condition,
@@ -481,32 +481,41 @@ class _Builder:
     def what_we_collect(self, statements: list[Statement]) -> list[Block]:
         policy = self.policy
         blocks: list[Block] = []
-        if policy.data_categories:
-            rows = []
-            for entry in policy.data_categories:
-                sources = labels(entry.sources)
-                if entry.source_parties:
-                    sources.append("from " + join(party_names(policy, entry.source_parties)))
-                rows.append(Row(self.para(entry.name, entry), (
-                    plain("; ".join(entry.examples) or "\u2014"),
-                    plain(", ".join(labels(entry.categories))),
-                    plain(capitalise("; ".join(sources)) or "Not stated"),
-                    plain(capitalise(", ".join(labels(entry.subjects))) or "Not stated"),
-                )))
-            blocks.append(Table("The data this policy names",
-                                ("Data", "Includes", "Kind of data", "Where it comes from",
-                                 "Whose data"), tuple(rows)))
-            for entry in policy.data_categories:
-                if entry.mandatory is True:
-                    blocks.append(Para(plain(f"Providing {entry.name} is a legal or "
-                                             f"contractual requirement.")))
-                elif entry.mandatory is False:
-                    blocks.append(Para(plain(f"Providing {entry.name} is not a legal or "
-                                             f"contractual requirement.")))
-        else:
+        promised_only = _named_only_in_promises(policy)
+        handled = [e for e in policy.data_categories if e.id not in promised_only]
+        declined = [e for e in policy.data_categories if e.id in promised_only]
+        if handled:
+            blocks.append(self.data_table("The data this policy names", handled))
+        if declined:
+            blocks.append(self.data_table("Data this policy names only to say what it does "
+                                          "not do with it", declined))
+        if not policy.data_categories:
             blocks.append(Para(plain("This policy does not name the data it collects.")))
+        for entry in policy.data_categories:
+            if entry.mandatory is True:
+                blocks.append(Para(plain(f"Providing {entry.name} is a legal or "
+                                         f"contractual requirement.")))
+            elif entry.mandatory is False:
+                blocks.append(Para(plain(f"Providing {entry.name} is not a legal or "
+                                         f"contractual requirement.")))
         blocks += self.statements(statements)
         return blocks
+
+    def data_table(self, caption: str, entries: Sequence[DataEntry]) -> Table:
+        policy = self.policy
+        rows = []
+        for entry in entries:
+            sources = labels(entry.sources)
+            if entry.source_parties:
+                sources.append("from " + join(party_names(policy, entry.source_parties)))
+            rows.append(Row(self.para(entry.name, entry), (
+                plain("; ".join(entry.examples) or "\u2014"),
+                plain(", ".join(labels(entry.categories))),
+                plain(capitalise("; ".join(sources)) or "Not stated"),
+                plain(capitalise(", ".join(labels(entry.subjects))) or "Not stated"),
+            )))
+        return Table(caption, ("Data", "Includes", "Kind of data", "Where it comes from",
+                               "Whose data"), tuple(rows))
 
     # -- why
 
@@ -563,9 +572,9 @@ class _Builder:
             text += " " + (sentence("for this transfer, " + join(mechanisms)) if mechanisms
                            else "No safeguard is named for this transfer.")
             items.append(self.para(text, transfer))
+        items += [self.para(statement_sentence(policy, s), s) for s in statements]
         if items:
             blocks.append(Bullets(tuple(items)))
-        blocks += self.statements(statements)
         if not policy.transfers and not statements:
             blocks.append(Para(plain("This policy does not say whether data is transferred "
                                      "to other countries.")))
@@ -587,18 +596,16 @@ class _Builder:
     def retention(self, statements: list[Statement]) -> list[Block]:
         policy = self.policy
         blocks: list[Block] = []
-        if policy.retention:
-            blocks.append(Bullets(tuple(
-                self.para(" ".join(retention_sentences(policy, r)), r)
-                for r in policy.retention)))
-            uncovered = _without_retention(policy)
-            if uncovered:
-                blocks.append(Para(plain(sentence(
-                    "this policy gives no retention period for "
-                    + join(data_names(policy, uncovered))))))
-        else:
+        items = [self.para(" ".join(retention_sentences(policy, r)), r)
+                 for r in policy.retention]
+        items += [self.para(statement_sentence(policy, s), s) for s in statements]
+        if items:
+            blocks.append(Bullets(tuple(items)))
+        if not policy.retention:
             blocks.append(Para(plain("This policy does not say how long data is kept.")))
-        blocks += self.statements(statements)
+        elif uncovered := _without_retention(policy):
+            blocks.append(Para(plain(sentence("this policy gives no retention period for "
+                                              + join(data_names(policy, uncovered))))))
         return blocks
 
     # -- rights
@@ -650,9 +657,7 @@ class _Builder:
             blocks.append(Para(plain("We say we use these security measures:")))
             blocks.append(Bullets(tuple(self.para(security_sentence(policy, m), m)
                                         for m in measures)))
-        if claims:
-            blocks.append(Bullets(tuple(self.para(security_sentence(policy, m), m)
-                                        for m in claims)))
+        blocks += [self.para(security_sentence(policy, m), m) for m in claims]
         if not policy.security_measures:
             blocks.append(Para(plain("This policy does not describe how data is "
                                      "protected.")))
@@ -770,6 +775,25 @@ def _party_location(party: Party) -> str:
     return text or "not stated"
 
 
+def _named_only_in_promises(policy: Policy) -> set[str]:
+    """Data entries that only negative promises refer to ("we do not collect X")."""
+    referred: set[str] = set()
+    for rule in policy.retention:
+        referred.update(rule.data)
+    for transfer in policy.transfers:
+        referred.update(transfer.data)
+    for entry in policy.storage:
+        referred.update(entry.data)
+    for measure in policy.security_measures:
+        referred.update(measure.data)
+    for capacity in policy.provider.capacities:
+        referred.update(capacity.data)
+    negative: set[str] = set()
+    for statement in policy.statements:
+        (negative if statement.modality == "doesNot" else referred).update(statement.data)
+    return negative - referred
+
+
 def _without_retention(policy: Policy) -> list[str]:
     """Data the provider handles that no retention rule covers, by entry or by kind."""
     vocab = vocabulary()
@@ -792,7 +816,8 @@ def _without_retention(policy: Policy) -> list[str]:
 
 def _place_statements(policy: Policy) -> dict[str, list[Statement]]:
     """Each statement goes to exactly one section, the first that fits: children, places
-    abroad, disclosure, purposes and bases, collection, retention, else purposes."""
+    abroad, disclosure, pure collection, purposes and bases, other collection,
+    keeping and deleting, else purposes."""
     vocab = vocabulary()
     placed: dict[str, list[Statement]] = {}
 
@@ -801,15 +826,18 @@ def _place_statements(policy: Policy) -> dict[str, list[Statement]]:
 
     for statement in policy.statements:
         disclosing = within(statement, "disclose")
+        collecting = within(statement, "collect")
         if "child" in statement.subjects:
             section = "children"
         elif statement.locations or statement.outside:
             section = "transfers"
         elif all(disclosing) or (statement.recipients and any(disclosing)):
             section = "who-receives-it"
+        elif all(collecting) and not statement.legal_bases:
+            section = "what-we-collect"
         elif statement.purposes or statement.legal_bases or statement.except_purposes:
             section = "why-we-use-it"
-        elif any(within(statement, "collect")):
+        elif any(collecting):
             section = "what-we-collect"
         elif all(a in ("store", "delete", "anonymise", "pseudonymise")
                  for a in statement.actions):

@@ -25,6 +25,9 @@ _BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
                             *range(0x2066, 0x206A)])
 
 
+_SPACES = re.compile(r"\s+")
+
+
 @cache
 def _clean_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
@@ -41,10 +44,11 @@ def clean(text: str) -> str:
 
     Control characters could corrupt a terminal or make XML unparseable; bidi
     overrides could make text read differently from what it says. They become
-    U+FFFD, visibly; line breaks become spaces, since a name or quote is one phrase.
+    U+FFFD, visibly; runs of white space (line breaks included) become one space, since
+    a name or a quote is one phrase.
     """
     text = unicodedata.normalize("NFC", text.translate(_clean_table()))
-    return " ".join(text.split())
+    return _SPACES.sub(" ", text)
 
 
 # --- lists, numbers, dates -------------------------------------------------------------------
@@ -59,10 +63,10 @@ def join(items: Sequence[str], conjunction: str = "and") -> str:
         return ""
     if len(items) == 1:
         return items[0]
-    nested = any(_has_own_list(i) for i in items)
     if len(items) == 2:
-        return f"{items[0]}{',' if nested else ''} {conjunction} {items[1]}"
-    if nested:
+        comma = "," if _has_own_list(items[0]) else ""
+        return f"{items[0]}{comma} {conjunction} {items[1]}"
+    if any(_has_own_list(i) for i in items):
         return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
@@ -76,6 +80,10 @@ def _has_own_list(item: str) -> bool:
 
 
 def capitalise(text: str) -> str:
+    """Upper-case the first letter, unless the word is cased on purpose ("ePrivacy",
+    "iTNet")."""
+    if text[1:2].isupper():
+        return text
     return text[:1].upper() + text[1:]
 
 

@@ -30,7 +30,7 @@ from pypolicy._version import FORMAT_VERSION
 ROOT = Path(__file__).resolve().parents[1]
 DPV_DIR = Path(__file__).resolve().parents[2] / "shared" / "dpv"
 EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
-HANDWRITTEN = sorted((ROOT / "examples" / "handwritten").glob("*.yaml"))
+YAML_EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))  # handwritten/, synthetic/
 
 PP = Namespace("https://w3id.org/pypolicy/ns#")
 LOC = "https://w3id.org/dpv/loc#"
@@ -411,7 +411,7 @@ def test_the_model_keeps_every_property_of(schema_name: str) -> None:
 # ------------------------------------------------------------------ examples
 
 
-@pytest.mark.parametrize("path", EXAMPLES + HANDWRITTEN, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EXAMPLES + YAML_EXAMPLES, ids=lambda p: p.name)
 def test_example_is_schema_valid(path: Path) -> None:
     document = load_path(path).data
     assert violations(document) == []
@@ -420,4 +420,4 @@ def test_example_is_schema_valid(path: Path) -> None:
 
 def test_the_examples_are_there() -> None:
     assert len(EXAMPLES) >= 5
-    assert ROOT / "examples" / "handwritten" / "minimal.yaml" in HANDWRITTEN
+    assert ROOT / "examples" / "handwritten" / "minimal.yaml" in YAML_EXAMPLES

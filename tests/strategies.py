@@ -1,0 +1,871 @@
+"""Hypothesis strategies for pypolicy documents, shared by the property tests.
+
+Three families:
+
+``policy_documents()``
+    Valid documents of realistic shape, built over the controlled vocabulary
+    (``schema/vocabulary.json``): parties in real countries and regions, data entries
+    mapped to data categories, statements that refer only to declared entries, retention
+    rules, rights, security entries, evidence. Identifiers are ``<prefix>-<n>`` per
+    collection, so they are unique and a counterexample reads like a policy. A
+    ``Palette`` narrows the terms drawn from, so that statements overlap often enough
+    for the contradiction rules to have something to say (``FOCUSED``).
+
+``broken_documents()``
+    A valid document with exactly one thing wrong, with the JSON pointer a validator
+    should name and whether the RDF side (SHACL) can see that kind of problem at all.
+
+``json_junk()`` / ``junk_bytes()``
+    Arbitrary JSON values and byte strings (some of them mangled serialisations of valid
+    documents), for fuzzing the loader and the validator.
+
+Every optional part of a document is drawn so that it shrinks to "absent": a failing
+example shrinks towards the smallest document that still fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.strategies import DrawFn, SearchStrategy
+
+from pypolicy._resources import policy_schema
+from pypolicy._vocab import vocabulary
+
+# --------------------------------------------------------------------------- profiles
+
+# "ci" is the default: no example database (CI machines start clean, and a database
+# would make a run depend on the one before), no deadline (the SHACL and RDF steps take
+# tens to hundreds of milliseconds and vary with the machine's load). Each test sets its
+# own max_examples through ``examples()``, sized so the property suite stays within a
+# few minutes on two cores; PYPOLICY_HYPOTHESIS_SCALE multiplies them for a deeper run.
+settings.register_profile("ci", database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def examples(count: int) -> int:
+    """``count`` scaled by PYPOLICY_HYPOTHESIS_SCALE (default 1), at least 1."""
+    scale = float(os.environ.get("PYPOLICY_HYPOTHESIS_SCALE", "1"))
+    return max(1, round(count * scale))
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+VOCAB = vocabulary()
+SCHEMA = policy_schema()
+
+
+def terms(scheme: str) -> tuple[str, ...]:
+    """The terms of one controlled vocabulary, in the order the vocabulary lists them."""
+    return VOCAB.schemes[scheme]
+
+
+COUNTRIES: tuple[str, ...] = tuple(sorted(VOCAB.countries))
+REGIONS: tuple[str, ...] = ("EU", "EEA")
+# Countries policies of VoIP providers actually name, first, so that shrinking lands on
+# them; then every other country.
+COMMON_COUNTRIES: tuple[str, ...] = ("US", "GB", "IE", "DE", "FR", "NL", "NO", "CH", "IN",
+                                     "CA", "AU", "IS", "LI", "SG", "JP")
+LOCAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The terms a generated document draws from, per axis."""
+
+    actions: tuple[str, ...] = terms("Action")
+    data_categories: tuple[str, ...] = terms("DataCategory")
+    roles: tuple[str, ...] = terms("Party")
+    purposes: tuple[str, ...] = terms("Purpose")
+    legal_bases: tuple[str, ...] = terms("LegalBasis")
+    subjects: tuple[str, ...] = terms("DataSubjectType")
+    conditions: tuple[str, ...] = terms("Condition")
+    places: tuple[str, ...] = (*COMMON_COUNTRIES, *REGIONS, "worldwide", "unknownPlace")
+    any_country: bool = True  # also draw from every ISO 3166 code
+
+
+FULL = Palette()
+# Few terms per axis, on the same branches of each hierarchy: statements then often fall
+# within one another, which is what the contradiction and consistency rules look for.
+FOCUSED = Palette(
+    actions=("share", "disclose", "transfer", "sell", "process", "collect", "use", "store"),
+    data_categories=("personalData", "contact", "emailAddress", "financial", "paymentCard",
+                     "technical", "anyData", "callDetailRecord"),
+    roles=("thirdParty", "processor", "paymentProcessor", "advertisingPlatform", "recipient",
+           "lawEnforcement"),
+    purposes=("marketing", "advertising", "billing", "serviceProvision", "anyPurpose",
+              "legalCompliance"),
+    legal_bases=("consent", "contract", "legitimateInterest", "legalObligation"),
+    subjects=("anyone", "customer", "child"),
+    conditions=("withConsent", "requiredByLaw", "optOut", "existingCustomer"),
+    places=("US", "DE", "NO", "GB", "CH", "IE", "EU", "EEA", "worldwide"),
+    any_country=False,
+)
+
+# Names of the kind policies use, by collection; a name may also be arbitrary text.
+PARTY_NAMES = ("third parties", "payment processors", "advertising platforms",
+               "our affiliates", "law enforcement agencies", "carriers", "Stripe",
+               "hosting providers", "analytics providers")
+DATA_NAMES = ("personal information", "Contact Data", "Identity Data", "call detail records",
+              "Technical Data", "Usage Data", "payment card details", "voicemail")
+WORDS = ("we may share your data", "except as required by law", "Privacy Officer",
+         "Example Telecom Ltd", "support@example.net", "+44 20 7946 0000")
+HOSTS = ("example.com", "example.net", "voip.example.org", "web.archive.org")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def sometimes(p_in_4: int = 1) -> SearchStrategy[bool]:
+    """True with probability ``p_in_4``/4; shrinks to False (the part is left out)."""
+    return st.integers(0, 3).map(lambda n: n >= 4 - p_in_4)
+
+
+def unique_list(elements: SearchStrategy[Any], max_size: int = 3) -> SearchStrategy[list[Any]]:
+    return st.lists(elements, min_size=1, max_size=max_size, unique=True)
+
+
+def texts(realistic: Sequence[str]) -> SearchStrategy[str]:
+    """A realistic string, or (for the RDF and loader paths) any non-empty text."""
+    return st.one_of(st.sampled_from(realistic),
+                     st.text(st.characters(codec="utf-8"), min_size=1, max_size=24))
+
+
+def place(palette: Palette) -> SearchStrategy[str]:
+    choices = st.sampled_from(palette.places)
+    return st.one_of(choices, st.sampled_from(COUNTRIES)) if palette.any_country else choices
+
+
+def integers_as_json_has_them(low: int, high: int) -> SearchStrategy[int | float]:
+    """Integers; now and then written as a float with no fraction (13.0), which JSON and
+    JSON Schema both count as an integer."""
+    ints = st.integers(low, high)
+    return st.one_of(ints, ints.map(float)) if high < 2**53 else ints
+
+
+def durations() -> SearchStrategy[str]:
+    """ISO 8601 durations as the schema's Duration pattern allows them (P7Y, P1M2W, PT36H)."""
+
+    @st.composite
+    def build(draw: DrawFn) -> str:
+        parts = [(draw(st.one_of(st.none(), st.integers(0, 120))), unit)
+                 for unit in ("Y", "M", "W", "D")]
+        time = [(draw(st.one_of(st.none(), st.integers(0, 100))), unit)
+                for unit in ("H", "M", "S")]
+        date_text = "".join(f"{n}{u}" for n, u in parts if n is not None)
+        time_text = "".join(f"{n}{u}" for n, u in time if n is not None)
+        text = "P" + date_text + (f"T{time_text}" if time_text else "")
+        return text if text != "P" else "P" + str(draw(st.integers(1, 10))) + "Y"
+
+    return st.one_of(st.sampled_from(("P7Y", "P6M", "P30D", "P1Y", "P13M", "PT24H")), build())
+
+
+def partial_dates() -> SearchStrategy[str]:
+    return st.dates().map(lambda d: d.isoformat()).flatmap(
+        lambda iso: st.sampled_from((iso, iso[:7], iso[:4])))
+
+
+def uris() -> SearchStrategy[str]:
+    return st.builds(lambda scheme, host, path: f"{scheme}://{host}/{path}",
+                     st.sampled_from(("https", "http")), st.sampled_from(HOSTS),
+                     st.sampled_from(("privacy", "legal/privacy-policy", "p?lang=en", "")))
+
+
+def evidence_item() -> SearchStrategy[dict[str, Any]]:
+    @st.composite
+    def build(draw: DrawFn) -> dict[str, Any]:
+        item: dict[str, Any] = {}
+        if draw(sometimes(1)):
+            item["inferred"] = True
+            item["rationale"] = draw(texts(("implied by the section on billing",)))
+            if draw(sometimes(1)):
+                item["quote"] = draw(texts(WORDS))
+        else:
+            item["quote"] = draw(texts(WORDS))
+            if draw(sometimes(1)):
+                item["inferred"] = False
+        if draw(sometimes(1)):
+            item["section"] = draw(texts(("Sharing", "Retention", "")))
+        if draw(sometimes(2)):
+            start = draw(integers_as_json_has_them(0, 100_000))
+            item["start"] = start
+            item["end"] = draw(integers_as_json_has_them(int(start), int(start) + 500))
+        if draw(sometimes(1)) and "start" in item:
+            item["start"] = draw(st.integers(0, 10**30))  # JSON has no size limit
+        return item
+
+    return build()
+
+
+def with_evidence(draw: DrawFn, entry: dict[str, Any]) -> dict[str, Any]:
+    if draw(sometimes(2)):
+        entry["evidence"] = draw(st.lists(evidence_item(), min_size=1, max_size=2))
+    return entry
+
+
+def contact_points() -> SearchStrategy[list[dict[str, str]]]:
+    return st.lists(st.fixed_dictionaries({"channel": st.sampled_from(terms("Channel")),
+                                           "value": texts(WORDS)}), min_size=1, max_size=2)
+
+
+def places_of(draw: DrawFn, entry: dict[str, Any], palette: Palette) -> None:
+    """Locations or "outside" (realistically never both), or neither."""
+    how = draw(st.sampled_from(("none", "locations", "outside")))
+    if how == "locations":
+        entry["locations"] = draw(unique_list(place(palette), 2))
+    elif how == "outside":
+        # "outside worldwide" or "outside an unknown place" would say nothing
+        outside = st.sampled_from((*REGIONS, *COMMON_COUNTRIES[:4]))
+        entry["outside"] = draw(unique_list(outside, 2))
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@st.composite
+def parties(draw: DrawFn, count: int, palette: Palette) -> list[dict[str, Any]]:
+    result = []
+    for index in range(count):
+        party: dict[str, Any] = {"id": f"p-{index}", "name": draw(texts(PARTY_NAMES)),
+                                 "roles": draw(unique_list(st.sampled_from(palette.roles), 2))}
+        if draw(sometimes(1)):
+            party["examples"] = draw(unique_list(st.sampled_from(("Stripe", "Google",
+                                                                  "Twilio", "AWS")), 2))
+        places_of(draw, party, palette)
+        result.append(with_evidence(draw, party))
+    return result
+
+
+@st.composite
+def data_entries(draw: DrawFn, count: int, party_ids: Sequence[str],
+                 palette: Palette) -> list[dict[str, Any]]:
+    result = []
+    for index in range(count):
+        entry: dict[str, Any] = {
+            "id": f"d-{index}", "name": draw(texts(DATA_NAMES)),
+            "categories": draw(unique_list(st.sampled_from(palette.data_categories), 2))}
+        if draw(sometimes(1)):
+            entry["examples"] = draw(unique_list(st.sampled_from(("first name", "IP address",
+                                                                  "call duration")), 2))
+        if draw(sometimes(1)):
+            entry["sources"] = draw(unique_list(st.sampled_from(terms("DataSource")), 2))
+        if party_ids and draw(sometimes(1)):
+            entry["sourceParties"] = draw(unique_list(st.sampled_from(party_ids), 2))
+        if draw(sometimes(1)):
+            entry["subjects"] = draw(unique_list(st.sampled_from(palette.subjects), 2))
+        if draw(sometimes(1)):
+            entry["mandatory"] = draw(st.booleans())
+        result.append(with_evidence(draw, entry))
+    return result
+
+
+@st.composite
+def statement(draw: DrawFn, statement_id: str, data_ids: Sequence[str],
+              party_ids: Sequence[str], palette: Palette) -> dict[str, Any]:
+    s: dict[str, Any] = {
+        "id": statement_id,
+        "modality": draw(st.sampled_from(terms("Modality"))),
+        "actions": draw(unique_list(st.sampled_from(palette.actions), 2)),
+        "data": draw(unique_list(st.sampled_from(data_ids), 2)),
+    }
+    if party_ids and draw(sometimes(1)):
+        s["actors"] = draw(unique_list(st.sampled_from(party_ids), 2))
+    if party_ids and draw(sometimes(2)):
+        s["recipients"] = draw(unique_list(st.sampled_from(party_ids), 2))
+    for key, choices in (("purposes", palette.purposes), ("legalBases", palette.legal_bases),
+                         ("subjects", palette.subjects)):
+        if draw(sometimes(1)):
+            s[key] = draw(unique_list(st.sampled_from(choices), 2))
+    places_of(draw, s, palette)
+    if s["modality"] == "onlyIf" or draw(sometimes(1)):
+        s["conditions"] = draw(unique_list(st.sampled_from(palette.conditions), 2))
+    if draw(sometimes(1)):
+        s["exceptions"] = draw(unique_list(st.sampled_from(palette.conditions), 2))
+    if draw(sometimes(1)) and s["modality"] == "doesNot":
+        s["exceptPurposes"] = draw(unique_list(st.sampled_from(palette.purposes), 1))
+    if draw(sometimes(1)):
+        s["note"] = draw(texts(WORDS))
+    return with_evidence(draw, s)
+
+
+@st.composite
+def retention_rule(draw: DrawFn, rule_id: str, data_ids: Sequence[str]) -> dict[str, Any]:
+    rule: dict[str, Any] = {"id": rule_id, "data": draw(unique_list(st.sampled_from(data_ids),
+                                                                    2))}
+    kind = draw(st.sampled_from(("duration", "criteria", "indefinite", "all")))
+    if kind in ("duration", "all"):
+        rule["duration"] = draw(durations())
+        if draw(sometimes(2)):
+            rule["from"] = draw(st.sampled_from(terms("RetentionEvent")))
+    if kind in ("criteria", "all"):
+        rule["criteria"] = draw(unique_list(st.sampled_from(terms("RetentionCriterion")), 2))
+    if kind in ("indefinite", "all"):
+        rule["indefinite"] = draw(st.booleans())
+    if draw(sometimes(2)):
+        rule["afterwards"] = draw(st.sampled_from(terms("RetentionOutcome")))
+    if draw(sometimes(1)):
+        rule["exceptions"] = draw(unique_list(st.sampled_from(terms("Condition")), 2))
+    if draw(sometimes(1)):
+        rule["note"] = draw(texts(WORDS))
+    return with_evidence(draw, rule)
+
+
+@st.composite
+def security_entry(draw: DrawFn, entry_id: str, data_ids: Sequence[str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": entry_id}
+    if draw(st.booleans()):
+        entry["measure"] = draw(st.sampled_from(terms("SecurityMeasure")))
+    else:
+        entry["claim"] = draw(st.sampled_from(terms("SecurityClaim")))
+    if draw(sometimes(1)):
+        entry["scopes"] = draw(unique_list(st.sampled_from(terms("SecurityScope")), 2))
+    if draw(sometimes(1)):
+        entry["terminatesAt"] = draw(st.sampled_from(terms("Endpoint")))
+    if draw(sometimes(1)):
+        entry["data"] = draw(unique_list(st.sampled_from(data_ids), 2))
+    return with_evidence(draw, entry)
+
+
+@st.composite
+def right_entry(draw: DrawFn, entry_id: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": entry_id, "right": draw(st.sampled_from(terms("Right")))}
+    if draw(sometimes(2)):
+        entry["channels"] = draw(unique_list(st.sampled_from(terms("Channel")), 2))
+    if draw(sometimes(1)):
+        entry["responseTime"] = draw(durations())
+    if draw(sometimes(1)):
+        entry["fee"] = draw(st.sampled_from(terms("Fee")))
+    if draw(sometimes(1)):
+        entry["limitations"] = draw(unique_list(st.sampled_from(terms("Condition")), 2))
+    return with_evidence(draw, entry)
+
+
+@st.composite
+def transfer(draw: DrawFn, entry_id: str, data_ids: Sequence[str], party_ids: Sequence[str],
+             palette: Palette) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": entry_id,
+                             "destinations": draw(unique_list(place(palette), 2))}
+    if draw(sometimes(1)):
+        entry["data"] = draw(unique_list(st.sampled_from(data_ids), 2))
+    if party_ids and draw(sometimes(2)):
+        entry["recipients"] = draw(unique_list(st.sampled_from(party_ids), 2))
+    if draw(sometimes(2)):
+        entry["mechanisms"] = draw(unique_list(st.sampled_from(terms("TransferMechanism")), 2))
+    return with_evidence(draw, entry)
+
+
+@st.composite
+def storage_entry(draw: DrawFn, entry_id: str, data_ids: Sequence[str],
+                  palette: Palette) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": entry_id, "locations": draw(unique_list(place(palette), 2))}
+    if draw(sometimes(1)):
+        entry["data"] = draw(unique_list(st.sampled_from(data_ids), 2))
+    return with_evidence(draw, entry)
+
+
+def optional_object(draw: DrawFn, document: dict[str, Any], key: str,
+                    build: Callable[[], dict[str, Any]]) -> None:
+    if draw(sometimes(1)):
+        document[key] = with_evidence(draw, build())
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@st.composite
+def policy_documents(draw: DrawFn, *, palette: Palette = FULL, max_statements: int = 6,
+                     suppressions: bool = True) -> dict[str, Any]:
+    """A valid policy document: schema-valid, every reference declared, ids unique."""
+    doc: dict[str, Any] = {
+        "formatVersion": "1.0.0",
+        "id": draw(st.sampled_from(("acme-voip", "northwind.tel", "Example_1", "x"))),
+        "title": draw(texts(("Privacy Policy", "Privacy and Cookie Policy"))),
+        "language": draw(st.sampled_from(("en", "de", "en-GB", "fr-CA", "nob"))),
+    }
+    provider: dict[str, Any] = {"name": draw(texts(("Example Telecom", "Acme VoIP Inc.")))}
+    if draw(sometimes(1)):
+        provider["legalName"] = draw(texts(("Example Telecom Ltd",)))
+    if draw(sometimes(2)):
+        provider["country"] = draw(place(palette))
+    if draw(sometimes(1)):
+        provider["address"] = draw(texts(("1 Example Street, London",)))
+    if draw(sometimes(2)):
+        provider["contacts"] = draw(contact_points())
+    party_list = draw(parties(draw(st.integers(0, 4)), palette))
+    party_ids = [p["id"] for p in party_list]
+    data_list = draw(data_entries(draw(st.integers(1, 4)), party_ids, palette))
+    data_ids = [d["id"] for d in data_list]
+    if draw(sometimes(1)):
+        provider["capacities"] = draw(st.lists(st.fixed_dictionaries(
+            {"role": st.sampled_from(("controller", "processor", "jointController"))},
+            optional={"data": unique_list(st.sampled_from(data_ids), 2)}), min_size=1,
+            max_size=2))
+    doc["provider"] = with_evidence(draw, provider)
+    if draw(sometimes(1)):
+        doc["lastUpdated"] = draw(partial_dates())
+    if draw(sometimes(1)):
+        doc["effectiveDate"] = draw(st.dates()).isoformat()
+    if draw(sometimes(1)):
+        doc["source"] = draw(st.fixed_dictionaries({}, optional={
+            "url": uris(), "archiveUrl": uris(), "retrieved": st.dates().map(str),
+            "sha256": st.text("0123456789abcdef", min_size=64, max_size=64),
+            "file": st.sampled_from(("sources/acme.txt",))}))
+    optional_object(draw, doc, "dataProtectionOfficer", lambda: {
+        "appointed": draw(st.booleans()),
+        **({"title": draw(texts(("Data Protection Officer",)))} if draw(sometimes(1)) else {}),
+        **({"contacts": draw(contact_points())} if draw(sometimes(2)) else {})})
+    optional_object(draw, doc, "representative", lambda: {
+        "name": draw(texts(("EU Rep Ltd",))),
+        **({"contacts": draw(contact_points())} if draw(sometimes(2)) else {})})
+    optional_object(draw, doc, "supervisoryAuthority", lambda: {
+        "name": draw(texts(("Information Commissioner's Office",))),
+        **({"country": draw(place(palette))} if draw(sometimes(2)) else {})})
+    optional_object(draw, doc, "service", lambda: {
+        **({"serviceKinds": draw(unique_list(st.sampled_from(terms("ServiceKind")), 2))}
+           if draw(sometimes(3)) else {}),
+        **({"publicNetwork": draw(st.booleans())} if draw(sometimes(1)) else {})})
+    if draw(sometimes(1)):
+        doc["audiences"] = [with_evidence(draw, {"id": f"au-{i}", "subject": subject})
+                            for i, subject in enumerate(draw(unique_list(
+                                st.sampled_from(terms("DataSubjectType")), 2)))]
+    if draw(sometimes(2)):
+        doc["regimes"] = [with_evidence(draw, {"id": f"rg-{i}", "regime": regime,
+                                               "stance": draw(st.sampled_from(
+                                                   terms("RegimeStance")))})
+                          for i, regime in enumerate(draw(unique_list(
+                              st.sampled_from(terms("Regime")), 2)))]
+    if party_list:
+        doc["parties"] = party_list
+    doc["dataCategories"] = data_list
+    count = draw(st.integers(0, max_statements))
+    if count:
+        doc["statements"] = [draw(statement(f"s-{i}", data_ids, party_ids, palette))
+                             for i in range(count)]
+    for key, prefix, build in (
+            ("retention", "r", lambda i: retention_rule(f"r-{i}", data_ids)),
+            ("storage", "st", lambda i: storage_entry(f"st-{i}", data_ids, palette)),
+            ("transfers", "t", lambda i: transfer(f"t-{i}", data_ids, party_ids, palette)),
+            ("rights", "rt", lambda i: right_entry(f"rt-{i}")),
+            ("securityMeasures", "sec", lambda i: security_entry(f"sec-{i}", data_ids))):
+        del prefix  # the prefix is in the builder; kept in the table for the reader
+        size = draw(st.integers(0, 2))
+        if size:
+            doc[key] = [draw(build(i)) for i in range(size)]
+    optional_object(draw, doc, "breachNotification", lambda: {
+        "modality": draw(st.sampled_from(terms("Modality"))),
+        **({"notifies": draw(unique_list(st.sampled_from(terms("Notifiee")), 2))}
+           if draw(sometimes(2)) else {})})
+    optional_object(draw, doc, "tracking", lambda: {
+        **({"technologies": draw(unique_list(st.sampled_from(terms("TrackingTechnology")),
+                                             2))} if draw(sometimes(2)) else {}),
+        **({"cookieKinds": draw(unique_list(st.sampled_from(terms("CookieKind")), 2))}
+           if draw(sometimes(2)) else {}),
+        **({"thirdParties": draw(unique_list(st.sampled_from(party_ids), 2))}
+           if party_ids and draw(sometimes(1)) else {}),
+        **({"consentMechanisms": draw(unique_list(st.sampled_from(terms("ConsentMechanism")),
+                                                  2))} if draw(sometimes(2)) else {}),
+        **({"doNotTrack": draw(st.sampled_from(terms("DoNotTrack")))}
+           if draw(sometimes(1)) else {})})
+    optional_object(draw, doc, "children", lambda: {
+        **({"directedToChildren": draw(st.booleans())} if draw(sometimes(2)) else {}),
+        **({"minimumAge": draw(integers_as_json_has_them(0, 25))} if draw(sometimes(2))
+           else {}),
+        **({"knowinglyCollects": draw(st.booleans())} if draw(sometimes(1)) else {}),
+        **({"deletesOnDiscovery": draw(st.booleans())} if draw(sometimes(1)) else {})})
+    optional_object(draw, doc, "changes", lambda: {
+        **({"notices": draw(unique_list(st.sampled_from(terms("ChangeNotice")), 2))}
+           if draw(sometimes(2)) else {}),
+        **({"acceptanceByContinuedUse": draw(st.booleans())} if draw(sometimes(1)) else {})})
+    optional_object(draw, doc, "automatedDecisions", lambda: {
+        "modality": draw(st.sampled_from(terms("Modality"))),
+        **({"description": draw(texts(WORDS))} if draw(sometimes(1)) else {})})
+    if suppressions and draw(sometimes(1)):
+        from pypolicy.rules import RULES
+
+        rules = sorted(RULES)
+        doc["suppressions"] = [{"rule": draw(st.sampled_from(rules)),
+                                "reason": "reviewed: the policy means it"}]
+    return doc
+
+
+def contradiction_documents(max_statements: int = 6) -> SearchStrategy[dict[str, Any]]:
+    """Valid documents over the focused palette, without suppressions."""
+    return policy_documents(palette=FOCUSED, max_statements=max_statements,
+                            suppressions=False)
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def entries(document: dict[str, Any], collection: str) -> list[dict[str, Any]]:
+    value = document.get(collection, [])
+    return value if isinstance(value, list) else []
+
+
+def declared_ids(document: dict[str, Any]) -> list[str]:
+    """Every entry id of a document (top-level collections), in document order."""
+    return [item["id"] for key, value in document.items() if isinstance(value, list)
+            for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+REF_KEYS = frozenset(k for k, v in VOCAB_PROPS.items() if v["kind"] == "ref") \
+    if (VOCAB_PROPS := __import__("pypolicy._resources", fromlist=["x"])
+        .vocabulary_index()["properties"]) else frozenset()
+
+
+def rename_ids(document: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    """The document with entry ids (declarations and references) renamed by ``mapping``."""
+    result = copy.deepcopy(document)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "id" and isinstance(value, str) and node is not result:
+                    node[key] = mapping.get(value, value)
+                elif key in REF_KEYS and isinstance(value, list):
+                    node[key] = [mapping.get(v, v) if isinstance(v, str) else v for v in value]
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(result)
+    return result
+
+
+def pointers(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    yield pointer, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from pointers(item, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from pointers(item, f"{pointer}/{index}")
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    node = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+# --------------------------------------------------------------------------- broken
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A document with one thing wrong."""
+
+    document: dict[str, Any]
+    pointer: str  # where a validator should say the problem is
+    kind: str
+    description: str
+    shacl_sees_it: bool  # whether the RDF form can show this kind of problem at all
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _definition_at(document: dict[str, Any], pointer: str) -> dict[str, Any]:
+    """The schema definition (with properties) of the object at ``pointer``."""
+    from pypolicy._resources import vocabulary_index
+
+    kinds = vocabulary_index()["properties"]
+    if pointer == "":
+        return SCHEMA
+    parts = [p for p in pointer.split("/")[1:] if not p.isdigit()]
+    name = kinds[parts[-1]]["class"]
+    definition: dict[str, Any] = SCHEMA["$defs"][name]
+    return definition
+
+
+def _objects(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(p, v) for p, v in pointers(document) if isinstance(v, dict)]
+
+
+# Kinds of breakage the RDF form carries and the SHACL shapes check. Not among them, and
+# why: unknown property names (JSON-LD drops a key its context does not map), duplicate
+# list items (RDF has sets), a number written as a string ("12" becomes
+# "12"^^xsd:integer under the context's type coercion), the LocalId pattern (an id
+# becomes an IRI), and the formatVersion constant (the shapes check its pattern only).
+SHACL_KINDS = frozenset({"missing-required", "wrong-term", "two-values", "out-of-range",
+                         "empty-string", "bad-pattern", "not-a-boolean",
+                         "property-of-another-class", "measure-and-claim",
+                         "retention-without-period", "evidence-without-quote",
+                         "empty-required-list"})
+
+
+@st.composite
+def broken_documents(draw: DrawFn, palette: Palette = FULL) -> Broken:
+    """A valid document with one field made wrong, and where the problem is."""
+    base = draw(policy_documents(palette=palette, max_statements=3, suppressions=False))
+    doc = copy.deepcopy(base)
+    kind = draw(st.sampled_from(sorted(SHACL_KINDS | {"unknown-property", "duplicate-item",
+                                                      "number-as-string", "bad-local-id",
+                                                      "wrong-format-version", "wrong-type"})))
+    objects = _objects(doc)
+
+    def pick(candidates: list[tuple[str, Any]]) -> tuple[str, Any] | None:
+        return draw(st.sampled_from(candidates)) if candidates else None
+
+    def fallback() -> Broken:
+        doc.pop("title")
+        return Broken(doc, "", "missing-required", "title removed", True)
+
+    if kind == "missing-required":
+        choices = [(p, k) for p, o in objects for k in _definition_at(doc, _parent(p, o))
+                   .get("required", []) if k in o and not (p == "" and k == "id")
+                   and not (k == "id" and p.startswith("/provider"))]
+        chosen = pick(choices)
+        if chosen is None:
+            return fallback()
+        where, key = chosen
+        del resolve(doc, where)[key]
+        return Broken(doc, where, kind, f"required {key} removed at {where or '/'}", True)
+    if kind == "wrong-term":
+        choices = [(p, v) for p, v in pointers(doc) if isinstance(v, str)
+                   and _vocab_kind(p) is not None]
+        chosen = pick(choices)
+        if chosen is None:
+            return fallback()
+        where, value = chosen
+        scheme = _vocab_kind(where)
+        wrong = draw(st.sampled_from(("dose", "personal data", "sharing", "usa",
+                                      *[t for t in ("share", "does", "EEA", "billing")
+                                        if scheme not in (VOCAB.scheme_of(t),)])))
+        _assign(doc, where, wrong)
+        return Broken(doc, where, kind, f"{value!r} replaced by {wrong!r}", True)
+    if kind == "two-values":
+        choices = [(p, v) for p, v in pointers(doc) if p and _single_valued(p)
+                   and not p.endswith("/id") and p != "/formatVersion"
+                   and isinstance(v, (str, bool, int, float))]
+        chosen = pick(choices)
+        if chosen is None:
+            return fallback()
+        where, value = chosen
+        other: Any = (not value) if isinstance(value, bool) else (
+            value + "x" if isinstance(value, str) else value + 1)
+        _assign(doc, where, [value, other])
+        return Broken(doc, where, kind, f"{value!r} made a list of two values", True)
+    if kind == "out-of-range":
+        choices = [(p, v) for p, v in pointers(doc)
+                   if p.rsplit("/", 1)[-1] in ("start", "end", "minimumAge")]
+        chosen = pick(choices)
+        if chosen is None:
+            doc["children"] = {"minimumAge": 26}
+            return Broken(doc, "/children/minimumAge", kind, "minimumAge 26", True)
+        where, _ = chosen
+        _assign(doc, where, -1)
+        return Broken(doc, where, kind, "negative offset or age", True)
+    if kind == "empty-string":
+        names = {"title", "name", "quote", "rationale", "value", "reason"}
+        choices = [(p, v) for p, v in pointers(doc) if p.rsplit("/", 1)[-1] in names
+                   and isinstance(v, str)]
+        chosen = pick(choices)
+        if chosen is None:
+            return fallback()
+        _assign(doc, chosen[0], "")
+        return Broken(doc, chosen[0], kind, "empty string", True)
+    if kind == "bad-pattern":
+        target = draw(st.sampled_from(("/language", "/lastUpdated", "/source/sha256",
+                                       "duration")))
+        if target == "duration":
+            rules = [i for i, r in enumerate(entries(doc, "retention")) if "duration" in r]
+            if not rules:
+                target = "/language"
+            else:
+                where = f"/retention/{rules[0]}/duration"
+                _assign(doc, where, draw(st.sampled_from(("7 years", "P", "PT", "P1.5Y"))))
+                return Broken(doc, where, kind, "not an ISO 8601 duration", True)
+        if target == "/source/sha256":
+            doc.setdefault("source", {})["sha256"] = "ABC"
+        elif target == "/lastUpdated":
+            doc["lastUpdated"] = draw(st.sampled_from(("2024-13", "24-01-01", "July 2024")))
+        else:
+            doc["language"] = draw(st.sampled_from(("english", "e", "en_GB")))
+        return Broken(doc, target, kind, "pattern violated", True)
+    if kind == "not-a-boolean":
+        choices = [(p, v) for p, v in pointers(doc) if isinstance(v, bool)]
+        chosen = pick(choices)
+        if chosen is None:
+            doc["dataProtectionOfficer"] = {"appointed": "yes"}
+            return Broken(doc, "/dataProtectionOfficer/appointed", kind, "'yes'", True)
+        _assign(doc, chosen[0], draw(st.sampled_from(("yes", "no", "maybe"))))
+        return Broken(doc, chosen[0], kind, "boolean written as a word", True)
+    if kind == "property-of-another-class":
+        where = f"/dataCategories/{draw(st.integers(0, len(doc['dataCategories']) - 1))}"
+        resolve(doc, where)["modality"] = "does"
+        return Broken(doc, where, kind, "a Statement property on a DataEntry", True)
+    if kind == "measure-and-claim":
+        doc.setdefault("securityMeasures", []).append(
+            {"id": "sec-both", "measure": "encryption", "claim": "neverMisused"})
+        where = f"/securityMeasures/{len(doc['securityMeasures']) - 1}"
+        return Broken(doc, where, kind, "both measure and claim", True)
+    if kind == "retention-without-period":
+        doc.setdefault("retention", []).append(
+            {"id": "r-none", "data": [doc["dataCategories"][0]["id"]], "afterwards": "deleted"})
+        where = f"/retention/{len(doc['retention']) - 1}"
+        return Broken(doc, where, kind, "no duration, criteria or indefinite", True)
+    if kind == "evidence-without-quote":
+        doc["provider"]["evidence"] = [{"section": "Contact"}]
+        return Broken(doc, "/provider/evidence/0", kind, "evidence with no quote", True)
+    if kind == "empty-required-list":
+        choices = [(p, v) for p, v in pointers(doc) if isinstance(v, list)
+                   and p.rsplit("/", 1)[-1] in ("actions", "data", "categories", "roles",
+                                                "destinations")
+                   and _required_here(doc, p)]
+        chosen = pick(choices)
+        if chosen is None:
+            where = "/dataCategories/0/categories"
+        else:
+            where = chosen[0]
+        _assign(doc, where, [])
+        return Broken(doc, where, kind, "a required list left empty", True)
+    if kind == "unknown-property":
+        where, _ = draw(st.sampled_from(objects))
+        resolve(doc, where)["colour"] = "blue"
+        return Broken(doc, where, kind, "a property no class has", False)
+    if kind == "duplicate-item":
+        choices = [(p, v) for p, v in pointers(doc) if isinstance(v, list) and v
+                   and all(isinstance(i, str) for i in v)]
+        chosen = pick(choices)
+        if chosen is None:
+            return fallback()
+        _assign(doc, chosen[0], [*chosen[1], chosen[1][0]])
+        return Broken(doc, chosen[0], kind, "a list item repeated", False)
+    if kind == "number-as-string":
+        doc["children"] = {"minimumAge": "13"}
+        return Broken(doc, "/children/minimumAge", kind, "'13' for 13", False)
+    if kind == "bad-local-id":
+        where = f"/dataCategories/{draw(st.integers(0, len(doc['dataCategories']) - 1))}/id"
+        old = resolve(doc, where)
+        new = draw(st.sampled_from(("1st", "-x", "d 1", "d#1")))
+        doc = rename_ids(doc, {old: new})
+        return Broken(doc, where, kind, f"id {new!r}", False)
+    if kind == "wrong-format-version":
+        doc["formatVersion"] = "2.0.0"
+        return Broken(doc, "/formatVersion", kind, "another format version", False)
+    # wrong-type: an object where a string is expected, or the reverse
+    if draw(st.booleans()):
+        doc["title"] = {"en": "Privacy Policy"}
+        return Broken(doc, "/title", "wrong-type", "an object for a string", False)
+    doc["provider"] = "Example Telecom"
+    return Broken(doc, "/provider", "wrong-type", "a string for an object", True)
+
+
+def _parent(pointer: str, obj: dict[str, Any]) -> str:
+    return pointer
+
+
+def _required_here(document: dict[str, Any], pointer: str) -> bool:
+    parent, key = pointer.rsplit("/", 1)
+    return key in _definition_at(document, parent).get("required", [])
+
+
+def _vocab_kind(pointer: str) -> str | None:
+    from pypolicy._resources import vocabulary_index
+
+    kinds = vocabulary_index()["properties"]
+    parts = [p for p in pointer.split("/")[1:] if not p.isdigit()]
+    if not parts:
+        return None
+    kind = kinds.get(parts[-1])
+    if kind is None or kind["kind"] != "vocab":
+        return None
+    scheme: str = kind["scheme"]
+    return scheme
+
+
+def _single_valued(pointer: str) -> bool:
+    from pypolicy._resources import vocabulary_index
+
+    kinds = vocabulary_index()["properties"]
+    last = pointer.rsplit("/", 1)[-1]
+    kind = kinds.get(last)
+    return kind is not None and not kind["many"] and kind["kind"] != "object"
+
+
+def _assign(document: dict[str, Any], pointer: str, value: Any) -> None:
+    parent, key = pointer.rsplit("/", 1)
+    container = resolve(document, parent)
+    if isinstance(container, list):
+        container[int(key)] = value
+    else:
+        container[key.replace("~1", "/").replace("~0", "~")] = value
+
+
+# --------------------------------------------------------------------------- junk
+
+json_scalars: SearchStrategy[Any] = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(codec="utf-8"), max_size=20))
+
+
+def json_junk(max_leaves: int = 30) -> SearchStrategy[Any]:
+    """Any JSON value, with keys that are often the format's own property names."""
+    keys = st.one_of(st.sampled_from(sorted({*SCHEMA["properties"], "id", "name",
+                                              "modality", "data", "actions", "@context"})),
+                     st.text(max_size=8))
+    return st.recursive(json_scalars, lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=5)),
+        max_leaves=max_leaves)
+
+
+def schema_shaped_junk() -> SearchStrategy[dict[str, Any]]:
+    """A valid document with one subtree replaced by junk: mostly valid, wrong somewhere."""
+
+    @st.composite
+    def build(draw: DrawFn) -> dict[str, Any]:
+        doc = draw(policy_documents(max_statements=2, suppressions=False))
+        where = draw(st.sampled_from([p for p, _ in pointers(doc) if p]))
+        _assign(doc, where, draw(json_junk(8)))
+        return doc
+
+    return build()
+
+
+def serialised(document: Any, syntax: str) -> str:
+    if syntax == "json":
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def junk_bytes() -> SearchStrategy[bytes]:
+    """Bytes a loader may meet: random bytes, and valid documents in JSON or YAML with a
+    few bytes changed, cut off or repeated."""
+
+    @st.composite
+    def mangled(draw: DrawFn) -> bytes:
+        doc = draw(policy_documents(max_statements=2, suppressions=False))
+        raw = bytearray(serialised(doc, draw(st.sampled_from(("json", "yaml")))).encode())
+        for _ in range(draw(st.integers(1, 3))):
+            if not raw:
+                break
+            at = draw(st.integers(0, len(raw) - 1))
+            action = draw(st.sampled_from(("flip", "cut", "insert", "repeat")))
+            if action == "flip":
+                raw[at] = draw(st.integers(0, 255))
+            elif action == "cut":
+                del raw[at:]
+            elif action == "insert":
+                raw[at:at] = draw(st.sampled_from((b"{", b"[", b'"', b"\\", b"&a ", b"*a",
+                                                   b"!!binary ", b"\xff", b"\xed\xa0\x80",
+                                                   b"\\ud800", b"1e999", b"NaN", b"\x00",
+                                                   b"- ", b": ", b"\t", b"<<: ")))
+            else:
+                raw[at:at] = raw[at:at + draw(st.integers(1, 40))]
+        return bytes(raw)
+
+    return st.one_of(st.binary(max_size=200), mangled(),
+                     json_junk().map(lambda v: json.dumps(v).encode()))
