@@ -20,12 +20,8 @@ from pypolicy._model import Policy
 from pypolicy._schema import violations
 from pypolicy._vocab import vocabulary
 from pypolicy.rules import RULES, Rule, RuleContext
+from pypolicy.rules._base import ACTIVE_STANCES, REGIME_PROFILES
 
-PROFILES = ("gdpr", "eprivacy", "cpni", "emergency")
-
-# Which declared regimes switch on which completeness profile.
-REGIME_PROFILES = {"gdpr": "gdpr", "ukGdpr": "gdpr", "eprivacy": "eprivacy",
-                   "usCpni": "cpni"}
 INTERCONNECTED_SERVICES = frozenset({"consumerVoip", "hostedPbx", "carrierServices",
                                      "softphone"})
 
@@ -59,7 +55,7 @@ def active_profiles(policy: Policy, forced: Iterable[str]) -> frozenset[str]:
     """Profiles the document declares (a regime it claims or falls under) plus forced ones."""
     profiles = set(forced)
     for claim in policy.regimes:
-        if claim.stance in ("claimed", "applies") and claim.regime in REGIME_PROFILES:
+        if claim.stance in ACTIVE_STANCES and claim.regime in REGIME_PROFILES:
             profiles.add(REGIME_PROFILES[claim.regime])
     service = policy.service
     if service is not None and service.public_network is not False and \

@@ -13,8 +13,8 @@ import importlib.util
 import os
 import sys
 import tomllib
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def load_config(args: argparse.Namespace) -> Any:
-    from pypolicy._validate import PROFILES, Config
+    from pypolicy._validate import Config
+    from pypolicy.rules._base import PROFILES
 
     table: dict[str, Any] = {}
     path = Path(args.config) if args.config else Path("pyproject.toml")

@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pypolicy._findings import Finding
-from pypolicy._validate import REGIME_PROFILES, Config, check_document
+from pypolicy._validate import Config, check_document
 from pypolicy.rules import BASE_EXAMPLE
+from pypolicy.rules._base import REGIME_PROFILES
 from pypolicy.rules.completeness import PROFILE_REGIMES, RIGHTS_ARTICLES
 
 GDPR = "regimes: [{id: rg-gdpr, regime: gdpr, stance: claimed, evidence: [{quote: We comply with the GDPR.}]}]"  # noqa: E501

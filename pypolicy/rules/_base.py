@@ -89,6 +89,12 @@ def quotes_of(item: HasEvidence) -> Iterator[Quote]:
                     evidence.end, evidence.inferred, evidence.rationale)
 
 
+# Completeness profiles, and the declared regimes that switch each one on (a regime
+# claim with stance "claimed" or "applies"); "emergency" follows from the service instead.
+PROFILES = ("gdpr", "eprivacy", "cpni", "emergency")
+REGIME_PROFILES = {"gdpr": "gdpr", "ukGdpr": "gdpr", "eprivacy": "eprivacy", "usCpni": "cpni"}
+ACTIVE_STANCES = ("claimed", "applies")
+
 RULES: dict[str, type[Rule]] = {}
 
 

@@ -22,15 +22,21 @@ from pypolicy._findings import Finding, Severity
 from pypolicy._geo import ALL_COUNTRIES, adequacy_for, countries_in, countries_of, place_label
 from pypolicy._model import DataEntry, Policy, RetentionRule, Statement, Transfer
 from pypolicy._vocab import Vocabulary
-from pypolicy.rules._base import HasEvidence, Rule, RuleContext, join, register
+from pypolicy.rules._base import (
+    ACTIVE_STANCES,
+    PROFILES,
+    REGIME_PROFILES,
+    HasEvidence,
+    Rule,
+    RuleContext,
+    join,
+    register,
+)
 
-# Which declared regimes switch a profile on (as in pypolicy._validate, which imports the
-# rules and so cannot be imported from here).
+# The declared regimes that switch each profile on.
 PROFILE_REGIMES: dict[str, tuple[str, ...]] = {
-    "gdpr": ("gdpr", "ukGdpr"), "eprivacy": ("eprivacy",), "cpni": ("usCpni",),
-    "emergency": (),
+    profile: tuple(r for r, p in REGIME_PROFILES.items() if p == profile) for profile in PROFILES
 }
-ACTIVE_STANCES = ("claimed", "applies")
 
 # A condition that names the ground it rests on gives a legal basis as surely as the
 # basis itself: "only with your consent", "where required by law".
