@@ -20,6 +20,8 @@ from pypolicy._model import Policy
 from pypolicy._render_phrases import (
     capitalise,
     clean,
+    condition,
+    join,
     label,
     labels,
     partial_date,
@@ -63,16 +65,16 @@ def _provider(policy: Policy) -> tuple[str, ...]:
 
 
 def _sells(policy: Policy) -> tuple[str, ...]:
+    """Whether the policy promises not to sell data, and with which exceptions."""
     vocab = vocabulary()
-    promises = [s for s in policy.statements if s.modality == "doesNot"
-                and any(vocab.is_within(a, "sell") or a in ("share", "disclose")
-                        for a in s.actions) and not s.recipients
-                or s.modality == "doesNot" and any(vocab.is_within(a, "sell")
-                                                   for a in s.actions)]
+    promises = [s for s in policy.statements if s.modality == "doesNot" and not s.actors
+                and any(vocab.is_within(a, "sell") for a in s.actions)]
     if not promises:
         return ()
-    sells = any(any(vocab.is_within(a, "sell") for a in s.actions) for s in promises)
-    return ("yes" if sells else "promises not to share",)
+    if any(not s.exceptions for s in promises):
+        return ("yes",)
+    exceptions = list(dict.fromkeys(e for s in promises for e in s.exceptions))
+    return ("yes, except " + join([condition(e) for e in exceptions], "or"),)
 
 
 def column(policy: Policy) -> Column:
@@ -210,6 +212,3 @@ def compare_html(policies: Sequence[Policy]) -> str:
                               pretty_print=True)
     return text
 
-
-def _unused() -> None:  # pragma: no cover
-    _ = places

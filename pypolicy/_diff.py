@@ -133,9 +133,15 @@ def parse_notify_kinds(text: str) -> frozenset[str]:
 
 # --- comparing ------------------------------------------------------------------------------
 
+# Terms too general to cover anything: a policy that says it collects "personal data"
+# and later names call recordings has added something a reader cares about.
+_TOO_GENERAL = frozenset({"anyData", "personalData", "anyPurpose"})
+
+
 def _covered(term: str, others: Iterable[str]) -> bool:
     vocab = vocabulary()
-    return any(vocab.is_within(term, o) for o in others)
+    return any(o == term or (o not in _TOO_GENERAL and vocab.is_within(term, o))
+               for o in others)
 
 
 def _place_covered(target: str, others: Iterable[str]) -> bool:

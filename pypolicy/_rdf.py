@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pypolicy._errors import UnsafeInputError
+from pypolicy._errors import InputError, UnsafeInputError
 from pypolicy._resources import context, policy_schema, schema_file, vocabulary_index
 
 if TYPE_CHECKING:
@@ -73,6 +74,17 @@ def check_keys(document: Any, pointer: str = "") -> None:
             check_keys(value, f"{pointer}/{index}")
 
 
+def _integer(value: Any) -> Any:
+    """13.0 as 13: JSON (and the schema's "integer") counts a number with no fraction as an
+    integer, but JSON-LD would write 13.0 as the lexical form "13.0", which is not an
+    xsd:integer, and the way back could not read it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integer(v) for v in value]
+    return value
+
+
 def _typed(value: Any, class_name: str) -> Any:
     """A copy of ``value`` with ``@type`` on every object, from the schema's structure."""
     if not isinstance(value, dict):
@@ -86,9 +98,25 @@ def _typed(value: Any, class_name: str) -> Any:
                 result[key] = [_typed(v, kind["class"]) for v in item]
             else:
                 result[key] = _typed(item, kind["class"])
+        elif kind and kind["datatype"] == "xsd:integer":
+            result[key] = _integer(item)
         else:
             result[key] = item
     return result
+
+
+_LOCAL_ID = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+
+
+def _document_id(document: dict[str, Any]) -> str:
+    """The document's id, refused unless it is a LocalId: it becomes the last segment of
+    every IRI of the document, and "a/../b" or "x#y" would make IRIs outside it."""
+    value = document.get("id")
+    if not isinstance(value, str) or not _LOCAL_ID.fullmatch(value):
+        raise InputError(f"the document id {value!r} is not an identifier (a letter, then"
+                         " letters, digits, '.', '_' or '-'), so it cannot name the document's"
+                         " IRI", pointer="/id")
+    return value
 
 
 def to_jsonld(document: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +124,7 @@ def to_jsonld(document: dict[str, Any]) -> dict[str, Any]:
     check_keys(document)
     body = {k: v for k, v in document.items() if k != "@context"}
     typed = _typed(body, ROOT_CLASS)
-    typed["id"] = document_iri(str(document["id"]))
+    typed["id"] = document_iri(_document_id(document))
     return {"@context": copy.deepcopy(context()["@context"]), **typed}
 
 
@@ -113,7 +141,7 @@ def to_graph(document: dict[str, Any], graph: Graph | None = None) -> Graph:
     rdflib.NORMALIZE_LITERALS = False
     try:
         target.parse(data=json.dumps(jsonld), format="json-ld",
-                     base=document_iri(str(document["id"])) + "/")
+                     base=jsonld["id"] + "/")
     finally:
         rdflib.NORMALIZE_LITERALS = saved
     return target

@@ -29,7 +29,6 @@ from pypolicy._render_phrases import (
     label,
     labels,
     partial_date,
-    party_name,
     party_names,
     places,
     retention_period,
@@ -298,6 +297,25 @@ class _Builder:
         return Para(content, anchor, self.notes.cite(evidence, anchor), inferred,
                     remark if remark is not None else note)
 
+    def merged(self, entries: Sequence[Any], text: Callable[[Any], str]) -> list[Block]:
+        """One paragraph per distinct sentence: two entries that read the same (two
+        quotes making one claim) are one paragraph citing both."""
+        by_text: dict[str, list[Any]] = {}
+        for entry in entries:
+            by_text.setdefault(text(entry), []).append(entry)
+        blocks: list[Block] = []
+        for sentence_text, group in by_text.items():
+            para = self.para(sentence_text, group[0])
+            for other in group[1:]:
+                assert para.anchor is not None
+                extra = self.notes.cite(other.evidence, para.anchor)
+                para = Para(para.content, para.anchor,
+                            para.notes + tuple(n for n in extra if n not in para.notes),
+                            para.inferred and all(e.inferred for e in other.evidence),
+                            para.remark)
+            blocks.append(para)
+        return blocks
+
     def statements(self, statements: Sequence[Statement]) -> list[Block]:
         if not statements:
             return []
@@ -562,15 +580,14 @@ class _Builder:
         blocks: list[Block] = []
         items: list[Para] = []
         for transfer in policy.transfers:
+            # A transfer entry has no modality: named, not asserted as "we do" or "we may".
             what = join(data_names(policy, transfer.data)) if transfer.data else "your data"
-            text = f"We transfer {what} to {places(transfer.destinations)}"
+            text = f"Transfers of {what} to {places(transfer.destinations)}"
             if transfer.recipients:
                 text += ", to " + join(party_names(policy, transfer.recipients))
-            text = sentence(text)
             mechanisms = [_MECHANISMS.get(m, "we rely on " + label(m))
                           for m in transfer.mechanisms]
-            text += " " + (sentence("for this transfer, " + join(mechanisms)) if mechanisms
-                           else "No safeguard is named for this transfer.")
+            text += ": " + (join(mechanisms) + "." if mechanisms else "no safeguard is named.")
             items.append(self.para(text, transfer))
         items += [self.para(statement_sentence(policy, s), s) for s in statements]
         if items:
@@ -657,7 +674,7 @@ class _Builder:
             blocks.append(Para(plain("We say we use these security measures:")))
             blocks.append(Bullets(tuple(self.para(security_sentence(policy, m), m)
                                         for m in measures)))
-        blocks += [self.para(security_sentence(policy, m), m) for m in claims]
+        blocks += self.merged(claims, lambda m: security_sentence(policy, m))
         if not policy.security_measures:
             blocks.append(Para(plain("This policy does not describe how data is "
                                      "protected.")))
@@ -688,9 +705,9 @@ class _Builder:
         if tracking.cookie_kinds:
             sentences.append(sentence("the kinds of cookies we use are " + join(
                 [_COOKIE_KINDS.get(k, label(k)) for k in tracking.cookie_kinds])))
-        if tracking.third_parties:
-            sentences.append(sentence(join(party_names(policy, tracking.third_parties))
-                                      + " also place or read cookies"))
+        if tracking.third_parties:  # no modality here: named, not asserted as "do" or "may"
+            sentences.append(sentence("other parties that place or read cookies: "
+                                      + join(party_names(policy, tracking.third_parties))))
         sentences += [_CONSENT_MECHANISMS.get(m, sentence("consent: " + label(m)))
                       for m in tracking.consent_mechanisms]
         if tracking.do_not_track:

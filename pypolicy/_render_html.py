@@ -45,7 +45,7 @@ STYLE = """
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 52rem; padding: 1.5rem 1.25rem 3rem;
   font: 1rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; color: var(--ink); background: #fff; overflow-wrap: anywhere; }
+  sans-serif; color: var(--ink); background: #fff; overflow-wrap: break-word; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0.5rem 0 1rem; }
 h2 { font-size: 1.4rem; margin: 2.5rem 0 0.75rem; padding-bottom: 0.25rem;
   border-bottom: 1px solid var(--rule); }

@@ -23,7 +23,6 @@ from pypolicy._render import (
     Note,
     Page,
     Para,
-    Subheading,
     Table,
 )
 from pypolicy._render_phrases import clean

@@ -170,9 +170,10 @@ _PURPOSE_PHRASES = {
 }
 
 _LEGAL_BASIS_PHRASES = {
-    "consent": "your consent",
-    "explicitConsent": "your explicit consent",
-    "impliedConsent": "consent implied by your use of the service",
+    # "consent", not "your consent": the consent may be someone else's (a contact's)
+    "consent": "consent",
+    "explicitConsent": "explicit consent",
+    "impliedConsent": "consent implied by use of the service",
     "cpniOptInApproval": "your opt-in approval under the CPNI rules",
     "cpniOptOutApproval": "your opt-out approval under the CPNI rules",
     "contract": "a contract with you",
@@ -187,7 +188,8 @@ _LEGAL_BASIS_PHRASES = {
 _CONDITION_PHRASES: dict[str, tuple[str, str]] = {
     "withConsent": ("with your consent", "your consent"),
     "optOut": ("unless you opt out", "your right to opt out"),
-    "enabledByUser": ("when you choose to enable it", "your choice to enable it"),
+    "enabledByUser": ("when you choose to provide it or turn on the feature",
+                      "your choice to provide it or turn on the feature"),
     "enabledByAdministrator": ("when your organisation's administrator enables or requests it",
                                "a request of your organisation's administrator"),
     "separateAgreement": ("under a separate agreement", "a separate agreement"),
@@ -393,9 +395,9 @@ _CRITERION_SUMMARY = {
     "purposeFulfilled": "as long as needed for the purposes",
     "contractDuration": "for the duration of the contract",
     "legalRequirement": "as long as the law requires",
-    "disputes": "as long as needed to resolve disputes",
-    "agreementEnforcement": "as long as needed to enforce agreements",
-    "riskBased": "depending on the sensitivity of the data and the risks",
+    "disputes": "to resolve disputes",
+    "agreementEnforcement": "to enforce agreements",
+    "riskBased": "by sensitivity and risk",
     "untilRequest": "until you ask for deletion",
 }
 
@@ -414,7 +416,7 @@ def retention_period(rule: RetentionRule) -> str:
     if rule.indefinite:
         return "indefinitely"
     if rule.criteria:
-        return join([_CRITERION_SUMMARY.get(c, label(c)) for c in rule.criteria])
+        return ", ".join(_CRITERION_SUMMARY.get(c, label(c)) for c in rule.criteria)
     return "not stated"
 
 
@@ -466,7 +468,7 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
 # --- rights -----------------------------------------------------------------------------------
 
 _RIGHT_PHRASES = {
-    "access": "ask for a copy of the personal data we hold about you",
+    "access": "access the personal data we hold about you",
     "rectification": "have inaccurate or incomplete data corrected",
     "erasure": "have your personal data deleted",
     "restriction": "have the processing of your data restricted",
@@ -499,7 +501,7 @@ _CHANNEL_PHRASES = {
 _FEE_PHRASES = {
     "free": "It is free of charge.",
     "feeIfExcessive": "It is free, but we may charge a reasonable fee, or refuse, if a "
-                      "request is manifestly unfounded or excessive.",
+                      "request is unfounded or excessive.",
     "feeCharged": "We charge a fee.",
 }
 

@@ -173,39 +173,9 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(item.values())
 
 
-def _oxigraph_error_offset(text: str) -> int | None:
-    """Where Oxigraph's parser, when installed, finds the syntax error (or None).
-
-    pyparsing often reports the start of the construct that failed rather than the
-    place within it; Oxigraph's parser reports the place. A NUL character is appended so
-    that the text can never parse (NUL is invalid outside a string, and a string left
-    open is invalid): Oxigraph never evaluates it, so this is safe for any query.
-    """
-    try:
-        import pyoxigraph
-    except ImportError:
-        return None
-    try:
-        pyoxigraph.Store().query(text + "\n\x00")
-    except SyntaxError as exc:
-        match = re.search(r"error at (\d+):(\d+)", str(exc))
-        if match:
-            line, column = int(match[1]), int(match[2])
-            lines = text.split("\n")
-            if line <= len(lines) and column <= len(lines[line - 1]) + 1:
-                return sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
-    except Exception:  # any other failure: no better position than rdflib's
-        return None
-    return None
-
-
 def _syntax_error(exc: Exception, text: str, source: str) -> QueryError:
     loc = getattr(exc, "loc", None)
     message = getattr(exc, "msg", None) or str(exc)
-    better = _oxigraph_error_offset(text)
-    if better is not None and (not isinstance(loc, int) or better >= loc):
-        return QueryError(f"{_where(source, text, better)}: SPARQL syntax error"
-                          f"{_excerpt(text, better)}")
     if isinstance(loc, int):
         return QueryError(f"{_where(source, text, loc)}: SPARQL syntax error: {message}"
                           f"{_excerpt(text, loc)}")

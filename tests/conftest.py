@@ -84,6 +84,12 @@ def network_attempts() -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="session")
+def network_error() -> type[BaseException]:
+    """The exception the network guard raises, for tests of the guard itself."""
+    return NetworkAccessBlocked
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The top of the source checkout (where schema/, examples/ and docs/ are)."""
     return REPO_ROOT

@@ -31,6 +31,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import yaml
@@ -38,8 +39,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from pypolicy._resources import policy_schema
+from pypolicy._resources import policy_schema, vocabulary_index
 from pypolicy._vocab import vocabulary
+from pypolicy.rules import RULES
 
 # --------------------------------------------------------------------------- profiles
 
@@ -63,6 +65,9 @@ def examples(count: int) -> int:
 
 VOCAB = vocabulary()
 SCHEMA = policy_schema()
+# How each property of the format is represented: vocabulary term, reference, literal or
+# object, single or many (generated with the schema).
+PROPERTIES: dict[str, dict[str, Any]] = vocabulary_index()["properties"]
 
 
 def terms(scheme: str) -> tuple[str, ...]:
@@ -76,6 +81,7 @@ REGIONS: tuple[str, ...] = ("EU", "EEA")
 # them; then every other country.
 COMMON_COUNTRIES: tuple[str, ...] = ("US", "GB", "IE", "DE", "FR", "NL", "NO", "CH", "IN",
                                      "CA", "AU", "IS", "LI", "SG", "JP")
+RULE_CODES: tuple[str, ...] = tuple(sorted(RULES))
 LOCAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
 
 
@@ -124,259 +130,239 @@ HOSTS = ("example.com", "example.net", "voip.example.org", "web.archive.org")
 
 
 # --------------------------------------------------------------------------- helpers
+#
+# Strategies are built once and cached: hypothesis validates (and, for composites,
+# inspects) every strategy object it is given, which costs more than drawing from it.
+# The builders below are plain functions of ``draw`` for the same reason.
 
 
+@cache
 def sometimes(p_in_4: int = 1) -> SearchStrategy[bool]:
     """True with probability ``p_in_4``/4; shrinks to False (the part is left out)."""
     return st.integers(0, 3).map(lambda n: n >= 4 - p_in_4)
 
 
-def unique_list(elements: SearchStrategy[Any], max_size: int = 3) -> SearchStrategy[list[Any]]:
-    return st.lists(elements, min_size=1, max_size=max_size, unique=True)
+@cache
+def one_of(choices: tuple[str, ...]) -> SearchStrategy[str]:
+    return st.sampled_from(choices)
 
 
-def texts(realistic: Sequence[str]) -> SearchStrategy[str]:
+@cache
+def some_of(choices: tuple[str, ...], max_size: int = 2) -> SearchStrategy[list[str]]:
+    """A non-empty list of distinct choices (the format's lists are never empty)."""
+    return st.lists(st.sampled_from(choices), min_size=1, max_size=max_size, unique=True)
+
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=24)
+
+
+@cache
+def texts(realistic: tuple[str, ...]) -> SearchStrategy[str]:
     """A realistic string, or (for the RDF and loader paths) any non-empty text."""
-    return st.one_of(st.sampled_from(realistic),
-                     st.text(st.characters(codec="utf-8"), min_size=1, max_size=24))
+    return st.one_of(st.sampled_from(realistic), ANY_TEXT)
 
 
+@cache
 def place(palette: Palette) -> SearchStrategy[str]:
     choices = st.sampled_from(palette.places)
     return st.one_of(choices, st.sampled_from(COUNTRIES)) if palette.any_country else choices
 
 
-def integers_as_json_has_them(low: int, high: int) -> SearchStrategy[int | float]:
+@cache
+def places(palette: Palette) -> SearchStrategy[list[str]]:
+    return st.lists(place(palette), min_size=1, max_size=2, unique=True)
+
+
+def _ints(low: int, high: int) -> SearchStrategy[int | float]:
     """Integers; now and then written as a float with no fraction (13.0), which JSON and
     JSON Schema both count as an integer."""
     ints = st.integers(low, high)
-    return st.one_of(ints, ints.map(float)) if high < 2**53 else ints
+    return st.one_of(ints, ints.map(float))
 
 
-def durations() -> SearchStrategy[str]:
-    """ISO 8601 durations as the schema's Duration pattern allows them (P7Y, P1M2W, PT36H)."""
-
-    @st.composite
-    def build(draw: DrawFn) -> str:
-        parts = [(draw(st.one_of(st.none(), st.integers(0, 120))), unit)
-                 for unit in ("Y", "M", "W", "D")]
-        time = [(draw(st.one_of(st.none(), st.integers(0, 100))), unit)
-                for unit in ("H", "M", "S")]
-        date_text = "".join(f"{n}{u}" for n, u in parts if n is not None)
-        time_text = "".join(f"{n}{u}" for n, u in time if n is not None)
-        text = "P" + date_text + (f"T{time_text}" if time_text else "")
-        return text if text != "P" else "P" + str(draw(st.integers(1, 10))) + "Y"
-
-    return st.one_of(st.sampled_from(("P7Y", "P6M", "P30D", "P1Y", "P13M", "PT24H")), build())
+OFFSETS = _ints(0, 100_000)
+AGES = _ints(0, 25)
+HUGE_OFFSETS = st.integers(0, 10**30)  # JSON numbers have no size limit
 
 
-def partial_dates() -> SearchStrategy[str]:
-    return st.dates().map(lambda d: d.isoformat()).flatmap(
-        lambda iso: st.sampled_from((iso, iso[:7], iso[:4])))
+@st.composite
+def _built_durations(draw: DrawFn) -> str:
+    amount = st.one_of(st.none(), st.integers(0, 120))
+    date_text = "".join(f"{n}{u}" for u in "YMWD" if (n := draw(amount)) is not None)
+    time_text = "".join(f"{n}{u}" for u in "HMS" if (n := draw(amount)) is not None)
+    text = "P" + date_text + (f"T{time_text}" if time_text else "")
+    return text if text != "P" else "P1Y"
 
 
-def uris() -> SearchStrategy[str]:
-    return st.builds(lambda scheme, host, path: f"{scheme}://{host}/{path}",
-                     st.sampled_from(("https", "http")), st.sampled_from(HOSTS),
-                     st.sampled_from(("privacy", "legal/privacy-policy", "p?lang=en", "")))
+DURATIONS = st.one_of(st.sampled_from(("P7Y", "P6M", "P30D", "P1Y", "P13M", "PT24H")),
+                      _built_durations())
+"""ISO 8601 durations as the schema's Duration pattern allows them (P7Y, P1M2W, PT36H)."""
+
+DATES = st.dates().map(lambda d: d.isoformat())
+PARTIAL_DATES = DATES.flatmap(lambda iso: st.sampled_from((iso, iso[:7], iso[:4])))
+URIS = st.builds(lambda scheme, host, path: f"{scheme}://{host}/{path}",
+                 st.sampled_from(("https", "http")), st.sampled_from(HOSTS),
+                 st.sampled_from(("privacy", "legal/privacy-policy", "p?lang=en", "")))
+CONTACTS = st.lists(st.fixed_dictionaries({"channel": st.sampled_from(terms("Channel")),
+                                           "value": texts(WORDS)}), min_size=1, max_size=2)
+SOURCES = st.fixed_dictionaries({}, optional={
+    "url": URIS, "archiveUrl": URIS, "retrieved": DATES,
+    "sha256": st.text("0123456789abcdef", min_size=64, max_size=64),
+    "file": st.just("sources/acme.txt")})
+ENTRY_COUNT = st.integers(0, 2)
 
 
-def evidence_item() -> SearchStrategy[dict[str, Any]]:
-    @st.composite
-    def build(draw: DrawFn) -> dict[str, Any]:
-        item: dict[str, Any] = {}
+def draw_evidence_item(draw: DrawFn) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    if draw(sometimes(1)):
+        item["inferred"] = True
+        item["rationale"] = draw(texts(("implied by the section on billing",)))
         if draw(sometimes(1)):
-            item["inferred"] = True
-            item["rationale"] = draw(texts(("implied by the section on billing",)))
-            if draw(sometimes(1)):
-                item["quote"] = draw(texts(WORDS))
-        else:
             item["quote"] = draw(texts(WORDS))
-            if draw(sometimes(1)):
-                item["inferred"] = False
+    else:
+        item["quote"] = draw(texts(WORDS))
         if draw(sometimes(1)):
-            item["section"] = draw(texts(("Sharing", "Retention", "")))
-        if draw(sometimes(2)):
-            start = draw(integers_as_json_has_them(0, 100_000))
-            item["start"] = start
-            item["end"] = draw(integers_as_json_has_them(int(start), int(start) + 500))
-        if draw(sometimes(1)) and "start" in item:
-            item["start"] = draw(st.integers(0, 10**30))  # JSON has no size limit
-        return item
-
-    return build()
+            item["inferred"] = False
+    if draw(sometimes(1)):
+        item["section"] = draw(texts(("Sharing", "Retention", "")))
+    if draw(sometimes(2)):
+        start = draw(OFFSETS)
+        item["start"] = start
+        item["end"] = start + draw(OFFSETS)
+        if draw(sometimes(1)):
+            item["start"] = draw(HUGE_OFFSETS)
+    return item
 
 
 def with_evidence(draw: DrawFn, entry: dict[str, Any]) -> dict[str, Any]:
     if draw(sometimes(2)):
-        entry["evidence"] = draw(st.lists(evidence_item(), min_size=1, max_size=2))
+        entry["evidence"] = [draw_evidence_item(draw)
+                             for _ in range(1 + int(draw(sometimes(1))))]
     return entry
 
 
-def contact_points() -> SearchStrategy[list[dict[str, str]]]:
-    return st.lists(st.fixed_dictionaries({"channel": st.sampled_from(terms("Channel")),
-                                           "value": texts(WORDS)}), min_size=1, max_size=2)
-
-
-def places_of(draw: DrawFn, entry: dict[str, Any], palette: Palette) -> None:
+def draw_places(draw: DrawFn, entry: dict[str, Any], palette: Palette) -> None:
     """Locations or "outside" (realistically never both), or neither."""
-    how = draw(st.sampled_from(("none", "locations", "outside")))
+    how = draw(one_of(("none", "locations", "outside")))
     if how == "locations":
-        entry["locations"] = draw(unique_list(place(palette), 2))
+        entry["locations"] = draw(places(palette))
     elif how == "outside":
         # "outside worldwide" or "outside an unknown place" would say nothing
-        outside = st.sampled_from((*REGIONS, *COMMON_COUNTRIES[:4]))
-        entry["outside"] = draw(unique_list(outside, 2))
+        entry["outside"] = draw(some_of((*REGIONS, *COMMON_COUNTRIES[:4])))
+
+
+def optional(draw: DrawFn, entry: dict[str, Any], key: str, strategy: SearchStrategy[Any],
+             p_in_4: int = 1) -> None:
+    if draw(sometimes(p_in_4)):
+        entry[key] = draw(strategy)
 
 
 # --------------------------------------------------------------------------- entries
 
 
-@st.composite
-def parties(draw: DrawFn, count: int, palette: Palette) -> list[dict[str, Any]]:
-    result = []
-    for index in range(count):
-        party: dict[str, Any] = {"id": f"p-{index}", "name": draw(texts(PARTY_NAMES)),
-                                 "roles": draw(unique_list(st.sampled_from(palette.roles), 2))}
-        if draw(sometimes(1)):
-            party["examples"] = draw(unique_list(st.sampled_from(("Stripe", "Google",
-                                                                  "Twilio", "AWS")), 2))
-        places_of(draw, party, palette)
-        result.append(with_evidence(draw, party))
-    return result
+def draw_party(draw: DrawFn, index: int, palette: Palette) -> dict[str, Any]:
+    party: dict[str, Any] = {"id": f"p-{index}", "name": draw(texts(PARTY_NAMES)),
+                             "roles": draw(some_of(palette.roles))}
+    optional(draw, party, "examples", some_of(("Stripe", "Google", "Twilio", "AWS")))
+    draw_places(draw, party, palette)
+    return with_evidence(draw, party)
 
 
-@st.composite
-def data_entries(draw: DrawFn, count: int, party_ids: Sequence[str],
-                 palette: Palette) -> list[dict[str, Any]]:
-    result = []
-    for index in range(count):
-        entry: dict[str, Any] = {
-            "id": f"d-{index}", "name": draw(texts(DATA_NAMES)),
-            "categories": draw(unique_list(st.sampled_from(palette.data_categories), 2))}
-        if draw(sometimes(1)):
-            entry["examples"] = draw(unique_list(st.sampled_from(("first name", "IP address",
-                                                                  "call duration")), 2))
-        if draw(sometimes(1)):
-            entry["sources"] = draw(unique_list(st.sampled_from(terms("DataSource")), 2))
-        if party_ids and draw(sometimes(1)):
-            entry["sourceParties"] = draw(unique_list(st.sampled_from(party_ids), 2))
-        if draw(sometimes(1)):
-            entry["subjects"] = draw(unique_list(st.sampled_from(palette.subjects), 2))
-        if draw(sometimes(1)):
-            entry["mandatory"] = draw(st.booleans())
-        result.append(with_evidence(draw, entry))
-    return result
+def draw_data_entry(draw: DrawFn, index: int, party_ids: tuple[str, ...],
+                    palette: Palette) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": f"d-{index}", "name": draw(texts(DATA_NAMES)),
+                             "categories": draw(some_of(palette.data_categories))}
+    optional(draw, entry, "examples", some_of(("first name", "IP address", "call duration")))
+    optional(draw, entry, "sources", some_of(terms("DataSource")))
+    if party_ids:
+        optional(draw, entry, "sourceParties", some_of(party_ids))
+    optional(draw, entry, "subjects", some_of(palette.subjects))
+    optional(draw, entry, "mandatory", st.booleans())
+    return with_evidence(draw, entry)
 
 
-@st.composite
-def statement(draw: DrawFn, statement_id: str, data_ids: Sequence[str],
-              party_ids: Sequence[str], palette: Palette) -> dict[str, Any]:
-    s: dict[str, Any] = {
-        "id": statement_id,
-        "modality": draw(st.sampled_from(terms("Modality"))),
-        "actions": draw(unique_list(st.sampled_from(palette.actions), 2)),
-        "data": draw(unique_list(st.sampled_from(data_ids), 2)),
-    }
-    if party_ids and draw(sometimes(1)):
-        s["actors"] = draw(unique_list(st.sampled_from(party_ids), 2))
-    if party_ids and draw(sometimes(2)):
-        s["recipients"] = draw(unique_list(st.sampled_from(party_ids), 2))
-    for key, choices in (("purposes", palette.purposes), ("legalBases", palette.legal_bases),
-                         ("subjects", palette.subjects)):
-        if draw(sometimes(1)):
-            s[key] = draw(unique_list(st.sampled_from(choices), 2))
-    places_of(draw, s, palette)
-    if s["modality"] == "onlyIf" or draw(sometimes(1)):
-        s["conditions"] = draw(unique_list(st.sampled_from(palette.conditions), 2))
-    if draw(sometimes(1)):
-        s["exceptions"] = draw(unique_list(st.sampled_from(palette.conditions), 2))
-    if draw(sometimes(1)) and s["modality"] == "doesNot":
-        s["exceptPurposes"] = draw(unique_list(st.sampled_from(palette.purposes), 1))
-    if draw(sometimes(1)):
-        s["note"] = draw(texts(WORDS))
+def draw_statement(draw: DrawFn, statement_id: str, data_ids: tuple[str, ...],
+                   party_ids: tuple[str, ...], palette: Palette) -> dict[str, Any]:
+    s: dict[str, Any] = {"id": statement_id, "modality": draw(one_of(terms("Modality"))),
+                         "actions": draw(some_of(palette.actions)),
+                         "data": draw(some_of(data_ids))}
+    if party_ids:
+        optional(draw, s, "actors", some_of(party_ids))
+        optional(draw, s, "recipients", some_of(party_ids), 2)
+    optional(draw, s, "purposes", some_of(palette.purposes))
+    optional(draw, s, "legalBases", some_of(palette.legal_bases))
+    optional(draw, s, "subjects", some_of(palette.subjects))
+    draw_places(draw, s, palette)
+    optional(draw, s, "conditions", some_of(palette.conditions),
+             4 if s["modality"] == "onlyIf" else 1)
+    optional(draw, s, "exceptions", some_of(palette.conditions))
+    if s["modality"] == "doesNot":
+        optional(draw, s, "exceptPurposes", some_of(palette.purposes, 1))
+    optional(draw, s, "note", texts(WORDS))
     return with_evidence(draw, s)
 
 
-@st.composite
-def retention_rule(draw: DrawFn, rule_id: str, data_ids: Sequence[str]) -> dict[str, Any]:
-    rule: dict[str, Any] = {"id": rule_id, "data": draw(unique_list(st.sampled_from(data_ids),
-                                                                    2))}
-    kind = draw(st.sampled_from(("duration", "criteria", "indefinite", "all")))
-    if kind in ("duration", "all"):
-        rule["duration"] = draw(durations())
-        if draw(sometimes(2)):
-            rule["from"] = draw(st.sampled_from(terms("RetentionEvent")))
-    if kind in ("criteria", "all"):
-        rule["criteria"] = draw(unique_list(st.sampled_from(terms("RetentionCriterion")), 2))
-    if kind in ("indefinite", "all"):
+def draw_retention_rule(draw: DrawFn, index: int, data_ids: tuple[str, ...]) -> dict[str, Any]:
+    rule: dict[str, Any] = {"id": f"r-{index}", "data": draw(some_of(data_ids))}
+    how = draw(one_of(("duration", "criteria", "indefinite", "all")))
+    if how in ("duration", "all"):
+        rule["duration"] = draw(DURATIONS)
+        optional(draw, rule, "from", one_of(terms("RetentionEvent")), 2)
+    if how in ("criteria", "all"):
+        rule["criteria"] = draw(some_of(terms("RetentionCriterion")))
+    if how in ("indefinite", "all"):
         rule["indefinite"] = draw(st.booleans())
-    if draw(sometimes(2)):
-        rule["afterwards"] = draw(st.sampled_from(terms("RetentionOutcome")))
-    if draw(sometimes(1)):
-        rule["exceptions"] = draw(unique_list(st.sampled_from(terms("Condition")), 2))
-    if draw(sometimes(1)):
-        rule["note"] = draw(texts(WORDS))
+    optional(draw, rule, "afterwards", one_of(terms("RetentionOutcome")), 2)
+    optional(draw, rule, "exceptions", some_of(terms("Condition")))
+    optional(draw, rule, "note", texts(WORDS))
     return with_evidence(draw, rule)
 
 
-@st.composite
-def security_entry(draw: DrawFn, entry_id: str, data_ids: Sequence[str]) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": entry_id}
+def draw_security_entry(draw: DrawFn, index: int, data_ids: tuple[str, ...]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": f"sec-{index}"}
     if draw(st.booleans()):
-        entry["measure"] = draw(st.sampled_from(terms("SecurityMeasure")))
+        entry["measure"] = draw(one_of(terms("SecurityMeasure")))
     else:
-        entry["claim"] = draw(st.sampled_from(terms("SecurityClaim")))
-    if draw(sometimes(1)):
-        entry["scopes"] = draw(unique_list(st.sampled_from(terms("SecurityScope")), 2))
-    if draw(sometimes(1)):
-        entry["terminatesAt"] = draw(st.sampled_from(terms("Endpoint")))
-    if draw(sometimes(1)):
-        entry["data"] = draw(unique_list(st.sampled_from(data_ids), 2))
+        entry["claim"] = draw(one_of(terms("SecurityClaim")))
+    optional(draw, entry, "scopes", some_of(terms("SecurityScope")))
+    optional(draw, entry, "terminatesAt", one_of(terms("Endpoint")))
+    optional(draw, entry, "data", some_of(data_ids))
     return with_evidence(draw, entry)
 
 
-@st.composite
-def right_entry(draw: DrawFn, entry_id: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": entry_id, "right": draw(st.sampled_from(terms("Right")))}
-    if draw(sometimes(2)):
-        entry["channels"] = draw(unique_list(st.sampled_from(terms("Channel")), 2))
-    if draw(sometimes(1)):
-        entry["responseTime"] = draw(durations())
-    if draw(sometimes(1)):
-        entry["fee"] = draw(st.sampled_from(terms("Fee")))
-    if draw(sometimes(1)):
-        entry["limitations"] = draw(unique_list(st.sampled_from(terms("Condition")), 2))
+def draw_right(draw: DrawFn, index: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": f"rt-{index}", "right": draw(one_of(terms("Right")))}
+    optional(draw, entry, "channels", some_of(terms("Channel")), 2)
+    optional(draw, entry, "responseTime", DURATIONS)
+    optional(draw, entry, "fee", one_of(terms("Fee")))
+    optional(draw, entry, "limitations", some_of(terms("Condition")))
     return with_evidence(draw, entry)
 
 
-@st.composite
-def transfer(draw: DrawFn, entry_id: str, data_ids: Sequence[str], party_ids: Sequence[str],
-             palette: Palette) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": entry_id,
-                             "destinations": draw(unique_list(place(palette), 2))}
-    if draw(sometimes(1)):
-        entry["data"] = draw(unique_list(st.sampled_from(data_ids), 2))
-    if party_ids and draw(sometimes(2)):
-        entry["recipients"] = draw(unique_list(st.sampled_from(party_ids), 2))
-    if draw(sometimes(2)):
-        entry["mechanisms"] = draw(unique_list(st.sampled_from(terms("TransferMechanism")), 2))
+def draw_transfer(draw: DrawFn, index: int, data_ids: tuple[str, ...],
+                  party_ids: tuple[str, ...], palette: Palette) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": f"t-{index}", "destinations": draw(places(palette))}
+    optional(draw, entry, "data", some_of(data_ids))
+    if party_ids:
+        optional(draw, entry, "recipients", some_of(party_ids), 2)
+    optional(draw, entry, "mechanisms", some_of(terms("TransferMechanism")), 2)
     return with_evidence(draw, entry)
 
 
-@st.composite
-def storage_entry(draw: DrawFn, entry_id: str, data_ids: Sequence[str],
-                  palette: Palette) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": entry_id, "locations": draw(unique_list(place(palette), 2))}
-    if draw(sometimes(1)):
-        entry["data"] = draw(unique_list(st.sampled_from(data_ids), 2))
+def draw_storage(draw: DrawFn, index: int, data_ids: tuple[str, ...],
+                 palette: Palette) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": f"st-{index}", "locations": draw(places(palette))}
+    optional(draw, entry, "data", some_of(data_ids))
     return with_evidence(draw, entry)
 
 
-def optional_object(draw: DrawFn, document: dict[str, Any], key: str,
-                    build: Callable[[], dict[str, Any]]) -> None:
+def draw_object(draw: DrawFn, document: dict[str, Any], key: str,
+                fill: Callable[[dict[str, Any]], None]) -> None:
+    """An optional singleton object (``children``, ``tracking``, ...), filled by ``fill``."""
     if draw(sometimes(1)):
-        document[key] = with_evidence(draw, build())
+        entry: dict[str, Any] = {}
+        fill(entry)
+        document[key] = with_evidence(draw, entry)
 
 
 # --------------------------------------------------------------------------- documents
@@ -388,120 +374,172 @@ def policy_documents(draw: DrawFn, *, palette: Palette = FULL, max_statements: i
     """A valid policy document: schema-valid, every reference declared, ids unique."""
     doc: dict[str, Any] = {
         "formatVersion": "1.0.0",
-        "id": draw(st.sampled_from(("acme-voip", "northwind.tel", "Example_1", "x"))),
+        "id": draw(one_of(("acme-voip", "northwind.tel", "Example_1", "x"))),
         "title": draw(texts(("Privacy Policy", "Privacy and Cookie Policy"))),
-        "language": draw(st.sampled_from(("en", "de", "en-GB", "fr-CA", "nob"))),
+        "language": draw(one_of(("en", "de", "en-GB", "fr-CA", "nob"))),
     }
+    party_ids = tuple(f"p-{i}" for i in range(draw(st.integers(0, 4))))
+    party_list = [draw_party(draw, i, palette) for i in range(len(party_ids))]
+    data_list = [draw_data_entry(draw, i, party_ids, palette)
+                 for i in range(draw(st.integers(1, 4)))]
+    data_ids = tuple(d["id"] for d in data_list)
+
     provider: dict[str, Any] = {"name": draw(texts(("Example Telecom", "Acme VoIP Inc.")))}
-    if draw(sometimes(1)):
-        provider["legalName"] = draw(texts(("Example Telecom Ltd",)))
-    if draw(sometimes(2)):
-        provider["country"] = draw(place(palette))
-    if draw(sometimes(1)):
-        provider["address"] = draw(texts(("1 Example Street, London",)))
-    if draw(sometimes(2)):
-        provider["contacts"] = draw(contact_points())
-    party_list = draw(parties(draw(st.integers(0, 4)), palette))
-    party_ids = [p["id"] for p in party_list]
-    data_list = draw(data_entries(draw(st.integers(1, 4)), party_ids, palette))
-    data_ids = [d["id"] for d in data_list]
-    if draw(sometimes(1)):
-        provider["capacities"] = draw(st.lists(st.fixed_dictionaries(
-            {"role": st.sampled_from(("controller", "processor", "jointController"))},
-            optional={"data": unique_list(st.sampled_from(data_ids), 2)}), min_size=1,
-            max_size=2))
+    optional(draw, provider, "legalName", texts(("Example Telecom Ltd",)))
+    optional(draw, provider, "country", place(palette), 2)
+    optional(draw, provider, "address", texts(("1 Example Street, London",)))
+    optional(draw, provider, "contacts", CONTACTS, 2)
+    optional(draw, provider, "capacities", st.lists(st.fixed_dictionaries(
+        {"role": st.sampled_from(("controller", "processor", "jointController"))},
+        optional={"data": some_of(data_ids)}), min_size=1, max_size=2))
     doc["provider"] = with_evidence(draw, provider)
-    if draw(sometimes(1)):
-        doc["lastUpdated"] = draw(partial_dates())
-    if draw(sometimes(1)):
-        doc["effectiveDate"] = draw(st.dates()).isoformat()
-    if draw(sometimes(1)):
-        doc["source"] = draw(st.fixed_dictionaries({}, optional={
-            "url": uris(), "archiveUrl": uris(), "retrieved": st.dates().map(str),
-            "sha256": st.text("0123456789abcdef", min_size=64, max_size=64),
-            "file": st.sampled_from(("sources/acme.txt",))}))
-    optional_object(draw, doc, "dataProtectionOfficer", lambda: {
-        "appointed": draw(st.booleans()),
-        **({"title": draw(texts(("Data Protection Officer",)))} if draw(sometimes(1)) else {}),
-        **({"contacts": draw(contact_points())} if draw(sometimes(2)) else {})})
-    optional_object(draw, doc, "representative", lambda: {
-        "name": draw(texts(("EU Rep Ltd",))),
-        **({"contacts": draw(contact_points())} if draw(sometimes(2)) else {})})
-    optional_object(draw, doc, "supervisoryAuthority", lambda: {
-        "name": draw(texts(("Information Commissioner's Office",))),
-        **({"country": draw(place(palette))} if draw(sometimes(2)) else {})})
-    optional_object(draw, doc, "service", lambda: {
-        **({"serviceKinds": draw(unique_list(st.sampled_from(terms("ServiceKind")), 2))}
-           if draw(sometimes(3)) else {}),
-        **({"publicNetwork": draw(st.booleans())} if draw(sometimes(1)) else {})})
+    optional(draw, doc, "lastUpdated", PARTIAL_DATES)
+    optional(draw, doc, "effectiveDate", DATES)
+    optional(draw, doc, "source", SOURCES)
+
+    def officer(entry: dict[str, Any]) -> None:
+        entry["appointed"] = draw(st.booleans())
+        optional(draw, entry, "title", texts(("Data Protection Officer",)))
+        optional(draw, entry, "contacts", CONTACTS, 2)
+
+    def representative(entry: dict[str, Any]) -> None:
+        entry["name"] = draw(texts(("EU Rep Ltd",)))
+        optional(draw, entry, "contacts", CONTACTS, 2)
+
+    def authority(entry: dict[str, Any]) -> None:
+        entry["name"] = draw(texts(("Information Commissioner's Office",)))
+        optional(draw, entry, "country", place(palette), 2)
+
+    def service(entry: dict[str, Any]) -> None:
+        optional(draw, entry, "serviceKinds", some_of(terms("ServiceKind")), 3)
+        optional(draw, entry, "description", texts(WORDS))
+        optional(draw, entry, "publicNetwork", st.booleans())
+
+    draw_object(draw, doc, "dataProtectionOfficer", officer)
+    draw_object(draw, doc, "representative", representative)
+    draw_object(draw, doc, "supervisoryAuthority", authority)
+    draw_object(draw, doc, "service", service)
     if draw(sometimes(1)):
         doc["audiences"] = [with_evidence(draw, {"id": f"au-{i}", "subject": subject})
-                            for i, subject in enumerate(draw(unique_list(
-                                st.sampled_from(terms("DataSubjectType")), 2)))]
+                            for i, subject in enumerate(draw(some_of(
+                                terms("DataSubjectType"))))]
     if draw(sometimes(2)):
         doc["regimes"] = [with_evidence(draw, {"id": f"rg-{i}", "regime": regime,
-                                               "stance": draw(st.sampled_from(
-                                                   terms("RegimeStance")))})
-                          for i, regime in enumerate(draw(unique_list(
-                              st.sampled_from(terms("Regime")), 2)))]
+                                               "stance": draw(one_of(terms("RegimeStance")))})
+                          for i, regime in enumerate(draw(some_of(terms("Regime"))))]
     if party_list:
         doc["parties"] = party_list
     doc["dataCategories"] = data_list
     count = draw(st.integers(0, max_statements))
     if count:
-        doc["statements"] = [draw(statement(f"s-{i}", data_ids, party_ids, palette))
+        doc["statements"] = [draw_statement(draw, f"s-{i}", data_ids, party_ids, palette)
                              for i in range(count)]
-    for key, prefix, build in (
-            ("retention", "r", lambda i: retention_rule(f"r-{i}", data_ids)),
-            ("storage", "st", lambda i: storage_entry(f"st-{i}", data_ids, palette)),
-            ("transfers", "t", lambda i: transfer(f"t-{i}", data_ids, party_ids, palette)),
-            ("rights", "rt", lambda i: right_entry(f"rt-{i}")),
-            ("securityMeasures", "sec", lambda i: security_entry(f"sec-{i}", data_ids))):
-        del prefix  # the prefix is in the builder; kept in the table for the reader
-        size = draw(st.integers(0, 2))
+    collections: tuple[tuple[str, Callable[[int], dict[str, Any]]], ...] = (
+        ("retention", lambda i: draw_retention_rule(draw, i, data_ids)),
+        ("storage", lambda i: draw_storage(draw, i, data_ids, palette)),
+        ("transfers", lambda i: draw_transfer(draw, i, data_ids, party_ids, palette)),
+        ("rights", lambda i: draw_right(draw, i)),
+        ("securityMeasures", lambda i: draw_security_entry(draw, i, data_ids)))
+    for key, build in collections:
+        size = draw(ENTRY_COUNT)
         if size:
-            doc[key] = [draw(build(i)) for i in range(size)]
-    optional_object(draw, doc, "breachNotification", lambda: {
-        "modality": draw(st.sampled_from(terms("Modality"))),
-        **({"notifies": draw(unique_list(st.sampled_from(terms("Notifiee")), 2))}
-           if draw(sometimes(2)) else {})})
-    optional_object(draw, doc, "tracking", lambda: {
-        **({"technologies": draw(unique_list(st.sampled_from(terms("TrackingTechnology")),
-                                             2))} if draw(sometimes(2)) else {}),
-        **({"cookieKinds": draw(unique_list(st.sampled_from(terms("CookieKind")), 2))}
-           if draw(sometimes(2)) else {}),
-        **({"thirdParties": draw(unique_list(st.sampled_from(party_ids), 2))}
-           if party_ids and draw(sometimes(1)) else {}),
-        **({"consentMechanisms": draw(unique_list(st.sampled_from(terms("ConsentMechanism")),
-                                                  2))} if draw(sometimes(2)) else {}),
-        **({"doNotTrack": draw(st.sampled_from(terms("DoNotTrack")))}
-           if draw(sometimes(1)) else {})})
-    optional_object(draw, doc, "children", lambda: {
-        **({"directedToChildren": draw(st.booleans())} if draw(sometimes(2)) else {}),
-        **({"minimumAge": draw(integers_as_json_has_them(0, 25))} if draw(sometimes(2))
-           else {}),
-        **({"knowinglyCollects": draw(st.booleans())} if draw(sometimes(1)) else {}),
-        **({"deletesOnDiscovery": draw(st.booleans())} if draw(sometimes(1)) else {})})
-    optional_object(draw, doc, "changes", lambda: {
-        **({"notices": draw(unique_list(st.sampled_from(terms("ChangeNotice")), 2))}
-           if draw(sometimes(2)) else {}),
-        **({"acceptanceByContinuedUse": draw(st.booleans())} if draw(sometimes(1)) else {})})
-    optional_object(draw, doc, "automatedDecisions", lambda: {
-        "modality": draw(st.sampled_from(terms("Modality"))),
-        **({"description": draw(texts(WORDS))} if draw(sometimes(1)) else {})})
-    if suppressions and draw(sometimes(1)):
-        from pypolicy.rules import RULES
+            doc[key] = [build(i) for i in range(size)]
 
-        rules = sorted(RULES)
-        doc["suppressions"] = [{"rule": draw(st.sampled_from(rules)),
+    def breach(entry: dict[str, Any]) -> None:
+        entry["modality"] = draw(one_of(terms("Modality")))
+        optional(draw, entry, "notifies", some_of(terms("Notifiee")), 2)
+
+    def tracking(entry: dict[str, Any]) -> None:
+        optional(draw, entry, "technologies", some_of(terms("TrackingTechnology")), 2)
+        optional(draw, entry, "cookieKinds", some_of(terms("CookieKind")), 2)
+        if party_ids:
+            optional(draw, entry, "thirdParties", some_of(party_ids))
+        optional(draw, entry, "consentMechanisms", some_of(terms("ConsentMechanism")), 2)
+        optional(draw, entry, "doNotTrack", one_of(terms("DoNotTrack")))
+
+    def children(entry: dict[str, Any]) -> None:
+        optional(draw, entry, "directedToChildren", st.booleans(), 2)
+        optional(draw, entry, "minimumAge", AGES, 2)
+        optional(draw, entry, "knowinglyCollects", st.booleans())
+        optional(draw, entry, "deletesOnDiscovery", st.booleans())
+
+    def changes(entry: dict[str, Any]) -> None:
+        optional(draw, entry, "notices", some_of(terms("ChangeNotice")), 2)
+        optional(draw, entry, "acceptanceByContinuedUse", st.booleans())
+
+    def automated(entry: dict[str, Any]) -> None:
+        entry["modality"] = draw(one_of(terms("Modality")))
+        optional(draw, entry, "description", texts(WORDS))
+
+    draw_object(draw, doc, "breachNotification", breach)
+    draw_object(draw, doc, "tracking", tracking)
+    draw_object(draw, doc, "children", children)
+    draw_object(draw, doc, "changes", changes)
+    draw_object(draw, doc, "automatedDecisions", automated)
+    if suppressions and draw(sometimes(1)):
+        doc["suppressions"] = [{"rule": draw(one_of(RULE_CODES)),
                                 "reason": "reviewed: the policy means it"}]
     return doc
 
 
-def contradiction_documents(max_statements: int = 6) -> SearchStrategy[dict[str, Any]]:
-    """Valid documents over the focused palette, without suppressions."""
-    return policy_documents(palette=FOCUSED, max_statements=max_statements,
-                            suppressions=False)
+def broader(draw: DrawFn, term: str) -> str:
+    """The term or one of the terms above it (``skos:broader*``)."""
+    return draw(one_of(tuple(sorted(VOCAB.ancestors(term)))))
+
+
+def draw_broader_negative(draw: DrawFn, doc: dict[str, Any], positive: dict[str, Any],
+                          index: int) -> dict[str, Any]:
+    """A negative statement made from a positive one by widening (or dropping) each axis,
+    and now and then changing one axis to something unrelated: a promise the positive
+    statement breaks, or only nearly breaks."""
+    negative: dict[str, Any] = {"id": f"s-n{index}", "modality": "doesNot",
+                                "actions": sorted({broader(draw, a)
+                                                   for a in positive["actions"]})}
+    entries_by_id = {d["id"]: d for d in doc["dataCategories"]}
+    categories = sorted({broader(draw, c) for d in positive["data"]
+                         for c in entries_by_id[d]["categories"]})
+    entry_id = f"d-n{index}"
+    doc["dataCategories"].append({"id": entry_id, "name": "widened data",
+                                  "categories": categories})
+    negative["data"] = [entry_id]
+    if "actors" in positive:
+        negative["actors"] = positive["actors"]
+    for key in ("recipients", "purposes", "legalBases", "subjects"):
+        if key in positive and draw(st.booleans()):
+            negative[key] = positive[key] if key == "recipients" else \
+                sorted({broader(draw, t) for t in positive[key]})
+    if "conditions" in positive and draw(st.booleans()):
+        negative["conditions"] = positive["conditions"][:1]
+    where = draw(one_of(("anywhere", "outside", "locations")))
+    if where == "outside":
+        negative["outside"] = [draw(one_of(("EU", "EEA", "US", "GB")))]
+    elif where == "locations":
+        negative["locations"] = draw(places(FOCUSED))
+    if draw(sometimes(1)):  # a near miss on one axis
+        axis = draw(one_of(("actions", "data", "conditions", "subjects")))
+        if axis == "actions":
+            negative["actions"] = ["delete"]
+        elif axis == "data":
+            doc["dataCategories"][-1]["categories"] = ["anonymousData"]
+        elif axis == "conditions":
+            negative["conditions"] = ["optOut"]
+        else:
+            negative["subjects"] = ["employee"]
+    return negative
+
+
+@st.composite
+def contradiction_documents(draw: DrawFn, max_statements: int = 5) -> dict[str, Any]:
+    """Valid documents over the focused palette, without suppressions, with negative
+    statements widened from positive ones: the contradiction rules have work to do."""
+    doc = draw(policy_documents(palette=FOCUSED, max_statements=max_statements,
+                                suppressions=False))
+    positives = [s for s in doc.get("statements", []) if s["modality"] != "doesNot"]
+    for index, positive in enumerate(positives[:draw(st.integers(0, 3))]):
+        negative = draw_broader_negative(draw, doc, positive, index)
+        at = draw(st.integers(0, len(doc["statements"])))
+        doc["statements"].insert(at, negative)
+    return doc
 
 
 # --------------------------------------------------------------------------- walking
@@ -518,9 +556,7 @@ def declared_ids(document: dict[str, Any]) -> list[str]:
             for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
 
-REF_KEYS = frozenset(k for k, v in VOCAB_PROPS.items() if v["kind"] == "ref") \
-    if (VOCAB_PROPS := __import__("pypolicy._resources", fromlist=["x"])
-        .vocabulary_index()["properties"]) else frozenset()
+REF_KEYS = frozenset(k for k, v in PROPERTIES.items() if v["kind"] == "ref")
 
 
 def rename_ids(document: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
@@ -579,9 +615,7 @@ class Broken:
 
 def _definition_at(document: dict[str, Any], pointer: str) -> dict[str, Any]:
     """The schema definition (with properties) of the object at ``pointer``."""
-    from pypolicy._resources import vocabulary_index
-
-    kinds = vocabulary_index()["properties"]
+    kinds = PROPERTIES
     if pointer == "":
         return SCHEMA
     parts = [p for p in pointer.split("/")[1:] if not p.isdigit()]
@@ -606,14 +640,19 @@ SHACL_KINDS = frozenset({"missing-required", "wrong-term", "two-values", "out-of
                          "empty-required-list"})
 
 
+BROKEN_KINDS = tuple(sorted(SHACL_KINDS | {"unknown-property", "duplicate-item",
+                                            "number-as-string", "bad-local-id",
+                                            "wrong-format-version", "wrong-type"}))
+
+
 @st.composite
-def broken_documents(draw: DrawFn, palette: Palette = FULL) -> Broken:
-    """A valid document with one field made wrong, and where the problem is."""
+def broken_documents(draw: DrawFn, kind: str | None = None, palette: Palette = FULL) -> Broken:
+    """A valid document with one field made wrong (of ``kind``, else any kind), and where
+    the problem is."""
     base = draw(policy_documents(palette=palette, max_statements=3, suppressions=False))
     doc = copy.deepcopy(base)
-    kind = draw(st.sampled_from(sorted(SHACL_KINDS | {"unknown-property", "duplicate-item",
-                                                      "number-as-string", "bad-local-id",
-                                                      "wrong-format-version", "wrong-type"})))
+    if kind is None:
+        kind = draw(st.sampled_from(BROKEN_KINDS))
     objects = _objects(doc)
 
     def pick(candidates: list[tuple[str, Any]]) -> tuple[str, Any] | None:
@@ -624,9 +663,8 @@ def broken_documents(draw: DrawFn, palette: Palette = FULL) -> Broken:
         return Broken(doc, "", "missing-required", "title removed", True)
 
     if kind == "missing-required":
-        choices = [(p, k) for p, o in objects for k in _definition_at(doc, _parent(p, o))
-                   .get("required", []) if k in o and not (p == "" and k == "id")
-                   and not (k == "id" and p.startswith("/provider"))]
+        choices = [(p, k) for p, o in objects for k in _definition_at(doc, p)
+                   .get("required", []) if k in o]
         chosen = pick(choices)
         if chosen is None:
             return fallback()
@@ -648,7 +686,7 @@ def broken_documents(draw: DrawFn, palette: Palette = FULL) -> Broken:
         return Broken(doc, where, kind, f"{value!r} replaced by {wrong!r}", True)
     if kind == "two-values":
         choices = [(p, v) for p, v in pointers(doc) if p and _single_valued(p)
-                   and not p.endswith("/id") and p != "/formatVersion"
+                   and not p.endswith("/id")
                    and isinstance(v, (str, bool, int, float))]
         chosen = pick(choices)
         if chosen is None:
@@ -764,19 +802,13 @@ def broken_documents(draw: DrawFn, palette: Palette = FULL) -> Broken:
     return Broken(doc, "/provider", "wrong-type", "a string for an object", True)
 
 
-def _parent(pointer: str, obj: dict[str, Any]) -> str:
-    return pointer
-
-
 def _required_here(document: dict[str, Any], pointer: str) -> bool:
     parent, key = pointer.rsplit("/", 1)
     return key in _definition_at(document, parent).get("required", [])
 
 
 def _vocab_kind(pointer: str) -> str | None:
-    from pypolicy._resources import vocabulary_index
-
-    kinds = vocabulary_index()["properties"]
+    kinds = PROPERTIES
     parts = [p for p in pointer.split("/")[1:] if not p.isdigit()]
     if not parts:
         return None
@@ -788,9 +820,7 @@ def _vocab_kind(pointer: str) -> str | None:
 
 
 def _single_valued(pointer: str) -> bool:
-    from pypolicy._resources import vocabulary_index
-
-    kinds = vocabulary_index()["properties"]
+    kinds = PROPERTIES
     last = pointer.rsplit("/", 1)[-1]
     kind = kinds.get(last)
     return kind is not None and not kind["many"] and kind["kind"] != "object"
