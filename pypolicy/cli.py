@@ -8,6 +8,7 @@ commands that need them, so that ``pypolicy validate`` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -242,7 +243,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            # --help and --version print and exit inside argparse; keep them in our streams
+            with contextlib.redirect_stdout(out):
+                args = build_parser().parse_args(argv)
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
         return COMMANDS[args.command](args, out)
     except ConfigError as exc:
         err.write(f"pypolicy: error: {exc}\n")
