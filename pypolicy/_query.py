@@ -30,7 +30,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -446,13 +446,41 @@ def build_oxigraph_store(documents: Sequence[dict[str, Any]], batch_size: int = 
 # ------------------------------------------------------------------------------ results
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An RDF term in a result row, whichever engine gave it.
+
+    Light on purpose: building an rdflib term per cell costs more than Oxigraph takes to
+    answer. ``kind`` is ``uri``, ``bnode`` or ``literal``; ``datatype`` is None for
+    plain and language-tagged strings (xsd:string is not spelled out).
+    """
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    @classmethod
+    def from_rdflib(cls, node: Node) -> Term:
+        from rdflib import BNode, Literal
+
+        if isinstance(node, Literal):
+            datatype = str(node.datatype) if node.datatype is not None else None
+            return cls("literal", str(node), None if datatype == XSD + "string" else datatype,
+                       node.language)
+        return cls("bnode" if isinstance(node, BNode) else "uri", str(node))
+
+
+Row = tuple[Term | None, ...]
+
+
 @dataclass(frozen=True)
 class QueryResult:
-    """A query's answer, as rdflib terms whichever engine gave it."""
+    """A query's answer: rows of terms (SELECT), a boolean (ASK) or triples (graphs)."""
 
     kind: QueryKind
     variables: tuple[str, ...] = ()
-    rows: tuple[tuple[Node | None, ...], ...] = ()
+    rows: tuple[Row, ...] = ()
     boolean: bool | None = None
     triples: tuple[tuple[Node, Node, Node], ...] = ()
 
@@ -482,8 +510,8 @@ class RdflibEngine:
                 return QueryResult(query.kind, triples=tuple(graph.triples((None, None, None))))
             variables = tuple(str(v) for v in (result.vars or ()))
             solutions = cast("list[ResultRow]", list(result))
-            rows = tuple(tuple(row[v] if v in row.labels else None for v in variables)
-                         for row in solutions)
+            rows = tuple(tuple(None if row.get(v) is None else Term.from_rdflib(row[v])
+                               for v in variables) for row in solutions)
             return QueryResult("SELECT", variables, rows)
         except QueryError:
             raise
@@ -491,12 +519,11 @@ class RdflibEngine:
             raise QueryError(f"{query.source}: the query failed in rdflib: {exc}") from None
 
 
-def _from_oxigraph(term: Any) -> Node | None:
+def _node_from_oxigraph(term: Any) -> Node:
+    """An rdflib term, for the triples of a graph result (serialised by rdflib)."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
-    if term is None:
-        return None
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -508,6 +535,30 @@ def _from_oxigraph(term: Any) -> Node | None:
         return Literal(term.value, datatype=None if datatype == XSD + "string"
                        else URIRef(datatype))
     raise QueryError(f"unsupported RDF term in a result: {term!r}")
+
+
+def _term_converter() -> Callable[[Any], Term | None]:
+    import pyoxigraph as ox
+
+    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+    string = XSD + "string"
+
+    def convert(term: Any) -> Term | None:
+        if term is None:
+            return None
+        kind = type(term)
+        if kind is named:
+            return Term("uri", term.value)
+        if kind is literal:
+            language = term.language
+            datatype = None if language else term.datatype.value
+            return Term("literal", term.value, None if datatype == string else datatype,
+                        language)
+        if kind is blank:
+            return Term("bnode", term.value)
+        raise QueryError(f"unsupported RDF term in a result: {term!r}")
+
+    return convert
 
 
 def bound_text(query: CheckedQuery, bindings: Mapping[str, Identifier]) -> str:
@@ -539,12 +590,13 @@ class OxigraphEngine:
             if query.kind == "ASK":
                 return QueryResult("ASK", boolean=bool(result))
             if query.kind in ("CONSTRUCT", "DESCRIBE"):
-                triples = tuple((_from_oxigraph(t.subject), _from_oxigraph(t.predicate),
-                                 _from_oxigraph(t.object)) for t in result)
-                return QueryResult(query.kind, triples=triples)  # type: ignore[arg-type]
+                triples = tuple((_node_from_oxigraph(t.subject),
+                                 _node_from_oxigraph(t.predicate),
+                                 _node_from_oxigraph(t.object)) for t in result)
+                return QueryResult(query.kind, triples=triples)
             variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(_from_oxigraph(solution[v]) for v in variables)
-                         for solution in result)
+            convert = _term_converter()
+            rows = tuple(tuple(convert(solution[v]) for v in variables) for solution in result)
             return QueryResult("SELECT", variables, rows)
         except SyntaxError as exc:
             raise QueryError(f"{query.source}: Oxigraph cannot parse the query: {exc}") from None
@@ -592,7 +644,7 @@ class RemoteEngine:
         return data
 
     def run(self, query: CheckedQuery, bindings: Mapping[str, Identifier]) -> QueryResult:
-        from rdflib import BNode, Graph, Literal, URIRef
+        from rdflib import Graph
 
         text = bound_text(query, bindings)
         declared = {t.lower() for t in re.findall(r"(?im)^\s*PREFIX\s+([\w\-.]*):", text)}
@@ -617,20 +669,18 @@ class RemoteEngine:
         if query.kind == "ASK":
             return QueryResult("ASK", boolean=bool(document.get("boolean")))
 
-        def term(value: dict[str, str] | None) -> Node | None:
+        def term(value: dict[str, str] | None) -> Term | None:
             if value is None:
                 return None
             kind = value.get("type")
-            if kind == "uri":
-                return URIRef(value["value"])
-            if kind == "bnode":
-                return BNode(value["value"])
+            if kind in ("uri", "bnode"):
+                return Term(kind, value["value"])
             if kind in ("literal", "typed-literal"):
-                datatype = value.get("datatype")
                 if "xml:lang" in value:
-                    return Literal(value["value"], lang=value["xml:lang"])
-                return Literal(value["value"], datatype=None if datatype in (None, XSD + "string")
-                               else URIRef(datatype))
+                    return Term("literal", value["value"], None, value["xml:lang"])
+                datatype = value.get("datatype")
+                return Term("literal", value["value"],
+                            None if datatype in (None, XSD + "string") else datatype)
             raise QueryError(f"{self.endpoint}: unknown term type {kind!r} in the answer")
 
         try:
@@ -673,13 +723,11 @@ class RemoteEngine:
 # ------------------------------------------------------------------------------ output
 
 
-def _relabel(values: Iterable[Node | None]) -> dict[Node, str]:
+def _relabel(values: Iterable[Term | None]) -> dict[Term, str]:
     """Blank nodes numbered in order of appearance, so output does not vary by run."""
-    from rdflib import BNode
-
-    labels: dict[Node, str] = {}
+    labels: dict[Term, str] = {}
     for value in values:
-        if isinstance(value, BNode) and value not in labels:
+        if value is not None and value.kind == "bnode" and value not in labels:
             labels[value] = f"b{len(labels)}"
     return labels
 
@@ -689,19 +737,18 @@ def _escape_nt(text: str) -> str:
             .replace("\r", "\\r").replace("\t", "\\t"))
 
 
-def _nt(term: Node, blanks: Mapping[Node, str]) -> str:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, BNode):
+def _nt(term: Term, blanks: Mapping[Term, str]) -> str:
+    """A term in N-Triples syntax."""
+    if term.kind == "bnode":
         return f"_:{blanks[term]}"
-    if isinstance(term, Literal):
-        text = f'"{_escape_nt(str(term))}"'
+    if term.kind == "literal":
+        text = f'"{_escape_nt(term.value)}"'
         if term.language:
             return f"{text}@{term.language}"
-        if term.datatype is not None and str(term.datatype) != XSD + "string":
+        if term.datatype is not None:
             return f"{text}^^<{term.datatype}>"
         return text
-    return f"<{term}>"
+    return f"<{term.value}>"
 
 
 def _abbreviate(iri: str, prefixes: Mapping[str, str]) -> str:
@@ -714,17 +761,14 @@ def _abbreviate(iri: str, prefixes: Mapping[str, str]) -> str:
     return f"{best}:{iri[len(prefixes[best]):]}" if best else f"<{iri}>"
 
 
-def _plain(term: Node | None, blanks: Mapping[Node, str],
-           prefixes: Mapping[str, str]) -> str:
-    from rdflib import BNode, Literal
-
+def _plain(term: Term | None, blanks: Mapping[Term, str], prefixes: Mapping[str, str]) -> str:
     if term is None:
         return ""
-    if isinstance(term, BNode):
+    if term.kind == "bnode":
         return f"_:{blanks[term]}"
-    if isinstance(term, Literal):
-        return re.sub(r"\s+", " ", str(term)).strip()
-    return _abbreviate(str(term), prefixes)
+    if term.kind == "literal":
+        return re.sub(r"\s+", " ", term.value).strip()
+    return _abbreviate(term.value, prefixes)
 
 
 def _table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
@@ -742,15 +786,13 @@ def _table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
 
 
 def _csv(result: QueryResult) -> str:
-    from rdflib import BNode
-
     blanks = _relabel(v for row in result.rows for v in row)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if v is None else f"_:{blanks[v]}" if isinstance(v, BNode)
-                         else str(v) for v in row])
+        writer.writerow(["" if v is None else f"_:{blanks[v]}" if v.kind == "bnode"
+                         else v.value for v in row])
     return buffer.getvalue()
 
 
@@ -762,19 +804,17 @@ def _tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json_term(term: Node, blanks: Mapping[Node, str]) -> dict[str, str]:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, BNode):
+def _json_term(term: Term, blanks: Mapping[Term, str]) -> dict[str, str]:
+    if term.kind == "bnode":
         return {"type": "bnode", "value": blanks[term]}
-    if isinstance(term, Literal):
-        value = {"type": "literal", "value": str(term)}
+    if term.kind == "literal":
+        value = {"type": "literal", "value": term.value}
         if term.language:
             value["xml:lang"] = term.language
-        elif term.datatype is not None and str(term.datatype) != XSD + "string":
-            value["datatype"] = str(term.datatype)
+        elif term.datatype is not None:
+            value["datatype"] = term.datatype
         return value
-    return {"type": "uri", "value": str(term)}
+    return {"type": "uri", "value": term.value}
 
 
 def _json(result: QueryResult) -> str:
@@ -797,8 +837,9 @@ def _graph_text(result: QueryResult, fmt: str, prefixes: Mapping[str, str]) -> s
     for triple in result.triples:
         graph.add(triple)
     if fmt == "nt":
-        blanks = _relabel(v for t in result.triples for v in t)
-        lines = sorted(" ".join(_nt(v, blanks) for v in t) + " ." for t in result.triples)
+        terms = [tuple(Term.from_rdflib(v) for v in t) for t in result.triples]
+        blanks = _relabel(v for t in terms for v in t)
+        lines = sorted(" ".join(_nt(v, blanks) for v in t) + " ." for t in terms)
         return "\n".join(lines) + ("\n" if lines else "")
     return str(graph.serialize(format="turtle"))
 

@@ -63,6 +63,11 @@ class Vocabulary:
         broad_set = set(broad)
         return all(self.ancestors(n) & broad_set for n in narrow)
 
+    def some_within(self, narrow: Iterable[str], broad: Iterable[str]) -> bool:
+        """Whether some term of ``narrow`` falls under some term of ``broad``."""
+        broad_set = set(broad)
+        return any(self.ancestors(n) & broad_set for n in narrow)
+
     def any_overlap(self, a: Iterable[str], b: Iterable[str]) -> bool:
         """Whether some term of ``a`` and some term of ``b`` are on one branch."""
         a_list, b_list = list(a), list(b)

@@ -11,7 +11,7 @@ positive side, where it never proves a conflict.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pypolicy._geo import ALL_COUNTRIES, countries_of
@@ -125,20 +125,6 @@ class Reasoner:
     def parties(self, ids: Iterable[str]) -> list[Party]:
         return [p for p in (self.policy.party(i) for i in ids) if p is not None]
 
-    def places(self, statement: Statement) -> frozenset[str] | None:
-        """The countries a statement's data may reach; None when the statement does not say."""
-        if statement.locations or statement.outside:
-            # where the statement itself says the data goes beats where the parties are
-            return countries_of(statement.locations, statement.outside)
-        recipients = self.parties(statement.recipients) + self.parties(statement.actors)
-        located = [p for p in recipients if p.locations or p.outside]
-        if not located or len(located) != len(recipients):
-            return None
-        reach: set[str] = set()
-        for party in located:
-            reach |= countries_of(party.locations, party.outside)
-        return frozenset(reach)
-
     def scope(self, statement: Statement) -> frozenset[str]:
         """The countries a negative statement speaks about (everywhere, unless limited)."""
         if statement.locations or statement.outside:
@@ -169,59 +155,97 @@ class Reasoner:
         return False
 
     def compare(self, positive: Statement, negative: Statement, *,
-                full: bool = False) -> Comparison:
-        """How ``positive`` relates to ``negative``; unless ``full``, stops at the first
-        axis on which it does not fall within (the common case, and the rules that need
-        every axis ask for them)."""
+                full: bool = False, every: bool = False) -> Comparison:
+        """How ``positive`` relates to ``negative``, axis by axis.
+
+        A statement about several actions, data entries and recipients asserts the
+        practice for each of them, so by default an axis holds when *some* of the
+        positive's values fall within the negative's (one conflicting combination is a
+        conflict); ``every`` asks instead whether *all* of them do (for narrowing).
+        Unless ``full``, the comparison stops at the first axis that does not hold.
+        """
         key = (positive.pointer, negative.pointer, negative.modality, negative.exceptions,
-               negative.conditions)
+               negative.conditions, every)
         cached = self._compared.get(key)
         if cached is not None and (cached.complete or not full):
             return cached
-        result = self._compare(positive, negative, full)
+        result = self._compare(positive, negative, full, every)
         self._compared[key] = result
         return result
 
-    def _compare(self, positive: Statement, negative: Statement, full: bool) -> Comparison:
+    def _compare(self, positive: Statement, negative: Statement, full: bool,
+                 every: bool) -> Comparison:
         v = self.vocab
-        actions = v.all_within(positive.actions, negative.actions)
+        within = v.all_within if every else v.some_within
+        actions = within(positive.actions, negative.actions)
         if not actions and not full:
             return NOT_WITHIN
-        data = v.all_within(self.data_categories(positive), self.data_categories(negative))
+        data = within(self.data_categories(positive), self.data_categories(negative))
         if not data and not full:
             return NOT_WITHIN
         actors = self._roles_within(self.actor_roles(positive), self.actor_roles(negative))
+        pool = self.parties(positive.recipients)
         if negative.recipients:
             n_roles = [frozenset(p.roles) for p in self.parties(negative.recipients)]
-            p_roles = [frozenset(p.roles) for p in self.parties(positive.recipients)]
-            recipients = bool(p_roles) and self._roles_within(p_roles, n_roles)
+            matching = [p for p in pool if self._roles_within([frozenset(p.roles)], n_roles)]
+            recipients = bool(matching) and (len(matching) == len(pool) or not every)
         else:
+            matching = pool
             recipients = True
-        purposes = not negative.purposes or (
-            bool(positive.purposes) and v.all_within(positive.purposes, negative.purposes))
+        purposes = self._purposes(positive, negative, within)
         bases = not negative.legal_bases or (
-            bool(positive.legal_bases) and v.all_within(positive.legal_bases,
-                                                        negative.legal_bases))
-        if negative.except_purposes and positive.purposes and \
-                v.all_within(positive.purposes, negative.except_purposes):
-            purposes = False  # the negative says it does not speak of these purposes
+            bool(positive.legal_bases) and within(positive.legal_bases, negative.legal_bases))
         subjects = not negative.subjects or (
-            bool(positive.subjects) and v.all_within(positive.subjects, negative.subjects))
+            bool(positive.subjects) and within(positive.subjects, negative.subjects))
         conditions = set(negative.conditions) <= set(positive.conditions)
-        reach = self.places(positive)
-        scope = self.scope(negative)
-        if reach is None:
-            places = Relation.WITHIN if scope == ALL_COUNTRIES else Relation.UNKNOWN
-        elif not reach:
-            places = Relation.DISJOINT
-        elif reach <= scope:
-            places = Relation.WITHIN
-        elif reach & scope:
-            places = Relation.OVERLAP
-        else:
-            places = Relation.DISJOINT
-        return Comparison(actors, actions, data, recipients, purposes, bases, subjects, conditions,
-                          places, self.covered(positive, negative.exceptions), complete=True)
+        located = matching or self.parties(positive.actors)
+        places = self._places(positive, located, self.scope(negative), every)
+        return Comparison(actors, actions, data, recipients, purposes, bases, subjects,
+                          conditions, places, self.covered(positive, negative.exceptions),
+                          complete=True)
+
+    def _purposes(self, positive: Statement, negative: Statement,
+                  within: Callable[[Iterable[str], Iterable[str]], bool]) -> bool:
+        stated = list(positive.purposes)
+        if negative.except_purposes:
+            # the negative does not speak of these purposes ("other than for X")
+            stated = [p for p in stated
+                      if not self.vocab.some_within([p], negative.except_purposes)]
+            if positive.purposes and not stated:
+                return False
+        if not negative.purposes:
+            return True
+        return bool(stated) and within(stated, negative.purposes)
+
+    def _places(self, positive: Statement, parties: list[Party], scope: frozenset[str],
+                every: bool) -> Relation:
+        if positive.locations or positive.outside:
+            # where the statement itself says the data goes beats where the parties are
+            return _relation(countries_of(positive.locations, positive.outside), scope)
+        reaches = [countries_of(p.locations, p.outside) if p.locations or p.outside else None
+                   for p in parties]
+        if not reaches or (every and None in reaches):
+            return _relation(None, scope)
+        if every:
+            union: set[str] = set()
+            for reach in reaches:
+                union |= reach or set()
+            return _relation(frozenset(union), scope)
+        relations = {_relation(r, scope) for r in reaches}
+        for best in (Relation.WITHIN, Relation.OVERLAP, Relation.UNKNOWN):
+            if best in relations:
+                return best
+        return Relation.DISJOINT
+
+
+def _relation(reach: frozenset[str] | None, scope: frozenset[str]) -> Relation:
+    if reach is None:
+        return Relation.WITHIN if scope == ALL_COUNTRIES else Relation.UNKNOWN
+    if not reach:
+        return Relation.DISJOINT
+    if reach <= scope:
+        return Relation.WITHIN
+    return Relation.OVERLAP if reach & scope else Relation.DISJOINT
 
 
 # -- describing statements in words, for messages ------------------------------------

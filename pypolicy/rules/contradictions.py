@@ -241,11 +241,11 @@ statements:
             if "process" in broad.actions:
                 continue  # "we process your data" is a summary, not a practice to narrow
             # the negative within the positive: compare with the roles swapped
-            swapped = reasoner.compare(narrow, broad)
+            swapped = reasoner.compare(narrow, broad, every=True)
             if not swapped.conflict:
                 continue
-            swapped = reasoner.compare(narrow, broad, full=True)
-            straight = reasoner.compare(broad, narrow, full=True)
+            swapped = reasoner.compare(narrow, broad, full=True, every=True)
+            straight = reasoner.compare(broad, narrow, full=True, every=True)
             narrower_on_whom = (
                 (swapped.recipients and not straight.recipients)
                 or (swapped.actors and not straight.actors)
