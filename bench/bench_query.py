@@ -21,6 +21,7 @@ several-fold.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -187,6 +188,9 @@ def measure_store(store: str, directory: str, names: list[str], limit: float,
         engine = _query.RdflibEngine(_query.build_dataset(documents))
         size = len(engine.dataset)
     load_seconds = time.perf_counter() - begin
+    del documents
+    gc.collect()
+    gc.freeze()  # as the query command does
     added = _rss_bytes() - before
     queries: dict[str, Any] = {}
     for name in names:

@@ -12,6 +12,7 @@ update), or when it runs past its time limit.
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -123,6 +124,11 @@ def run_job(job: QueryJob, started: Callable[[], None]) -> str:
             engine = _query.OxigraphEngine(_query.build_oxigraph_store(documents))
         else:
             engine = _query.RdflibEngine(_query.build_dataset(documents))
+        del documents
+    # The corpus lives as long as this process: keep the garbage collector from walking
+    # its millions of objects again and again while the query allocates.
+    gc.collect()
+    gc.freeze()
     started()
     result = engine.run(query, bindings)
     return _query.format_result(result, job.result_format, query.prefixes)

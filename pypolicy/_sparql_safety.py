@@ -129,6 +129,7 @@ class CheckedQuery:
     prefixes: Mapping[str, str]
     variables: frozenset[str]
     prepared: Query
+    allow_remote: bool = False
 
 
 def _where(source: str, text: str, offset: int | None) -> str:
@@ -238,7 +239,7 @@ def check_query(text: str, source: str = "<query>", *, allow_remote: bool = Fals
         if getattr(item, "name", None) == "PrefixDecl":
             declared[str(item["prefix"] or "")] = str(item["iri"])
     variables = frozenset(t.text[1:] for t in tokens(text) if t.kind == "var")
-    return CheckedQuery(text, source, kinds[name], declared, variables, prepared)
+    return CheckedQuery(text, source, kinds[name], declared, variables, prepared, allow_remote)
 
 
 def _refuse_remote(tree: Any, text: str, source: str) -> None:
@@ -260,10 +261,16 @@ def _refuse_remote(tree: Any, text: str, source: str) -> None:
             raise _unsafe(f"{kind} <{iri}> is refused: it makes the query engine read that IRI"
                           f" (a file or a web resource); the corpus already holds every"
                           f" graph{hint}", source, text, token.offset if token else None)
-    # Second layer: the bare keyword, wherever a parser might have read it differently.
+    refuse_remote_keywords(text, source)
+
+
+def refuse_remote_keywords(text: str, source: str) -> None:
+    """The lexical layer: refuse the bare keywords SERVICE and FROM anywhere in the text
+    outside strings, IRIs and comments, wherever a parser might read them differently."""
     token = next(_keyword_tokens(text, frozenset({"SERVICE", "FROM"})), None)
     if token is not None:
-        raise _unsafe(f"{token.text.upper()} is refused{hint}", source, text, token.offset)
+        raise _unsafe(f"{token.text.upper()} is refused (pass --allow-remote to permit it)",
+                      source, text, token.offset)
 
 
 # ------------------------------------------------------------------------------ VALUES
@@ -290,6 +297,10 @@ def _where_group(query: CheckedQuery) -> tuple[list[Token], int]:
         word = token.text.upper() if token.kind == "word" else ""
         if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and braces == 0:
             form_seen = True
+            following = toks[index + 1] if index + 1 < len(toks) else None
+            if word == "CONSTRUCT" and following is not None and \
+                    following.text.upper() == "WHERE":
+                break  # CONSTRUCT WHERE { triples }: no room for VALUES
         if token.text == "(":
             parens += 1
         elif token.text == ")":
@@ -304,6 +315,25 @@ def _where_group(query: CheckedQuery) -> tuple[list[Token], int]:
             braces -= 1
     raise ConfigError(f"{query.source}: parameters cannot be bound in this query for a remote"
                       " endpoint: it has no WHERE group (write CONSTRUCT {...} WHERE {...})")
+
+
+def _literal_text(literal: Any) -> str:
+    """A literal in SPARQL syntax, every control character escaped.
+
+    Not rdflib's ``n3()``: that writes long strings with raw tabs and newlines, and
+    pyparsing (rdflib's SPARQL parser) expands raw tabs into spaces.
+    """
+    text = (str(literal).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t").replace("\b", "\\b")
+            .replace("\f", "\\f"))
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", text)
+    if literal.language:
+        return f'"{text}"@{literal.language}'
+    if literal.datatype is not None:
+        if re.search(r'[<>"{}|^`\\\x00-\x20]', str(literal.datatype)):
+            raise ConfigError(f"not a usable datatype IRI: {literal.datatype!r}")
+        return f'"{text}"^^<{literal.datatype}>'
+    return f'"{text}"'
 
 
 def with_values(query: CheckedQuery, bindings: Mapping[str, Identifier]) -> str:
@@ -327,7 +357,7 @@ def with_values(query: CheckedQuery, bindings: Mapping[str, Identifier]) -> str:
                 raise ConfigError(f"not a usable IRI: {str(term)!r}")
             terms.append(f"<{term}>")
         elif isinstance(term, Literal):
-            terms.append(term.n3())
+            terms.append(_literal_text(term))
         else:
             raise ConfigError(f"parameter {name} must be an IRI or a literal")
     block = (f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} ")

@@ -865,10 +865,12 @@ def schema_shaped_junk() -> SearchStrategy[dict[str, Any]]:
     return build()
 
 
-def serialised(document: Any, syntax: str) -> str:
+def serialised(document: Any, syntax: str, *, escaped: bool = False) -> str:
+    """The document as JSON or YAML text; with ``escaped``, non-ASCII characters written
+    as escapes (PyYAML writes a raw NEL, U+0085, which YAML then reads as a line break)."""
     if syntax == "json":
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        return json.dumps(document, ensure_ascii=escaped, indent=2)
+    return yaml.safe_dump(document, allow_unicode=not escaped, sort_keys=False)
 
 
 def junk_bytes() -> SearchStrategy[bytes]:
