@@ -518,7 +518,8 @@ def build_shapes_ttl(s: Sources, schema: dict[str, Any]) -> str:
         if "oneOf" in cdef:
             lines.append(f"sh:xone {required_or(cdef['oneOf'])}")
         if "if" in cdef:  # Evidence: a quote, or an inference with its rationale
-            lines.append("sh:or ( [ sh:property [ sh:path pp:quote ; sh:minCount 1 ] ]"
+            lines.append("sh:or ( [ sh:property [ sh:path pp:quote ; sh:minCount 1 ] ;"
+                         " sh:not [ sh:property [ sh:path pp:inferred ; sh:hasValue true ] ] ]"
                          " [ sh:property [ sh:path pp:inferred ; sh:hasValue true ] ;"
                          " sh:property [ sh:path pp:rationale ; sh:minCount 1 ] ] )")
         out.append(" ;\n    ".join(lines) + " .")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,9 @@ if TYPE_CHECKING:  # python-jsonschema is imported only when a document is inval
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>{}|\\^`]*$")
+# RFC 3986, as jsonschema-rs checks it: ASCII only, valid percent escapes, one fragment
+_URI_CHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]|%[0-9A-Fa-f]{2})"
+_URI = re.compile(rf"^[A-Za-z][A-Za-z0-9+.\-]*:{_URI_CHAR}*(?:#{_URI_CHAR}*)?\Z")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -68,8 +70,23 @@ def _python_validator() -> jsonschema.protocols.Validator:
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("uri")(_is_uri)
     checker.checks("date")(_is_date)
-    cls = jsonschema.validators.validator_for(policy_schema())
-    return cls(policy_schema(), format_checker=checker)
+    base = jsonschema.validators.validator_for(policy_schema())
+    cls = jsonschema.validators.extend(base, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    validator: jsonschema.protocols.Validator = cls(policy_schema(), format_checker=checker)
+    return validator
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """ECMA-262 patterns as jsonschema-rs reads them: Python's ``$`` also matches before a
+    final newline, ECMA's does not, so a trailing ``$`` is read as ``\\Z``."""
+    from jsonschema.exceptions import ValidationError
+
+    if not isinstance(instance, str):
+        return
+    python_pattern = pattern[:-1] + r"\Z" if pattern.endswith("$") and \
+        not pattern.endswith(r"\$") else pattern
+    if not re.search(python_pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def is_valid(data: Any) -> bool:

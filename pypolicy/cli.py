@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write a policy document as RDF")
     e.add_argument("files", nargs="+", metavar="FILE")
-    e.add_argument("--to", default="turtle", choices=["turtle", "nt", "nquads", "jsonld", "xml"],
+    e.add_argument("--to", default="turtle", choices=["turtle", "nt", "nquads", "jsonld"],
                    help="RDF syntax (default turtle); nquads puts each document in its own"
                         " named graph")
     e.add_argument("--output", "-o", metavar="FILE")
@@ -219,7 +219,7 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
             to_graph(data, graph)
         graph.bind("pp", "https://w3id.org/pypolicy/ns#")
         graph.bind("loc", "https://w3id.org/dpv/loc#")
-        fmt = {"jsonld": "json-ld", "nt": "nt", "turtle": "turtle", "xml": "xml"}[args.to]
+        fmt = {"jsonld": "json-ld", "nt": "nt", "turtle": "turtle"}[args.to]
         text = graph.serialize(format=fmt)
     write_output(text, args.output, args.files, stdout)
     return EXIT_OK

@@ -312,8 +312,9 @@ class PurposeWithoutBasis(CompletenessRule):
     no purpose links to none, with two exceptions whose purpose is in their name: a
     contract is performed by providing the service (Art. 6(1)(b)), and a legal obligation
     is met by complying with the law (Art. 6(1)(c)), so stating either basis anywhere
-    founds that branch. Where no basis is given anywhere, VP303 says so and this rule
-    stays quiet."""
+    founds that branch. It reports each unfounded branch whether or not any basis is
+    given elsewhere (VP303 says when none is), so that stating a basis never adds a
+    finding."""
 
     code = "VP304"
     name = "purpose-without-basis"
@@ -356,8 +357,6 @@ statements:
         policy, vocab = policy_of(ctx), ctx.vocabulary
         # the provider's own practices: a recipient acting on its own account states its own
         statements = [s for s in practices(policy, vocab) if not s.actors]
-        if not any(bases_of(s) for s in practices(policy, vocab)):
-            return  # VP303
         founded: set[str] = set()
         for statement in statements:
             bases = bases_of(statement)

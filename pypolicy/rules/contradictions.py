@@ -56,7 +56,8 @@ def pairs(ctx: RuleContext) -> Iterator[tuple[Statement, Statement]]:
                   if s.modality == "onlyIf" and CONSENT_PROMISE not in s.conditions]
     for negative in negatives:
         for positive in statements:
-            if positive.positive:
+            # an "only if" statement is not compared with its own negative side
+            if positive.positive and positive.pointer != negative.pointer:
                 yield positive, negative
 
 
