@@ -188,6 +188,7 @@ def measure_store(store: str, directory: str, names: list[str], limit: float,
         engine = _query.RdflibEngine(_query.build_dataset(documents))
         size = len(engine.dataset)
     load_seconds = time.perf_counter() - begin
+    print(f"  {store}: loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
     del documents
     gc.collect()
     gc.freeze()  # as the query command does
@@ -205,6 +206,8 @@ def measure_store(store: str, directory: str, names: list[str], limit: float,
             times.append(elapsed)
         else:
             queries[name] = {"seconds": min(times), "answer": answer}
+        shown = f"{queries[name]['seconds']:.3f} s" if "seconds" in queries[name] else "stopped"
+        print(f"  {store} {name}: {shown}", file=sys.stderr, flush=True)
     return {"store": store, "quads": size, "load_seconds": load_seconds,
             "store_bytes": added, "peak_bytes": _peak_bytes(), "queries": queries}
 
@@ -243,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", type=int, default=10_000)
     parser.add_argument("--stores", default="rdflib,oxigraph")
     parser.add_argument("--queries", default="", help="comma-separated pack names (all)")
-    parser.add_argument("--query-timeout", type=float, default=600.0,
-                        help="seconds before a query is stopped (default 600)")
+    parser.add_argument("--query-timeout", type=float, default=300.0,
+                        help="seconds before a query is stopped (default 300)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs per query; the fastest counts (default 1)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
@@ -281,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         line = f"{name:<38}"
         cells = [results[s]["queries"][name] for s in usable]
         for cell in cells:
-            line += f"{cell['seconds']:>12.3f}" if "seconds" in cell else f"{'timeout':>12}"
+            line += (f"{cell['seconds']:>12.3f}" if "seconds" in cell else
+                     f"{'>' + format(args.query_timeout, 'g'):>12}")
         if len(cells) == 2 and all("seconds" in c for c in cells):
             ratio = cells[0]["seconds"] / max(cells[1]["seconds"], 1e-6)
             same = "yes" if cells[0]["answer"] == cells[1]["answer"] else "NO"

@@ -85,24 +85,41 @@ def _integer(value: Any) -> Any:
     return value
 
 
-def _typed(value: Any, class_name: str) -> Any:
+def _typed(value: Any, class_name: str, pointer: str = "") -> Any:
     """A copy of ``value`` with ``@type`` on every object, from the schema's structure."""
     if not isinstance(value, dict):
         return value
     result: dict[str, Any] = {"@type": class_name}
     kinds = _kinds()
     for key, item in value.items():
+        here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
         kind = kinds.get(key)
+        if key == "id" and pointer:
+            _check_name(item, here)
         if kind and kind["kind"] == "object" and kind["class"]:
             if isinstance(item, list):
-                result[key] = [_typed(v, kind["class"]) for v in item]
+                result[key] = [_typed(v, kind["class"], f"{here}/{i}")
+                               for i, v in enumerate(item)]
             else:
-                result[key] = _typed(item, kind["class"])
-        elif kind and kind["datatype"] == "xsd:integer":
+                result[key] = _typed(item, kind["class"], here)
+            continue
+        if kind and kind["kind"] in ("vocab", "ref"):
+            for index, name in enumerate(item if isinstance(item, list) else [item]):
+                _check_name(name, f"{here}/{index}" if isinstance(item, list) else here)
+        if kind and kind["datatype"] == "xsd:integer":
             result[key] = _integer(item)
         else:
             result[key] = item
     return result
+
+
+def _check_name(value: Any, pointer: str) -> None:
+    """Refuse a term or identifier that cannot be the last segment of an IRI: JSON-LD
+    would drop it, or make an IRI outside the document, and the graph would silently
+    say less than the document (an unknown but well-formed name stays, for SHACL)."""
+    if not isinstance(value, str) or not _LOCAL_ID.fullmatch(value):
+        raise InputError(f"{value!r} is not a term or identifier (a letter, then letters,"
+                         " digits, '.', '_' or '-'), so it has no IRI", pointer=pointer)
 
 
 _LOCAL_ID = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")

@@ -29,7 +29,7 @@ import copy
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -764,10 +764,7 @@ def broken_documents(draw: DrawFn, kind: str | None = None, palette: Palette = F
                                                 "destinations")
                    and _required_here(doc, p)]
         chosen = pick(choices)
-        if chosen is None:
-            where = "/dataCategories/0/categories"
-        else:
-            where = chosen[0]
+        where = "/dataCategories/0/categories" if chosen is None else chosen[0]
         _assign(doc, where, [])
         return Broken(doc, where, kind, "a required list left empty", True)
     if kind == "unknown-property":
@@ -850,6 +847,12 @@ def json_junk(max_leaves: int = 30) -> SearchStrategy[Any]:
     return st.recursive(json_scalars, lambda children: st.one_of(
         st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=5)),
         max_leaves=max_leaves)
+
+
+def json_objects(max_leaves: int = 30) -> SearchStrategy[dict[str, Any]]:
+    """Any JSON object (what a policy document is, at the least)."""
+    keys = st.one_of(st.sampled_from(sorted(SCHEMA["properties"])), st.text(max_size=8))
+    return st.dictionaries(keys, json_junk(max_leaves), max_size=6)
 
 
 def schema_shaped_junk() -> SearchStrategy[dict[str, Any]]:

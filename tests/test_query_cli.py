@@ -75,8 +75,8 @@ def test_ask_prints_true_or_false_and_exits_zero(store: str) -> None:
         (0, "true\n")
     assert run("query", "--store", store, "-q", ask.format("cpniRestriction"), EXAMPLES)[:2] == \
         (0, "false\n")
-    code, out, _ = run("query", "--store", store, "-f", "json", "-q", ask.format("access"),
-                       EXAMPLES)
+    _, out, _ = run("query", "--store", store, "-f", "json", "-q", ask.format("access"),
+                    EXAMPLES)
     assert json.loads(out) == {"head": {}, "boolean": True}
 
 

@@ -131,7 +131,10 @@ def _answer(engine: Any, name: str) -> _query.QueryResult:
     pack = _query.query_pack()[name]
     query = check_query(pack.text, pack.path.name)
     given = DAY if any(p.name == "on" for p in pack.parameters) else {}
-    return engine.run(query, _query.bind_parameters(query, pack.parameters, given))
+    result: _query.QueryResult = engine.run(query, _query.bind_parameters(query,
+                                                                          pack.parameters,
+                                                                          given))
+    return result
 
 
 def test_load_then_every_pack_query_answers_as_embedded(server: str, loopback: None,

@@ -150,7 +150,7 @@ def test_any_string_parameter_comes_back_unchanged(value: str) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30))
 def test_keywords_inside_strings_are_not_keywords(filler: str) -> None:
     from rdflib import Literal
 
