@@ -14,9 +14,9 @@ Python bindings (:class:`OxigraphEngine`, optional, much faster at scale, same a
 and any SPARQL 1.1 Protocol endpoint (:class:`RemoteEngine`), which pypolicy can also
 load (SPARQL Update ``INSERT DATA`` into the same named graphs).
 
-Parameters are bound as RDF terms: rdflib's ``initBindings``, Oxigraph's
-``substitutions``, and for an endpoint a ``VALUES`` block of serialised terms
-(:func:`pypolicy._sparql_safety.with_values`); never pasted into the query as text.
+Parameters are bound as RDF terms, never pasted into the query as text: rdflib gets
+``initBindings``; Oxigraph and endpoints get a ``VALUES`` block of serialised terms at
+the start of the WHERE group (:func:`pypolicy._sparql_safety.with_values`).
 """
 
 from __future__ import annotations

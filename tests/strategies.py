@@ -30,7 +30,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -610,7 +610,6 @@ class Broken:
     kind: str
     description: str
     shacl_sees_it: bool  # whether the RDF form can show this kind of problem at all
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _definition_at(document: dict[str, Any], pointer: str) -> dict[str, Any]:
