@@ -24,19 +24,10 @@ EXIT_OK, EXIT_NOTIFY = 0, 1
 def load_policy(path: str) -> Policy:
     """Read and schema-check a policy document; InputError (exit 2) names the file,
     the JSON pointer and the line of the first problem."""
-    from pypolicy._errors import InputError
-    from pypolicy._load import load_path
+    from pypolicy._documents import load_valid
     from pypolicy._model import Policy
-    from pypolicy._schema import violations
 
-    loaded = load_path(path)
-    problems = violations(loaded.data)
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InputError(f"not a valid policy document: {first.message}{more}", path=path,
-                         pointer=first.pointer, line=loaded.line_of(first.pointer))
-    return Policy.from_dict(loaded.data)
+    return Policy.from_dict(load_valid(path).data)
 
 
 def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from pypolicy._errors import ConfigError, InputError, PypolicyError
+from pypolicy._errors import ConfigError, PypolicyError
 from pypolicy._findings import FileResult, Severity
 from pypolicy._version import FORMAT_VERSION, __version__
 
@@ -195,19 +195,10 @@ def cmd_rules(args: argparse.Namespace, stdout: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
     from rdflib import Dataset, Graph, URIRef
 
-    from pypolicy._load import load_path
+    from pypolicy._documents import load_valid
     from pypolicy._rdf import document_iri, to_graph
-    from pypolicy._schema import violations
 
-    documents = []
-    for name in args.files:
-        loaded = load_path(name)
-        problems = violations(loaded.data)
-        if problems:
-            first = problems[0]
-            raise InputError(f"not a valid policy document: {first.message}", path=name,
-                             pointer=first.pointer, line=loaded.line_of(first.pointer))
-        documents.append(loaded.data)
+    documents = [load_valid(name).data for name in args.files]
     if args.to == "nquads":
         dataset = Dataset()
         for data in documents:

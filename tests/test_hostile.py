@@ -261,24 +261,16 @@ REMOTE_CONTEXTS = [
 ]
 
 
-NO_FILE_NAME = pytest.mark.xfail(strict=True, reason="pypolicy/cli.py cmd_export and "
-                                  "pypolicy/_query.py load_documents: the UnsafeInputError "
+NO_FILE_NAME = pytest.mark.xfail(strict=True, reason="pypolicy/_query.py "
+                                  "load_documents: the UnsafeInputError "
                                   "from _rdf.check_keys is not given the file's path, so the "
                                   "message says '<input> (at /@context)' instead of the file")
-ACCEPTED_BY_RENDER = pytest.mark.xfail(strict=True, reason="pypolicy/_render_cli.py: render "
-                                       "never calls _rdf.check_keys, so a document naming a "
-                                       "remote JSON-LD context (a string; the schema allows "
-                                       "any string) renders with exit 0, where validate, "
-                                       "export and query refuse it (nothing is fetched)")
 
 
 def _context_case(command: str, context: Any) -> Any:
     marks = []
-    if isinstance(context, str):
-        if command in ("export", "query"):
-            marks.append(NO_FILE_NAME)
-        elif command == "render":
-            marks.append(ACCEPTED_BY_RENDER)
+    if isinstance(context, str) and command == "query":
+        marks.append(NO_FILE_NAME)
     return pytest.param(command, context, marks=marks,
                         id=f"{command}-{json.dumps(context)[:40]}")
 

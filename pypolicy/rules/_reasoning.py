@@ -259,6 +259,8 @@ def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
     verb = {"does": "", "may": "may ", "doesNot": "do not " if statement.actors else
             "does not ", "onlyIf": ""}[statement.modality]
     actions = " or ".join(vocab.label(a) for a in statement.actions)
+    if statement.modality in ("does", "onlyIf") and not statement.actors:
+        actions = _third_person(actions)  # "the provider shares", not "the provider share"
     names = [policy.data_entry(d).name if policy.data_entry(d) else d  # type: ignore[union-attr]
              for d in statement.data] or ["data"]
     text = f"{actor} {verb}{actions} {', '.join(names)}"
@@ -279,6 +281,20 @@ def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
     if statement.exceptions:
         text += " except " + " or ".join(vocab.label(c) for c in statement.exceptions)
     return text
+
+
+def _third_person(phrase: str) -> str:
+    """Conjugate each verb of "share or transfer" / "read or listen to" for "it"."""
+    def conjugate(verb: str) -> str:
+        if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+            return verb + "es"
+        if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+            return verb[:-1] + "ies"
+        return verb + "s"
+
+    parts = phrase.split(" or ")
+    return " or ".join(conjugate(p.split(" ", 1)[0]) + p[len(p.split(" ", 1)[0]):]
+                       for p in parts)
 
 
 def _party_text(party: Party | None, fallback: str) -> str:
