@@ -6,16 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypolicy._errors import InputError
-from pypolicy._load import LoadedDocument, load_path
+from pypolicy._load import DEFAULT_MAX_BYTES, LoadedDocument, load_path
 from pypolicy._rdf import check_keys
 from pypolicy._schema import violations
 
 
-def load_valid(path: str | Path) -> LoadedDocument:
+def load_valid(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
     """Load ``path``; InputError (exit code 2) names the file, pointer and line of the
     first problem."""
     name = str(path)
-    loaded = load_path(path)
+    loaded = load_path(path, max_bytes=max_bytes)
     try:
         check_keys(loaded.data)
     except InputError as exc:

@@ -288,18 +288,13 @@ def expand_inputs(names: Sequence[str]) -> list[str]:
 
 def load_documents(names: Sequence[str], max_bytes: int | None = None) -> list[dict[str, Any]]:
     """The schema-valid documents in the named files and directories; ids unique."""
-    from pypolicy._load import DEFAULT_MAX_BYTES, load_path
-    from pypolicy._schema import violations
+    from pypolicy._documents import load_valid
+    from pypolicy._load import DEFAULT_MAX_BYTES
 
     documents: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for name in expand_inputs(names):
-        loaded = load_path(name, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-        problems = violations(loaded.data)
-        if problems:
-            first = problems[0]
-            raise InputError(f"not a valid policy document: {first.message}", path=name,
-                             pointer=first.pointer, line=loaded.line_of(first.pointer))
+        loaded = load_valid(name, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
         document_id = str(loaded.data["id"])
         if document_id in seen:
             raise InputError(f"document id {document_id!r} is also the id of {seen[document_id]};"

@@ -261,16 +261,9 @@ REMOTE_CONTEXTS = [
 ]
 
 
-NO_FILE_NAME = pytest.mark.xfail(strict=True, reason="pypolicy/_query.py "
-                                  "load_documents: the UnsafeInputError "
-                                  "from _rdf.check_keys is not given the file's path, so the "
-                                  "message says '<input> (at /@context)' instead of the file")
-
-
 def _context_case(command: str, context: Any) -> Any:
     marks = []
-    if isinstance(context, str) and command == "query":
-        marks.append(NO_FILE_NAME)
+
     return pytest.param(command, context, marks=marks,
                         id=f"{command}-{json.dumps(context)[:40]}")
 
