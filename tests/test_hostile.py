@@ -262,10 +262,7 @@ REMOTE_CONTEXTS = [
 
 
 def _context_case(command: str, context: Any) -> Any:
-    marks = []
-
-    return pytest.param(command, context, marks=marks,
-                        id=f"{command}-{json.dumps(context)[:40]}")
+    return pytest.param(command, context, id=f"{command}-{json.dumps(context)[:40]}")
 
 
 @pytest.mark.parametrize(("command", "context"), [
