@@ -32,7 +32,7 @@ Formats
 ``json``
     A stable shape (version 1), keys sorted, two-space indent, non-ASCII kept except
     that DEL, C1 controls, lone surrogates, U+2028/U+2029 and bidirectional controls
-    are written as ``\\uXXXX`` escapes (``json.loads`` gives back the exact text)::
+    are written as ``\\u`` escapes with four hex digits (``json.loads`` gives back the exact text)::
 
         {
           "version": 1,
@@ -184,7 +184,7 @@ def _json_escape_table() -> dict[int, str]:
 
 def _dump_json(data: Any) -> str:
     # Structural JSON is ASCII, so these characters can only occur inside strings,
-    # where a \\uXXXX escape stands for exactly the same character.
+    # where a \\u escape (four hex digits) stands for exactly the same character.
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
     return text.translate(_json_escape_table()) + "\n"
 
