@@ -38,9 +38,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pypolicy import _query  # noqa: E402
-from pypolicy._errors import QueryError  # noqa: E402
-from pypolicy._sparql_safety import call_with_time_limit, check_query  # noqa: E402
+from pypolicy.core.errors import QueryError  # noqa: E402
+from pypolicy.query import engine as _query  # noqa: E402
+from pypolicy.query.safety import call_with_time_limit, check_query  # noqa: E402
 
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "IE", "SE", "CA", "IN", "CH", "JP", "AU", "BR",
              "PL", "ES", "IT", "NO", "SG", "IL", "ZA"]

@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pypolicy._schema import _python_validator, is_valid  # noqa: E402
-from pypolicy._validate import check_document  # noqa: E402
-from pypolicy._vocab import vocabulary  # noqa: E402
+from pypolicy.format.schema import _python_validator, is_valid  # noqa: E402
+from pypolicy.format.vocabulary import vocabulary  # noqa: E402
+from pypolicy.validate.engine import check_document  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
 

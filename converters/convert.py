@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pypolicy._annotate import convert, coverage_report, render_json  # noqa: E402
-from pypolicy._errors import PypolicyError  # noqa: E402
-from pypolicy._io import write_atomic  # noqa: E402
+from pypolicy.annotate.build import convert, coverage_report, render_json  # noqa: E402
+from pypolicy.core.errors import PypolicyError  # noqa: E402
+from pypolicy.core.files import write_atomic  # noqa: E402
 
 ANNOTATIONS = ROOT / "converters" / "annotations"
 EXAMPLES = ROOT / "examples"

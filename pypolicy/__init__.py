@@ -10,14 +10,14 @@ The public API::
     data = pypolicy.from_graph(graph, "inum")             # and back
 
 Everything else is private (modules starting with ``_``) and may change.
-Exceptions are documented in one place: ``pypolicy._errors``.
+Exceptions are documented in one place: ``pypolicy.core.errors``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pypolicy._errors import (
+from pypolicy.core.errors import (
     ConfigError,
     InputError,
     InputTooLargeError,
@@ -28,18 +28,18 @@ from pypolicy._errors import (
     QuoteNotFoundError,
     UnsafeInputError,
 )
-from pypolicy._findings import FileResult, Finding, Quote, RuleInfo, Severity
-from pypolicy._load import LoadedDocument, parse_text
-from pypolicy._load import load_path as load
-from pypolicy._model import Policy
-from pypolicy._schema import SchemaViolation
-from pypolicy._schema import violations as schema_violations
-from pypolicy._validate import Config
-from pypolicy._validate import validate_path as validate
-from pypolicy._version import FORMAT_VERSION, __version__
+from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity
+from pypolicy.core.version import FORMAT_VERSION, __version__
+from pypolicy.format.loader import LoadedDocument, parse_text
+from pypolicy.format.loader import load_path as load
+from pypolicy.format.model import Policy
+from pypolicy.format.schema import SchemaViolation
+from pypolicy.format.schema import violations as schema_violations
+from pypolicy.validate.engine import Config
+from pypolicy.validate.engine import validate_path as validate
 
 if TYPE_CHECKING:
-    from pypolicy._rdf import from_graph, to_graph
+    from pypolicy.format.rdf import from_graph, to_graph
 
 __all__ = [
     "FORMAT_VERSION",
@@ -74,7 +74,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # rdflib takes a while to import; only RDF users pay for it
     if name in ("to_graph", "from_graph"):
-        from pypolicy import _rdf
+        from pypolicy.format import rdf as _rdf
 
         return getattr(_rdf, name)
     raise AttributeError(f"module 'pypolicy' has no attribute {name!r}")

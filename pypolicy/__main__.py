@@ -1,5 +1,5 @@
 import sys
 
-from pypolicy.cli import main
+from pypolicy.cli.main import main
 
 sys.exit(main())

@@ -39,9 +39,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from pypolicy._resources import policy_schema, vocabulary_index
-from pypolicy._vocab import vocabulary
-from pypolicy.rules import RULES
+from pypolicy.format.resources import policy_schema, vocabulary_index
+from pypolicy.format.vocabulary import vocabulary
+from pypolicy.validate.rules import RULES
 
 # --------------------------------------------------------------------------- profiles
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
-from pypolicy._load import load_path
-from pypolicy._rdf import document_iri
-from pypolicy._version import FORMAT_VERSION
-from pypolicy.cli import main
+from pypolicy.cli.main import main
+from pypolicy.core.version import FORMAT_VERSION
+from pypolicy.format.loader import load_path
+from pypolicy.format.rdf import document_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "inaani.policy.json"

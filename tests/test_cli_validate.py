@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pypolicy.cli import main
+from pypolicy.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 ITNET = str(ROOT / "examples" / "itnet.policy.json")
@@ -122,7 +122,7 @@ def test_document_suppression_is_counted(tmp_path: Path) -> None:
 
 
 def test_rules_command_lists_every_rule() -> None:
-    from pypolicy.rules import RULES
+    from pypolicy.validate.rules import RULES
 
     code, out, _ = run("rules")
     assert code == 0 and all(c in out for c in RULES)

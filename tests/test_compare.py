@@ -10,10 +10,10 @@ from typing import Any
 
 from lxml import etree
 
-from pypolicy._compare import ASPECTS, compare_csv, compare_html, compare_markdown
-from pypolicy._load import load_path
-from pypolicy._model import Policy
-from pypolicy.cli import main
+from pypolicy.cli.main import main
+from pypolicy.format.loader import load_path
+from pypolicy.format.model import Policy
+from pypolicy.render.compare import ASPECTS, compare_csv, compare_html, compare_markdown
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 

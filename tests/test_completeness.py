@@ -14,11 +14,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pypolicy._findings import Finding
-from pypolicy._validate import Config, check_document
-from pypolicy.rules import BASE_EXAMPLE
-from pypolicy.rules._base import REGIME_PROFILES
-from pypolicy.rules.completeness import PROFILE_REGIMES, RIGHTS_ARTICLES
+from pypolicy.core.findings import Finding
+from pypolicy.validate.engine import Config, check_document
+from pypolicy.validate.rules import BASE_EXAMPLE
+from pypolicy.validate.rules._base import REGIME_PROFILES
+from pypolicy.validate.rules.completeness import PROFILE_REGIMES, RIGHTS_ARTICLES
 
 GDPR = "regimes: [{id: rg-gdpr, regime: gdpr, stance: claimed, evidence: [{quote: We comply with the GDPR.}]}]"  # noqa: E501
 UK_GDPR = "regimes: [{id: rg-uk, regime: ukGdpr, stance: claimed}]"

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from pypolicy._annotate import convert, render_json
-from pypolicy._errors import InputError
-from pypolicy._evidence import SourceText
-from pypolicy._load import iter_pointers
-from pypolicy._validate import check_document
+from pypolicy.annotate.build import convert, render_json
+from pypolicy.annotate.evidence import SourceText
+from pypolicy.core.errors import InputError
+from pypolicy.format.loader import iter_pointers
+from pypolicy.validate.engine import check_document
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

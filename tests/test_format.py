@@ -19,13 +19,13 @@ import yaml
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from pypolicy import _model
-from pypolicy._formatgen import FormatSourceError, generate, load_sources, stale_files
-from pypolicy._load import load_path
-from pypolicy._model import _json_name
-from pypolicy._resources import context, policy_schema, schema_file
-from pypolicy._schema import violations
-from pypolicy._version import FORMAT_VERSION
+from pypolicy.core.version import FORMAT_VERSION
+from pypolicy.format import model as _model
+from pypolicy.format.generate import FormatSourceError, generate, load_sources, stale_files
+from pypolicy.format.loader import load_path
+from pypolicy.format.model import _json_name
+from pypolicy.format.resources import context, policy_schema, schema_file
+from pypolicy.format.schema import violations
 
 ROOT = Path(__file__).resolve().parents[1]
 DPV_DIR = Path(__file__).resolve().parents[2] / "shared" / "dpv"
@@ -298,7 +298,7 @@ def test_every_country_of_the_context_exists_in_dpv_loc(dpv_subjects: frozenset[
 
 def test_generated_files_are_current() -> None:
     stale = [str(path.relative_to(ROOT)) for path in stale_files()]
-    assert stale == [], f"generated files are stale: {stale}; run `python -m pypolicy._formatgen`"
+    assert stale == [], f"generated files are stale: {stale}; run `python -m pypolicy.format.generate`"
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ import strategies as gen
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pypolicy._errors import InputError
-from pypolicy._load import decode, load_path, parse_text
-from pypolicy._validate import Config, check_document, validate_loaded
+from pypolicy.core.errors import InputError
+from pypolicy.format.loader import decode, load_path, parse_text
+from pypolicy.validate.engine import Config, check_document, validate_loaded
 
 ROOT = Path(__file__).resolve().parents[1]
 EVERY_PROFILE = Config(profiles=("gdpr", "eprivacy", "cpni", "emergency"))
@@ -97,9 +97,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from pypolicy._errors import InputError
-    from pypolicy._load import decode, parse_text
-    from pypolicy._validate import check_document
+    from pypolicy.core.errors import InputError
+    from pypolicy.format.loader import decode, parse_text
+    from pypolicy.validate.engine import check_document
 
 
 def one_input(raw):

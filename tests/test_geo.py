@@ -1,4 +1,4 @@
-"""Tests for pypolicy._geo and the data file behind it, data/jurisdictions.json."""
+"""Tests for pypolicy.format.geography and the data file behind it, data/jurisdictions.json."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pypolicy import _geo
-from pypolicy._geo import (
+from pypolicy.format import geography as _geo
+from pypolicy.format.geography import (
     ALL_COUNTRIES,
     UnknownPlaceError,
     adequacy_for,

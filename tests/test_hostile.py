@@ -33,14 +33,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pypolicy import _io, _load
-from pypolicy._errors import InputError, InputTooLargeError, UnsafeInputError
-from pypolicy._findings import FileResult
-from pypolicy._load import load_path, parse_text
-from pypolicy._rdf import to_graph
-from pypolicy._reporters import REPORTERS, ReportOptions
-from pypolicy._validate import rule_catalogue, validate_loaded
-from pypolicy.cli import main
+from pypolicy.cli.main import main
+from pypolicy.core import files as _io
+from pypolicy.core.errors import InputError, InputTooLargeError, UnsafeInputError
+from pypolicy.core.findings import FileResult
+from pypolicy.format import loader as _load
+from pypolicy.format.loader import load_path, parse_text
+from pypolicy.format.rdf import to_graph
+from pypolicy.validate.engine import rule_catalogue, validate_loaded
+from pypolicy.validate.report import REPORTERS, ReportOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 GIB = 1024**3
@@ -332,7 +333,7 @@ def test_nothing_in_pypolicy_parses_xml() -> None:
 
 def test_a_sparql_query_with_service_is_refused_without_fetching(cli: Any,
                                                                tmp_path: Path) -> None:
-    pytest.importorskip("pypolicy._sparql_safety")
+    pytest.importorskip("pypolicy.query.safety")
     write(tmp_path, "p.json", json.dumps(MINIMAL))
     queries = {
         "service": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
@@ -431,8 +432,8 @@ def test_policy_text_is_made_safe_in_every_report(text: str) -> None:
 def test_policy_text_is_made_safe_in_every_rendering(text: str) -> None:
     from lxml import html
 
-    from pypolicy._model import Policy
-    from pypolicy._render import render
+    from pypolicy.format.model import Policy
+    from pypolicy.render.page import render
 
     policy = Policy.from_dict(hostile_document(text))
     page = html.fromstring(render(policy, "html"))

@@ -1,4 +1,4 @@
-"""Tests of the strict loader (pypolicy._load): bad input is an error that names the file
+"""Tests of the strict loader (pypolicy.format.loader): bad input is an error that names the file
 and the place, never a traceback; YAML is read safely and without YAML 1.1's surprises."""
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pypolicy._errors import (
+from pypolicy.core.errors import (
     InputError,
     InputTooLargeError,
     NotAPolicyError,
     ParseError,
     UnsafeInputError,
 )
-from pypolicy._load import DEFAULT_MAX_DEPTH, decode, load_path, parse_text
-from pypolicy._rdf import canonical, from_graph, shacl_validate, to_graph
-from pypolicy._schema import violations
-from pypolicy._validate import check_document
+from pypolicy.format.loader import DEFAULT_MAX_DEPTH, decode, load_path, parse_text
+from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
+from pypolicy.format.schema import violations
+from pypolicy.validate.engine import check_document
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "examples" / "handwritten" / "minimal.yaml"

@@ -28,16 +28,16 @@ from hypothesis import assume, event, example, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import DataObject
 
-from pypolicy._errors import InputError
-from pypolicy._findings import Finding
-from pypolicy._geo import ALL_COUNTRIES, countries_in, countries_of
-from pypolicy._load import parse_text
-from pypolicy._model import Policy, duration_days
-from pypolicy._rdf import LOC, NS, canonical, from_graph, shacl_validate, to_graph
-from pypolicy._resources import schema_file
-from pypolicy._schema import is_valid, is_valid_python, violations
-from pypolicy._validate import Config, check_document, validate_loaded
-from pypolicy.rules import RULES
+from pypolicy.core.errors import InputError
+from pypolicy.core.findings import Finding
+from pypolicy.format.geography import ALL_COUNTRIES, countries_in, countries_of
+from pypolicy.format.loader import parse_text
+from pypolicy.format.model import Policy, duration_days
+from pypolicy.format.rdf import LOC, NS, canonical, from_graph, shacl_validate, to_graph
+from pypolicy.format.resources import schema_file
+from pypolicy.format.schema import is_valid, is_valid_python, violations
+from pypolicy.validate.engine import Config, check_document, validate_loaded
+from pypolicy.validate.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 # every completeness profile a rule belongs to, forced on where a test wants all rules
@@ -692,8 +692,8 @@ def test_the_sparql_contradiction_query_agrees_with_the_engine(
 def test_the_rendered_page_mentions_every_statement(document: dict[str, Any]) -> None:
     from lxml import html
 
-    from pypolicy._render import Bullets, build_page, render
-    from pypolicy._render_phrases import statement_sentence
+    from pypolicy.render.page import Bullets, build_page, render
+    from pypolicy.render.phrases import statement_sentence
 
     policy = Policy.from_dict(document)
     page = build_page(policy)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pypolicy.cli import main
+from pypolicy.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples")
@@ -190,7 +190,7 @@ def test_option_mistakes() -> None:
 
 
 def test_registering_the_commands_imports_nothing_heavy() -> None:
-    script = ("import sys, pypolicy.cli as c; c.build_parser();"
+    script = ("import sys, pypolicy.cli.main as c; c.build_parser();"
               " print(sorted(m for m in ('rdflib', 'pyoxigraph', 'pyshacl') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True, cwd=ROOT)

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from pypolicy import _query
-from pypolicy._errors import QueryError
-from pypolicy._rdf import document_iri, to_graph
-from pypolicy._sparql_safety import STANDARD_PREFIXES, check_query
+from pypolicy.core.errors import QueryError
+from pypolicy.format.rdf import document_iri, to_graph
+from pypolicy.query import engine as _query
+from pypolicy.query.safety import STANDARD_PREFIXES, check_query
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -400,7 +400,7 @@ def _synthetic(count: int) -> list[dict[str, Any]]:
 @pytest.mark.slow
 @needs_oxigraph
 def test_engines_agree_on_a_generated_corpus() -> None:
-    from pypolicy._schema import violations
+    from pypolicy.format.schema import violations
 
     corpus = _synthetic(30)
     assert all(not violations(d) for d in corpus)
@@ -450,7 +450,7 @@ def test_corpus_graphs_are_named_as_export_names_them(documents: list[dict[str, 
 
     from rdflib import BNode, Dataset, URIRef
 
-    from pypolicy.cli import main
+    from pypolicy.cli.main import main
 
     out = io.StringIO()
     files = sorted(str(p) for p in EXAMPLES.glob("*.policy.json"))

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from pypolicy import _query
-from pypolicy._sparql_safety import check_query
-from pypolicy.cli import main
+from pypolicy.cli.main import main
+from pypolicy.query import engine as _query
+from pypolicy.query.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples")

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pypolicy import _query, _sparql_safety
-from pypolicy._errors import ConfigError, QueryError, UnsafeInputError
-from pypolicy._sparql_safety import check_query, tokens, with_values
-from pypolicy.cli import main
+from pypolicy.cli.main import main
+from pypolicy.core.errors import ConfigError, QueryError, UnsafeInputError
+from pypolicy.query import engine as _query
+from pypolicy.query import safety as _sparql_safety
+from pypolicy.query.safety import check_query, tokens, with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples")

@@ -1,4 +1,4 @@
-"""Tests of the RDF form of a document (pypolicy._rdf): offline, typed, SHACL-conformant,
+"""Tests of the RDF form of a document (pypolicy.format.rdf): offline, typed, SHACL-conformant,
 lossless both ways, and closed to JSON-LD tricks that would make rdflib fetch."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
-from pypolicy._errors import InputError, UnsafeInputError
-from pypolicy._load import load_path
-from pypolicy._rdf import (
+from pypolicy.core.errors import InputError, UnsafeInputError
+from pypolicy.format.loader import load_path
+from pypolicy.format.rdf import (
     canonical,
     check_keys,
     context_iri,
@@ -30,7 +30,7 @@ from pypolicy._rdf import (
     shacl_validate,
     to_graph,
 )
-from pypolicy._resources import policy_schema
+from pypolicy.format.resources import policy_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))

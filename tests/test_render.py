@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
-from pypolicy._load import load_path
-from pypolicy._model import Policy
-from pypolicy._render import FORMATS, Bullets, Para, Table, build_page, render
-from pypolicy._render_markdown import escape, escape_line_start
-from pypolicy._render_phrases import clean, duration, join, statement_sentence
-from pypolicy._schema import violations
-from pypolicy._vocab import vocabulary
-from pypolicy.cli import main
+from pypolicy.cli.main import main
+from pypolicy.format.loader import load_path
+from pypolicy.format.model import Policy
+from pypolicy.format.schema import violations
+from pypolicy.format.vocabulary import vocabulary
+from pypolicy.render.markdown import escape, escape_line_start
+from pypolicy.render.page import FORMATS, Bullets, Para, Table, build_page, render
+from pypolicy.render.phrases import clean, duration, join, statement_sentence
 
 EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.policy.json"))
@@ -423,9 +423,9 @@ def test_cli_module_imports_nothing_heavy() -> None:
     import subprocess
     import sys
 
-    probe = ("import sys; import pypolicy._render_cli; "
+    probe = ("import sys; import pypolicy.cli.render; "
              "heavy = [m for m in ('lxml', 'rdflib', 'pyshacl', 'jsonschema', "
-             "'pypolicy._render', 'pypolicy._diff', 'pypolicy._compare') if m in sys.modules]; "
+             "'pypolicy.render.page', 'pypolicy.render.diff', 'pypolicy.render.compare') if m in sys.modules]; "
              "print(heavy)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)

@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 
-from pypolicy._load import load_path
-from pypolicy._model import Policy
-from pypolicy._render import build_page, render
+from pypolicy.format.loader import load_path
+from pypolicy.format.model import Policy
+from pypolicy.render.page import build_page, render
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 TIMEOUT = 60.0

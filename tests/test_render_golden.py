@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pypolicy._load import load_path
-from pypolicy._model import Policy
-from pypolicy._render import FORMATS, Format, render
+from pypolicy.format.loader import load_path
+from pypolicy.format.model import Policy
+from pypolicy.render.page import FORMATS, Format, render
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"

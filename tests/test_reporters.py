@@ -1,4 +1,4 @@
-"""Tests of the reporters of ``pypolicy validate`` (pypolicy/_reporters.py)."""
+"""Tests of the reporters of ``pypolicy validate`` (pypolicy/validate/report.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from jsonschema.validators import validator_for
 from lxml import etree
 from referencing import Registry
 
-from pypolicy._errors import ConfigError
-from pypolicy._findings import FileResult, Finding, Quote, RuleInfo, Severity
-from pypolicy._reporters import (
+from pypolicy.core.errors import ConfigError
+from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity
+from pypolicy.core.version import __version__
+from pypolicy.validate.report import (
     REPORTERS,
     SARIF_SCHEMA_URI,
     ReportOptions,
@@ -30,7 +31,6 @@ from pypolicy._reporters import (
     report_text,
     sanitize_terminal,
 )
-from pypolicy._version import __version__
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 

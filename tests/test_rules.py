@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from pypolicy._findings import Severity
-from pypolicy._schema import violations
-from pypolicy._validate import Config, check_document
-from pypolicy.rules import BASE_EXAMPLE, RULES, Rule
+from pypolicy.core.findings import Severity
+from pypolicy.format.schema import violations
+from pypolicy.validate.engine import Config, check_document
+from pypolicy.validate.rules import BASE_EXAMPLE, RULES, Rule
 
 
 def example_document(fragment: str) -> dict[str, Any]:
@@ -117,8 +117,8 @@ def test_opt_in_rules_run_only_when_asked() -> None:
 def test_rule_reference_is_current() -> None:
     from pathlib import Path
 
-    from pypolicy._ruledocs import rules_markdown
+    from pypolicy.validate.ruledocs import rules_markdown
 
     path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert path.read_text("utf-8") == rules_markdown(), \
-        "docs/rules.md is stale: run python -m pypolicy._ruledocs"
+        "docs/rules.md is stale: run python -m pypolicy.validate.ruledocs"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pypolicy._load import iter_pointers, load_path
-from pypolicy._rdf import canonical, from_graph, shacl_validate, to_graph
-from pypolicy._resources import policy_schema
-from pypolicy._schema import violations
-from pypolicy._validate import check_document
+from pypolicy.format.loader import iter_pointers, load_path
+from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
+from pypolicy.format.resources import policy_schema
+from pypolicy.format.schema import violations
+from pypolicy.validate.engine import check_document
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "synthetic" / \
     "complete.policy.yaml"

@@ -1,0 +1,1 @@
+"""The command line: argv -> objects -> run -> exit code. Wiring only."""

@@ -1,0 +1,103 @@
+"""The ``render``, ``diff`` and ``compare`` commands.
+
+Imported on every start of the CLI, so it imports nothing heavy: the renderers, lxml
+and the schema validator are imported by the handlers that need them.
+
+Exit codes: 0 done; 1 (``diff`` only) a change that needs notifying users; 2 unusable
+input or options.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from pypolicy.format.model import Policy
+
+Handler = Callable[[argparse.Namespace, TextIO], int]
+
+EXIT_OK, EXIT_NOTIFY = 0, 1
+
+
+def load_policy(path: str) -> Policy:
+    """Read and schema-check a policy document; InputError (exit 2) names the file,
+    the JSON pointer and the line of the first problem."""
+    from pypolicy.format.documents import load_valid
+    from pypolicy.format.model import Policy
+
+    return Policy.from_dict(load_valid(path).data)
+
+
+def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:
+    from pypolicy.cli.main import write_output
+    from pypolicy.render.page import render
+
+    policy = load_policy(args.file)
+    write_output(render(policy, args.render_format), args.output, [args.file], stdout)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, stdout: TextIO) -> int:
+    from pypolicy.cli.main import write_output
+    from pypolicy.render.diff import diff, diff_json, diff_markdown
+
+    old, new = load_policy(args.old), load_policy(args.new)
+    result = diff(old, new)
+    writer = diff_json if args.diff_format == "json" else diff_markdown
+    text = writer(result, args.notify_on, old_path=args.old, new_path=args.new)
+    write_output(text, args.output, [args.old, args.new], stdout)
+    return EXIT_NOTIFY if result.notifying(args.notify_on) else EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace, stdout: TextIO) -> int:
+    from pypolicy.cli.main import write_output
+    from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
+
+    policies = [load_policy(name) for name in args.files]
+    writer = {"markdown": compare_markdown, "html": compare_html,
+              "csv": compare_csv}[args.compare_format]
+    write_output(writer(policies), args.output, args.files, stdout)
+    return EXIT_OK
+
+
+def _notify_kinds(text: str) -> Any:
+    from pypolicy.render.diff import parse_notify_kinds
+
+    try:
+        return parse_notify_kinds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(subparsers: Any) -> dict[str, Handler]:
+    """Add the commands to the CLI's subparsers; return their handlers by name."""
+    r = subparsers.add_parser("render", help="write a policy document as a readable privacy "
+                              "policy (Markdown, HTML or plain text)")
+    r.add_argument("file", metavar="FILE", help="a JSON or YAML policy document")
+    r.add_argument("--format", "-f", dest="render_format", default="markdown",
+                   choices=["markdown", "html", "text"], help="output format (default "
+                   "markdown)")
+    r.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    d = subparsers.add_parser("diff", help="what changed between two versions of a policy; "
+                              "exit 1 when a change needs notifying users")
+    d.add_argument("old", metavar="OLD", help="the earlier version")
+    d.add_argument("new", metavar="NEW", help="the later version")
+    d.add_argument("--format", "-f", dest="diff_format", default="markdown",
+                   choices=["markdown", "json"], help="output format (default markdown)")
+    d.add_argument("--notify-on", type=_notify_kinds, default="default", metavar="KINDS",
+                   help="comma-separated change kinds that need notifying users (exit 1); "
+                        "'default', 'all' or 'none' (default: new data category, purpose, "
+                        "recipient or destination, longer retention, removed right, "
+                        "broken or weakened promise)")
+    d.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    c = subparsers.add_parser("compare", help="several providers' policies side by side")
+    c.add_argument("files", nargs="+", metavar="FILE", help="policy documents")
+    c.add_argument("--format", "-f", dest="compare_format", default="markdown",
+                   choices=["markdown", "html", "csv"], help="output format (default "
+                   "markdown)")
+    c.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    return {"render": cmd_render, "diff": cmd_diff, "compare": cmd_compare}

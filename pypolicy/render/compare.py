@@ -1,0 +1,214 @@
+"""Several providers side by side: what each collects, shares, transfers, keeps how long,
+and which rights it grants, as a Markdown table, an HTML page or CSV.
+
+Markdown and HTML put one provider in each column, the way a buyer reads a comparison,
+followed by a rights matrix; CSV puts one provider on each row, the way a spreadsheet
+wants it. "Not stated" means the policy does not say, never "no". Cells starting with
+a character a spreadsheet would take as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pypolicy.format.model import Policy
+from pypolicy.format.vocabulary import vocabulary
+from pypolicy.render import facts
+from pypolicy.render.phrases import (
+    capitalise,
+    clean,
+    condition,
+    join,
+    label,
+    labels,
+    partial_date,
+    place,
+    places,
+    retention_period,
+)
+
+NOT_STATED = "not stated"
+
+ASPECTS: tuple[tuple[str, str], ...] = (
+    ("provider", "Provider"),
+    ("updated", "Last updated"),
+    ("collects", "Collects or uses"),
+    ("shares", "Shares with"),
+    ("transfers", "Transfers to"),
+    ("keeps", "Keeps data"),
+    ("rights", "Rights"),
+    ("sale", "Promises not to sell data"),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One provider's answers, each a list of short items (empty: not stated)."""
+
+    name: str
+    answers: dict[str, tuple[str, ...]]
+    rights: frozenset[str]
+
+
+def _provider(policy: Policy) -> tuple[str, ...]:
+    provider = policy.provider
+    items = [provider.name]
+    if provider.legal_name and provider.legal_name != provider.name:
+        items.append(provider.legal_name)
+    if provider.country:
+        items.append(place(provider.country))
+    return tuple(items)
+
+
+def _sells(policy: Policy) -> tuple[str, ...]:
+    """Whether the policy promises not to sell data, and with which exceptions."""
+    vocab = vocabulary()
+    promises = [s for s in policy.statements if s.modality == "doesNot" and not s.actors
+                and any(vocab.is_within(a, "sell") for a in s.actions)]
+    if not promises:
+        return ()
+    if any(not s.exceptions for s in promises):
+        return ("yes",)
+    exceptions = list(dict.fromkeys(e for s in promises for e in s.exceptions))
+    return ("yes, except " + join([condition(e) for e in exceptions], "or"),)
+
+
+def column(policy: Policy) -> Column:
+    periods = []
+    for rule in policy.retention:
+        period = retention_period(rule)
+        if period not in periods:
+            periods.append(period)
+    answers = {
+        "provider": _provider(policy),
+        "updated": (partial_date(policy.last_updated),) if policy.last_updated else (),
+        "collects": tuple(labels(facts.summary_categories(facts.handled_categories(policy)))),
+        "shares": tuple(labels(facts.recipient_roles(policy))),
+        "transfers": tuple(places([d]) for d in facts.destinations(policy)),
+        "keeps": tuple(periods),
+        "rights": tuple(labels(facts.rights(policy))),
+        "sale": _sells(policy),
+    }
+    return Column(policy.provider.name, answers, frozenset(r.right for r in policy.rights))
+
+
+def columns(policies: Sequence[Policy]) -> list[Column]:
+    return [column(p) for p in policies]
+
+
+def _cell(items: Sequence[str]) -> str:
+    return capitalise("; ".join(items)) if items else "Not stated"
+
+
+def _rights_union(cols: Sequence[Column]) -> list[str]:
+    return facts.sort_terms({r for c in cols for r in c.rights}, "Right")
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+def compare_markdown(policies: Sequence[Policy]) -> str:
+    from pypolicy.render.markdown import escape
+
+    cols = columns(policies)
+    lines = ["# Privacy policies side by side", "",
+             "\u201cNot stated\u201d means the policy does not say; it does not mean "
+             "\u201cno\u201d.", ""]
+    lines.append("| | " + " | ".join(f"**{escape(c.name)}**" for c in cols) + " |")
+    lines.append("|---|" + "---|" * len(cols))
+    for key, title in ASPECTS:
+        cells = [escape(_cell(c.answers[key])) for c in cols]
+        lines.append(f"| **{escape(title)}** | " + " | ".join(cells) + " |")
+    rights = _rights_union(cols)
+    if rights:
+        lines += ["", "## Rights each policy names", ""]
+        lines.append("| Right | " + " | ".join(escape(c.name) for c in cols) + " |")
+        lines.append("|---|" + "---|" * len(cols))
+        for right in rights:
+            marks = ["yes" if right in c.rights else "\u2014" for c in cols]
+            lines.append(f"| {escape(capitalise(label(right)))} | " + " | ".join(marks) + " |")
+        lines += ["", "\u2014: not named in the policy."]
+    return "\n".join(lines) + "\n"
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def _spreadsheet_safe(text: str) -> str:
+    """Stop a spreadsheet from reading a cell as a formula (CSV injection)."""
+    text = clean(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def compare_csv(policies: Sequence[Policy]) -> str:
+    cols = columns(policies)
+    rights = _rights_union(cols)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", *(title for _, title in ASPECTS),
+                     *(f"Right: {label(r)}" for r in rights)])
+    for policy, col in zip(policies, cols, strict=True):
+        writer.writerow([_spreadsheet_safe(policy.id),
+                         *(_spreadsheet_safe("; ".join(col.answers[key]))
+                           for key, _ in ASPECTS),
+                         *("yes" if r in col.rights else "" for r in rights)])
+    return buffer.getvalue()
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def compare_html(policies: Sequence[Policy]) -> str:
+    from lxml import html
+
+    from pypolicy.render.html import CONTENT_SECURITY_POLICY, PAGE_LANGUAGE, STYLE, E
+
+    cols = columns(policies)
+
+    def cell(items: Sequence[str]) -> Any:
+        if not items:
+            return E.td({"class": "not-stated"}, "Not stated")
+        if len(items) == 1:
+            return E.td(clean(capitalise(items[0])))
+        return E.td(E.ul(*(E.li(clean(capitalise(i))) for i in items)))
+
+    header = E.tr(E.td(), *(E.th({"scope": "col"}, clean(c.name)) for c in cols))
+    body = [E.tr(E.th({"scope": "row"}, title), *(cell(c.answers[key]) for c in cols))
+            for key, title in ASPECTS]
+    tables = [E.div({"class": "table-wrap", "role": "region", "tabindex": "0",
+                     "aria-label": "Providers side by side"},
+                    E.table(E.caption("Providers side by side"), E.thead(header),
+                            E.tbody(*body)))]
+    rights = _rights_union(cols)
+    if rights:
+        rows = [E.tr(E.th({"scope": "row"}, capitalise(label(r))),
+                     *(E.td("yes") if r in c.rights else
+                       E.td({"class": "not-stated"}, "\u2014") for c in cols))
+                for r in rights]
+        tables += [E.h2("Rights each policy names"),
+                   E.div({"class": "table-wrap", "role": "region", "tabindex": "0",
+                          "aria-label": "Rights each policy names"},
+                         E.table(E.caption("Rights each policy names"),
+                                 E.thead(E.tr(E.th({"scope": "col"}, "Right"),
+                                              *(E.th({"scope": "col"}, clean(c.name))
+                                                for c in cols))),
+                                 E.tbody(*rows))),
+                   E.p("\u2014: not named in the policy.")]
+    style = STYLE + "\nbody { max-width: 80rem; } td ul { margin: 0; padding-left: 1.1rem; }" \
+                    "\n.not-stated { color: var(--muted); font-style: italic; }\n"
+    document = E.html(
+        {"lang": PAGE_LANGUAGE},
+        E.head(E.meta({"charset": "utf-8"}),
+               E.meta({"http-equiv": "Content-Security-Policy",
+                       "content": CONTENT_SECURITY_POLICY}),
+               E.meta({"name": "viewport", "content": "width=device-width, initial-scale=1"}),
+               E.title("Privacy policies side by side"), E.style(style)),
+        E.body(E.main(E.h1("Privacy policies side by side"),
+                      E.p("\u201cNot stated\u201d means the policy does not say; it does not "
+                          "mean \u201cno\u201d."),
+                      *tables)))
+    text: str = html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode",
+                              pretty_print=True)
+    return text
+

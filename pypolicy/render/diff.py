@@ -1,0 +1,544 @@
+"""What changed between two versions of a policy, in the terms a reader cares about.
+
+``diff(old, new)`` compares two :class:`~pypolicy.format.model.Policy` objects and lists the
+changes: kinds of data collected, purposes, recipients, destinations abroad and their
+safeguards, retention periods (longer or shorter), rights, negative promises made,
+broken or weakened, and statements added, removed or changed (matched by id, then by
+content, so that renumbering is not a change). Each change has a kind; a configurable
+set of kinds "needs notifying users" (the CLI exits 1 when one occurs), by default the
+kinds that widen what happens to people's data or take away a protection.
+
+Hierarchies are respected where they nest meaning: collecting "email address" when
+"contact data" was already stated is not a new kind of data, and a destination inside
+a region already named is not a new destination. Recipients are compared by their
+exact roles, since "third parties" is too loose to hide a newly named kind of recipient.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pypolicy.format.geography import UNKNOWN_PLACE, WORLDWIDE, UnknownPlaceError, countries_in
+from pypolicy.format.model import Policy, RetentionRule, RightEntry, Statement, duration_days
+from pypolicy.format.vocabulary import vocabulary
+from pypolicy.render import facts
+from pypolicy.render.phrases import (
+    capitalise,
+    clean,
+    data_names,
+    join,
+    label,
+    partial_date,
+    party_names,
+    place,
+    retention_sentences,
+    statement_sentence,
+)
+
+# kind -> (topic, what it means); the order is the order of the report.
+CHANGE_KINDS: dict[str, tuple[str, str]] = {
+    "data-category-added": ("data", "a kind of data is collected or used that was not before"),
+    "data-category-removed": ("data", "a kind of data is no longer said to be collected or "
+                                      "used"),
+    "purpose-added": ("purposes", "data is used for a purpose it was not used for before"),
+    "purpose-removed": ("purposes", "a purpose is no longer stated"),
+    "recipient-added": ("recipients", "a new kind of recipient may receive data"),
+    "recipient-removed": ("recipients", "a kind of recipient no longer receives data"),
+    "transfer-destination-added": ("transfers", "data may go to a new country or region"),
+    "transfer-destination-removed": ("transfers", "a destination abroad is no longer named"),
+    "transfer-safeguard-added": ("transfers", "a transfer names a new safeguard"),
+    "transfer-safeguard-removed": ("transfers", "a transfer no longer names a safeguard"),
+    "retention-longer": ("retention", "data is kept longer, or may be kept longer"),
+    "retention-shorter": ("retention", "data is kept for a shorter time"),
+    "retention-changed": ("retention", "how long data is kept is described differently"),
+    "retention-added": ("retention", "a new retention rule"),
+    "retention-removed": ("retention", "a retention rule is gone"),
+    "right-added": ("rights", "a right is granted that was not before"),
+    "right-removed": ("rights", "a right is no longer granted"),
+    "right-changed": ("rights", "how a right is exercised or limited changed"),
+    "promise-made": ("promises", "a new negative promise or restriction"),
+    "promise-broken": ("promises", "a negative promise or restriction was dropped"),
+    "promise-weakened": ("promises", "a promise now has more exceptions or covers less"),
+    "promise-changed": ("promises", "a promise is worded differently"),
+    "statement-added": ("statements", "a new statement of practice"),
+    "statement-removed": ("statements", "a statement of practice was dropped"),
+    "statement-changed": ("statements", "a statement of practice changed"),
+    "contact-changed": ("document", "the provider's identity or contact details changed"),
+    "date-changed": ("document", "the policy's date changed"),
+}
+
+DEFAULT_NOTIFY: frozenset[str] = frozenset({
+    "data-category-added", "purpose-added", "recipient-added", "transfer-destination-added",
+    "retention-longer", "right-removed", "promise-broken", "promise-weakened",
+})
+
+TOPICS: dict[str, str] = {
+    "data": "Data collected or used",
+    "purposes": "Purposes",
+    "recipients": "Recipients",
+    "transfers": "Transfers abroad",
+    "retention": "How long data is kept",
+    "rights": "Your rights",
+    "promises": "Promises",
+    "statements": "Other statements",
+    "document": "The document",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    summary: str
+    old: str | None = None
+    new: str | None = None
+    old_pointer: str | None = None
+    new_pointer: str | None = None
+
+    @property
+    def topic(self) -> str:
+        return CHANGE_KINDS[self.kind][0]
+
+
+@dataclass(frozen=True)
+class PolicyDiff:
+    old: Policy
+    new: Policy
+    changes: tuple[Change, ...] = field(default=())
+
+    def notifying(self, kinds: Iterable[str] = DEFAULT_NOTIFY) -> list[Change]:
+        wanted = set(kinds)
+        return [c for c in self.changes if c.kind in wanted]
+
+
+def parse_notify_kinds(text: str) -> frozenset[str]:
+    """``--notify-on``: comma-separated kinds, or "default", "all", "none"; raises
+    ValueError naming an unknown kind."""
+    kinds: set[str] = set()
+    for word in (w.strip() for w in text.split(",")):
+        if not word or word == "none":
+            continue
+        if word == "default":
+            kinds |= DEFAULT_NOTIFY
+        elif word == "all":
+            kinds |= set(CHANGE_KINDS)
+        elif word in CHANGE_KINDS:
+            kinds.add(word)
+        else:
+            raise ValueError(f"unknown change kind {word!r}; known: default, all, none, "
+                             + ", ".join(CHANGE_KINDS))
+    return frozenset(kinds)
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+# Terms too general to cover anything: a policy that says it collects "personal data"
+# and later names call recordings has added something a reader cares about.
+_TOO_GENERAL = frozenset({"anyData", "personalData", "anyPurpose"})
+
+
+def _covered(term: str, others: Iterable[str]) -> bool:
+    vocab = vocabulary()
+    return any(o == term or (o not in _TOO_GENERAL and vocab.is_within(term, o))
+               for o in others)
+
+
+def _place_covered(target: str, others: Iterable[str]) -> bool:
+    others = set(others)
+    if target in others or WORLDWIDE in others:
+        return True
+    if target in (UNKNOWN_PLACE, WORLDWIDE):
+        return False
+    try:
+        countries = countries_in(target)
+        known = [countries_in(o) for o in others if o not in (UNKNOWN_PLACE, WORLDWIDE)]
+    except UnknownPlaceError:
+        return False
+    return any(countries <= k for k in known)
+
+
+def _entries_with(policy: Policy, category: str) -> list[str]:
+    vocab = vocabulary()
+    entries = (policy.data_entry(d) for d in facts.handled_data_ids(policy))
+    return [e.name for e in entries
+            if e is not None and any(vocab.is_within(c, category) for c in e.categories)]
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return join([f"\u201c{n}\u201d" for n in names])
+
+
+def _data_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+    old_categories, new_categories = facts.handled_categories(old), facts.handled_categories(new)
+    for category in facts.sort_terms(new_categories, "DataCategory"):
+        if not _covered(category, old_categories):
+            where = _entries_with(new, category)
+            changes.append(Change("data-category-added", capitalise(label(category))
+                                  + (f" (in {_quoted(where)})" if where else ""),
+                                  new=label(category)))
+    for category in facts.sort_terms(old_categories, "DataCategory"):
+        if not _covered(category, new_categories):
+            changes.append(Change("data-category-removed", capitalise(label(category)),
+                                  old=label(category)))
+    return changes
+
+
+def _purpose_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+    old_purposes, new_purposes = facts.purposes(old), facts.purposes(new)
+    for purpose in facts.sort_terms(new_purposes, "Purpose"):
+        if not _covered(purpose, old_purposes):
+            changes.append(Change("purpose-added", capitalise(label(purpose)),
+                                  new=label(purpose)))
+    for purpose in facts.sort_terms(old_purposes, "Purpose"):
+        if not _covered(purpose, new_purposes):
+            changes.append(Change("purpose-removed", capitalise(label(purpose)),
+                                  old=label(purpose)))
+    return changes
+
+
+def _parties_with_role(policy: Policy, role: str) -> list[str]:
+    return [p.name for p in policy.parties
+            if p.id in facts.recipient_ids(policy) and role in p.roles]
+
+
+def _recipient_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+    old_roles, new_roles = set(facts.recipient_roles(old)), set(facts.recipient_roles(new))
+    for role in facts.sort_terms(new_roles - old_roles, "Party"):
+        names = _parties_with_role(new, role)
+        changes.append(Change("recipient-added", capitalise(label(role))
+                              + (f" ({_quoted(names)})" if names else ""), new=label(role)))
+    for role in facts.sort_terms(old_roles - new_roles, "Party"):
+        names = _parties_with_role(old, role)
+        changes.append(Change("recipient-removed", capitalise(label(role))
+                              + (f" ({_quoted(names)})" if names else ""), old=label(role)))
+    return changes
+
+
+def _place_name(term: str) -> str:
+    return "countries that are not named" if term == UNKNOWN_PLACE else place(term)
+
+
+def _mechanisms_by_place(policy: Policy) -> dict[str, set[str]]:
+    result: dict[str, set[str]] = {}
+    for transfer in policy.transfers:
+        for destination in transfer.destinations:
+            result.setdefault(destination, set()).update(transfer.mechanisms)
+    return result
+
+
+def _transfer_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+    old_places, new_places = facts.destinations(old), facts.destinations(new)
+    for destination in new_places:
+        if not _place_covered(destination, old_places):
+            changes.append(Change("transfer-destination-added",
+                                  capitalise(_place_name(destination)),
+                                  new=_place_name(destination)))
+    for destination in old_places:
+        if not _place_covered(destination, new_places):
+            changes.append(Change("transfer-destination-removed",
+                                  capitalise(_place_name(destination)),
+                                  old=_place_name(destination)))
+    old_mechanisms, new_mechanisms = _mechanisms_by_place(old), _mechanisms_by_place(new)
+    for destination in sorted(set(old_mechanisms) & set(new_mechanisms)):
+        where = _place_name(destination)
+        for mechanism in sorted(new_mechanisms[destination] - old_mechanisms[destination]):
+            changes.append(Change("transfer-safeguard-added",
+                                  f"{capitalise(label(mechanism))} for transfers to {where}",
+                                  new=label(mechanism)))
+        for mechanism in sorted(old_mechanisms[destination] - new_mechanisms[destination]):
+            changes.append(Change("transfer-safeguard-removed",
+                                  f"{capitalise(label(mechanism))} for transfers to {where}",
+                                  old=label(mechanism)))
+    return changes
+
+
+# --- retention
+
+def _match(old_items: Sequence[RetentionRule], new_items: Sequence[RetentionRule],
+           old: Policy, new: Policy) -> tuple[list[tuple[RetentionRule, RetentionRule]],
+                                              list[RetentionRule], list[RetentionRule]]:
+    """Pair retention rules by id, then by the same data, then by overlapping data names."""
+    pairs: list[tuple[RetentionRule, RetentionRule]] = []
+    old_left, new_left = list(old_items), list(new_items)
+
+    def names(policy: Policy, rule: RetentionRule) -> frozenset[str]:
+        return frozenset(data_names(policy, rule.data))
+
+    matchers: list[Callable[[RetentionRule, RetentionRule], bool]] = [
+        lambda o, n: o.id == n.id,
+        lambda o, n: names(old, o) == names(new, n),
+        lambda o, n: bool(names(old, o) & names(new, n)),
+    ]
+    for matches in matchers:
+        for o in list(old_left):
+            n = next((n for n in new_left if matches(o, n)), None)
+            if n is not None:
+                pairs.append((o, n))
+                old_left.remove(o)
+                new_left.remove(n)
+    return pairs, old_left, new_left
+
+
+def _rule_text(policy: Policy, rule: RetentionRule) -> str:
+    return " ".join(retention_sentences(policy, rule))
+
+
+def _retention_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+    pairs, removed, added = _match(old.retention, new.retention, old, new)
+    for o, n in pairs:
+        before, after = _rule_text(old, o), _rule_text(new, n)
+        if before == after:
+            continue
+        names = join(data_names(new, n.data))
+        kind = "retention-changed"
+        if o.duration and n.duration and o.from_ == n.from_:
+            old_days, new_days = duration_days(o.duration), duration_days(n.duration)
+            if new_days > old_days:
+                kind = "retention-longer"
+            elif new_days < old_days:
+                kind = "retention-shorter"
+        if n.indefinite and not o.indefinite:
+            kind = "retention-longer"
+        elif o.indefinite and not n.indefinite and (n.duration or n.criteria):
+            kind = "retention-shorter"
+        if set(n.exceptions) - set(o.exceptions):
+            kind = "retention-longer"
+        changes.append(Change(kind, names, before, after, o.pointer, n.pointer))
+    for rule in added:
+        changes.append(Change("retention-added", join(data_names(new, rule.data)), None,
+                              _rule_text(new, rule), None, rule.pointer))
+    for rule in removed:
+        changes.append(Change("retention-removed", join(data_names(old, rule.data)),
+                              _rule_text(old, rule), None, rule.pointer, None))
+    return changes
+
+
+# --- rights
+
+def _right_text(right: RightEntry) -> str:
+    from pypolicy.render.phrases import right_sentences
+
+    return " ".join(right_sentences(right))
+
+
+def _right_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+    old_rights = {r.right: r for r in old.rights}
+    new_rights = {r.right: r for r in new.rights}
+    for term in facts.sort_terms(set(new_rights) - set(old_rights), "Right"):
+        changes.append(Change("right-added", capitalise(label(term)), None,
+                              _right_text(new_rights[term]), None,
+                              new_rights[term].pointer))
+    for term in facts.sort_terms(set(old_rights) - set(new_rights), "Right"):
+        changes.append(Change("right-removed", capitalise(label(term)),
+                              _right_text(old_rights[term]), None, old_rights[term].pointer,
+                              None))
+    for term in facts.sort_terms(set(old_rights) & set(new_rights), "Right"):
+        before, after = _right_text(old_rights[term]), _right_text(new_rights[term])
+        if before != after:
+            changes.append(Change("right-changed", capitalise(label(term)), before, after,
+                                  old_rights[term].pointer, new_rights[term].pointer))
+    return changes
+
+
+# --- statements and promises
+
+def _content(policy: Policy, statement: Statement) -> tuple[object, ...]:
+    """What a statement says, with references resolved to names: two statements with
+    the same content say the same thing whatever their ids."""
+    return (statement.modality, frozenset(statement.actions),
+            frozenset(data_names(policy, statement.data)),
+            frozenset(party_names(policy, statement.actors)),
+            frozenset(statement.purposes), frozenset(statement.legal_bases),
+            frozenset(party_names(policy, statement.recipients)),
+            frozenset(statement.subjects), frozenset(statement.locations),
+            frozenset(statement.outside), frozenset(statement.conditions),
+            frozenset(statement.exceptions), frozenset(statement.except_purposes))
+
+
+def _pair_statements(old: Policy, new: Policy, old_items: Sequence[Statement],
+                     new_items: Sequence[Statement]
+                     ) -> tuple[list[tuple[Statement, Statement]], list[Statement],
+                                list[Statement]]:
+    """Same content (whatever the id) first, then same id; the rest is added or removed."""
+    pairs: list[tuple[Statement, Statement]] = []
+    new_left = list(new_items)
+    old_left: list[Statement] = []
+    for o in old_items:
+        content = _content(old, o)
+        same = next((n for n in new_left if _content(new, n) == content), None)
+        if same is not None:
+            new_left.remove(same)
+        else:
+            old_left.append(o)
+    by_id = {n.id: n for n in new_left}
+    removed: list[Statement] = []
+    for o in old_left:
+        n = by_id.pop(o.id, None)
+        if n is not None:
+            pairs.append((o, n))
+            new_left.remove(n)
+        else:
+            removed.append(o)
+    return pairs, removed, new_left
+
+
+def _weakened(old: Policy, new: Policy, before: Statement, after: Statement) -> bool:
+    """Whether a promise now covers less or allows more."""
+    vocab = vocabulary()
+    if set(after.exceptions) - set(before.exceptions):
+        return True
+    if set(after.except_purposes) - set(before.except_purposes):
+        return True
+    if not vocab.all_within(before.actions, after.actions):
+        return True
+    if before.data and not vocab.all_within(old.categories_of(before.data),
+                                            new.categories_of(after.data)):
+        return True
+    if set(party_names(old, before.recipients)) - set(party_names(new, after.recipients)) \
+            and after.recipients:
+        return True
+    if after.modality == "onlyIf" and set(before.conditions) - set(after.conditions):
+        return True
+    if after.modality == "doesNot" and set(after.conditions) - set(before.conditions):
+        return True
+    return (bool(after.locations) and not before.locations) or \
+        set(before.outside) != set(after.outside)
+
+
+def _statement_changes(old: Policy, new: Policy) -> list[Change]:
+    changes: list[Change] = []
+
+    def is_promise(s: Statement) -> bool:
+        return s.modality in ("doesNot", "onlyIf")
+
+    pairs, removed, added = _pair_statements(old, new, old.statements, new.statements)
+    for o, n in pairs:
+        before, after = statement_sentence(old, o), statement_sentence(new, n)
+        if is_promise(o) and not is_promise(n):
+            kind = "promise-broken"
+        elif is_promise(o):
+            kind = "promise-weakened" if _weakened(old, new, o, n) else "promise-changed"
+        elif is_promise(n):
+            kind = "promise-made"
+        else:
+            kind = "statement-changed"
+        changes.append(Change(kind, o.id if o.id == n.id else f"{o.id} \u2192 {n.id}",
+                              before, after, o.pointer, n.pointer))
+    for s in removed:
+        changes.append(Change("promise-broken" if is_promise(s) else "statement-removed",
+                              s.id, statement_sentence(old, s), None, s.pointer, None))
+    for s in added:
+        changes.append(Change("promise-made" if is_promise(s) else "statement-added",
+                              s.id, None, statement_sentence(new, s), None, s.pointer))
+    return changes
+
+
+def _document_changes(old: Policy, new: Policy) -> list[Change]:
+    changes = []
+
+    def contact(policy: Policy) -> str:
+        p = policy.provider
+        parts = [p.name, p.legal_name or "", p.address or "", p.homepage or "",
+                 *(f"{c.channel}: {c.value}" for c in p.contacts)]
+        return "; ".join(x for x in parts if x)
+
+    if contact(old) != contact(new):
+        changes.append(Change("contact-changed", "Provider and contact details",
+                              contact(old), contact(new), old.provider.pointer,
+                              new.provider.pointer))
+    if old.last_updated != new.last_updated:
+        changes.append(Change("date-changed", "Last updated",
+                              partial_date(old.last_updated) if old.last_updated else None,
+                              partial_date(new.last_updated) if new.last_updated else None))
+    return changes
+
+
+def diff(old: Policy, new: Policy) -> PolicyDiff:
+    """The changes from ``old`` to ``new``, in report order."""
+    changes = [*_data_changes(old, new), *_purpose_changes(old, new),
+               *_recipient_changes(old, new), *_transfer_changes(old, new),
+               *_retention_changes(old, new), *_right_changes(old, new),
+               *_statement_changes(old, new), *_document_changes(old, new)]
+    order = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
+    changes.sort(key=lambda c: order[c.kind])  # stable: keeps each kind's own order
+    return PolicyDiff(old, new, tuple(changes))
+
+
+# --- output ---------------------------------------------------------------------------------
+
+def _describe(policy: Policy, path: str | None) -> str:
+    text = f"\u201c{policy.id}\u201d"
+    if policy.last_updated:
+        text += f", last updated {partial_date(policy.last_updated)}"
+    if path:
+        text += f" ({path})"
+    return text
+
+
+def diff_markdown(result: PolicyDiff, notify_on: Iterable[str] = DEFAULT_NOTIFY,
+                  old_path: str | None = None, new_path: str | None = None) -> str:
+    from pypolicy.render.markdown import escape
+
+    notify = set(notify_on)
+    lines = [f"# What changed in the privacy policy of {escape(result.new.provider.name)}", "",
+             escape(f"From {_describe(result.old, old_path)} to "
+                    f"{_describe(result.new, new_path)}."), ""]
+    notifying = result.notifying(notify)
+    if not result.changes:
+        lines += ["The two versions say the same things: no changes.", ""]
+        return "\n".join(lines)
+    if notifying:
+        kinds = [k for k in CHANGE_KINDS if any(c.kind == k for c in notifying)]
+        lines += [f"**Users need to be told:** yes, {len(notifying)} change"
+                  f"{'s' if len(notifying) != 1 else ''} need notifying ("
+                  + escape(", ".join(CHANGE_KINDS[k][1] for k in kinds)) + ").", ""]
+    else:
+        lines += ["**Users need to be told:** no change of a kind that needs notifying.", ""]
+    for topic, title in TOPICS.items():
+        in_topic = [c for c in result.changes if c.topic == topic]
+        if not in_topic:
+            continue
+        lines += [f"## {escape(title)}", ""]
+        for change in in_topic:
+            verb = change.kind.rsplit("-", 1)[-1] if change.kind.count("-") else change.kind
+            line = f"- **{escape(capitalise(verb))}:** {escape(change.summary)}"
+            if change.old and change.new:
+                line += f". Was: {escape(change.old)} Now: {escape(change.new)}"
+            elif change.old and change.old != change.summary and change.topic not in (
+                    "data", "purposes", "recipients", "transfers"):
+                line += f". Was: {escape(change.old)}"
+            elif change.new and change.new != change.summary and change.topic not in (
+                    "data", "purposes", "recipients", "transfers"):
+                line += f". Now: {escape(change.new)}"
+            if change.kind in notify:
+                line += " *(needs notifying users)*"
+            lines.append(line)
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def diff_json(result: PolicyDiff, notify_on: Iterable[str] = DEFAULT_NOTIFY,
+              old_path: str | None = None, new_path: str | None = None) -> str:
+    notify = set(notify_on)
+
+    def side(policy: Policy, path: str | None) -> dict[str, object]:
+        return {"id": policy.id, "lastUpdated": policy.last_updated, "file": path}
+
+    document = {
+        "old": side(result.old, old_path),
+        "new": side(result.new, new_path),
+        "needsNotifying": bool(result.notifying(notify)),
+        "notifyOn": sorted(notify),
+        "changes": [{"kind": c.kind, "topic": c.topic, "summary": clean(c.summary),
+                     "notify": c.kind in notify, "old": c.old, "new": c.new,
+                     "oldPointer": c.old_pointer, "newPointer": c.new_pointer}
+                    for c in result.changes],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

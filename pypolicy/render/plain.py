@@ -1,0 +1,120 @@
+"""A rendered page as plain text, wrapped to a width, with numbered evidence at the end.
+
+Tables become labelled blocks (a grid of wrapped cells is unreadable at 78 columns);
+control characters in policy text are replaced (see ``_render_phrases.clean``), so the
+output cannot drive a terminal; very long words are broken to keep the width.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from pypolicy.render.page import (
+    INFERRED_MARK,
+    NOTES_TITLE,
+    REMARK_LABEL,
+    Block,
+    Bullets,
+    Content,
+    Link,
+    Note,
+    Page,
+    Para,
+    Table,
+)
+from pypolicy.render.phrases import clean
+
+WIDTH = 78
+
+
+def _wrap(text: str, first: str = "", rest: str = "", width: int = WIDTH) -> list[str]:
+    return textwrap.wrap(clean(text), width=width, initial_indent=first,
+                         subsequent_indent=rest, break_long_words=True,
+                         break_on_hyphens=False) or [first.rstrip()]
+
+
+def _inline(content: Content) -> str:
+    parts = []
+    for item in content:
+        if isinstance(item, Link) and item.href.removeprefix("mailto:") != item.text:
+            parts.append(f"{item.text} <{item.href}>")
+        else:
+            parts.append(item.text)
+    return clean("".join(parts))
+
+
+def _para_text(para: Para) -> str:
+    text = _inline(para.content)
+    if para.notes:
+        text += " " + "".join(f"[{n}]" for n in para.notes)
+    if para.inferred:
+        text += f" ({INFERRED_MARK})"
+    if para.remark:
+        text += f" [{REMARK_LABEL}: {clean(para.remark)}]"
+    return text
+
+
+def _heading(text: str, underline: str) -> list[str]:
+    lines = _wrap(text)
+    return [*lines, underline * min(WIDTH, max(len(line) for line in lines))]
+
+
+def _table(table: Table) -> list[str]:
+    lines: list[str] = []
+    if not table.show_caption:
+        for row in table.rows:
+            lines += _wrap(f"{_para_text(row.header)}: {_inline(row.cells[0])}", "", "    ")
+        return lines
+    lines += _wrap(table.caption + ":")
+    for row in table.rows:
+        lines.append("")
+        lines += _wrap(_para_text(row.header), "* ", "  ")
+        for column, cell in zip(table.columns[1:], row.cells, strict=False):
+            lines += _wrap(f"{column}: {_inline(cell)}", "    ", "        ")
+    return lines
+
+
+def _block(block: Block) -> list[str]:
+    if isinstance(block, Para):
+        return _wrap(_para_text(block))
+    if isinstance(block, Bullets):
+        lines: list[str] = []
+        for item in block.items:
+            lines += _wrap(_para_text(item), "* ", "  ")
+        return lines
+    if isinstance(block, Table):
+        return _table(block)
+    return _wrap(block.text.upper())
+
+
+def _note(note: Note) -> list[str]:
+    lines = _wrap(f"\u201c{note.quote}\u201d" if note.quote else "(no quote)",
+                  f"[{note.number}] ", " " * (len(str(note.number)) + 3))
+    details = []
+    if note.section:
+        details.append(f"Section \u201c{note.section}\u201d")
+    if note.start is not None and note.end is not None:
+        details.append(f"characters {note.start}\u2013{note.end}")
+    text = ", ".join(details) + "." if details else ""
+    if note.inferred:
+        text += " Inferred by the annotator" + (f": {note.rationale}" if note.rationale
+                                                else ".")
+    indent = " " * (len(str(note.number)) + 3)
+    return lines + _wrap(text.strip(), indent, indent)
+
+
+def write_text(page: Page) -> str:
+    lines: list[str] = [*_heading(page.title, "="), ""]
+    for para in page.intro:
+        lines += [*_wrap(_para_text(para)), ""]
+    for section in page.sections:
+        lines += [*_heading(section.title, "-"), ""]
+        for block in section.blocks:
+            lines += [*_block(block), ""]
+    if page.notes:
+        lines += [*_heading(NOTES_TITLE, "-"), ""]
+        for note in page.notes:
+            lines += [*_note(note), ""]
+    for para in page.footer:
+        lines += [*_wrap(_para_text(para)), ""]
+    return "\n".join(line.rstrip() for line in lines).rstrip("\n") + "\n"

@@ -1,0 +1,57 @@
+"""The rule reference, generated from the rules themselves (docs/rules.md)."""
+
+from __future__ import annotations
+
+from pypolicy.validate.rules import BASE_EXAMPLE, RULES
+
+LAYERS = {1: "Structure", 2: "Contradictions", 3: "Consistency", 4: "Completeness"}
+
+
+def rules_text() -> str:
+    lines = []
+    for code, rule in sorted(RULES.items()):
+        profile = f" [profile {rule.profile}]" if rule.profile else ""
+        lines.append(f"{code}  {rule.name:<36} {rule.severity.label:<8}{profile}  {rule.summary}")
+    return "\n".join(lines) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line else "" for line in text.rstrip().splitlines())
+
+
+def rules_markdown() -> str:
+    out = ["# Validator rules", "",
+           "<!-- Generated from pypolicy/validate/rules by `python -m pypolicy.validate.ruledocs`; do not edit. -->",
+           "", "`pypolicy validate` runs these rules in layers; each layer runs only on a"
+           " document that passed the one before. Completeness rules belong to a profile that"
+           " applies when the document declares the regime (`regimes` with stance `claimed` or"
+           " `applies`) or when forced with `--profile`.", "",
+           "Every example below is merged onto this base document (its top-level keys replace"
+           " the base's):", "", "```yaml", BASE_EXAMPLE.rstrip(), "```", ""]
+    for layer, title in LAYERS.items():
+        out += [f"## {title}", ""]
+        for code, rule in sorted(RULES.items()):
+            if rule.layer != layer:
+                continue
+            out += [f"### {code} {rule.name}", "",
+                    f"*{rule.summary}*", "",
+                    f"- severity: **{rule.severity.label}**",
+                    f"- groups: {', '.join(rule.groups)}"]
+            if rule.profile:
+                out.append(f"- profile: {rule.profile}")
+            if rule.legal_reference:
+                out.append(f"- legal reference: {rule.legal_reference}")
+            for ref in rule.references:
+                out.append(f"- see: {ref}")
+            out += ["", rule.rationale(), "", "Fails:", "", "```yaml",
+                    rule.fail_example.rstrip(), "```", "", "Passes:", "", "```yaml",
+                    rule.pass_example.rstrip(), "```", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    target.write_text(rules_markdown(), encoding="utf-8")
+    print(f"wrote {target}")

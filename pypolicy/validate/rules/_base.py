@@ -1,0 +1,126 @@
+"""The rule framework: one rule per class, with its code, name, groups, severity,
+rationale, legal references, and a failing and a passing example.
+
+A rule sees a ``RuleContext`` (the document as data and as a typed model, the
+vocabulary, the active completeness profiles) and yields ``Finding``s. It knows nothing
+of files, the CLI or reporters.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from pypolicy.core.findings import Finding, Quote, RuleInfo, Severity
+from pypolicy.format.model import Evidence, Policy
+from pypolicy.format.vocabulary import Vocabulary
+
+
+class HasEvidence(Protocol):
+    @property
+    def pointer(self) -> str: ...
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]: ...
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may look at."""
+
+    data: dict[str, Any]
+    policy: Policy | None  # None while the document is not schema-valid
+    vocabulary: Vocabulary
+    profiles: frozenset[str]  # completeness profiles to apply (gdpr, eprivacy, cpni, ...)
+
+
+class Rule:
+    """Base class of rules. Subclasses set the class attributes and implement ``check``.
+
+    The docstring of a subclass is its rationale: why the rule exists, in a reviewer's
+    words. ``fail_example`` and ``pass_example`` are YAML fragments merged onto
+    ``BASE_EXAMPLE`` (top-level keys replace those of the base); a test runs every rule
+    on both.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity]
+    groups: ClassVar[tuple[str, ...]]
+    references: ClassVar[tuple[str, ...]] = ()
+    legal_reference: ClassVar[str | None] = None
+    profile: ClassVar[str | None] = None  # a completeness profile the rule belongs to
+    layer: ClassVar[int]  # 1 schema/references, 2 contradictions, 3 consistency, 4 completeness
+    opt_in: ClassVar[bool] = False  # runs only when selected by code, name or group
+    fail_example: ClassVar[str]
+    pass_example: ClassVar[str]
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def rationale(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def info(cls) -> RuleInfo:
+        return RuleInfo(cls.code, cls.name, cls.severity, cls.groups, cls.summary,
+                        cls.rationale(), cls.references)
+
+    def applies(self, ctx: RuleContext) -> bool:
+        return self.profile is None or self.profile in ctx.profiles
+
+    def finding(self, message: str, items: Sequence[HasEvidence] = (), *,
+                pointers: Sequence[str] = (), hint: str | None = None,
+                legal_reference: str | None = None) -> Finding:
+        """A finding citing ``items`` (their pointers and evidence quotes)."""
+        all_pointers = tuple(dict.fromkeys([*(i.pointer for i in items), *pointers]))
+        quotes = tuple(quote for item in items for quote in quotes_of(item))
+        return Finding(self.code, self.name, self.severity, message, all_pointers, quotes,
+                       legal_reference or self.legal_reference, hint)
+
+
+def quotes_of(item: HasEvidence) -> Iterator[Quote]:
+    for evidence in item.evidence:
+        yield Quote(item.pointer, evidence.quote, evidence.section, evidence.start,
+                    evidence.end, evidence.inferred, evidence.rationale)
+
+
+# Completeness profiles, and the declared regimes that switch each one on (a regime
+# claim with stance "claimed" or "applies"); "emergency" follows from the service instead.
+PROFILES = ("gdpr", "eprivacy", "cpni", "emergency")
+REGIME_PROFILES = {"gdpr": "gdpr", "ukGdpr": "gdpr", "eprivacy": "eprivacy", "usCpni": "cpni"}
+ACTIVE_STANCES = ("claimed", "applies")
+
+RULES: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Add a rule to the registry; codes and names must be unique."""
+    for other in RULES.values():
+        if other.code == cls.code or other.name == cls.name:
+            raise ValueError(f"duplicate rule {cls.code} {cls.name}")
+    RULES[cls.code] = cls
+    return cls
+
+
+def join(items: Iterable[str]) -> str:
+    values = list(items)
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+BASE_EXAMPLE = """\
+formatVersion: 1.0.0
+id: example
+title: Example Telecom privacy policy
+language: en
+provider:
+  name: Example Telecom Ltd
+  country: GB
+  contacts: [{channel: email, value: privacy@example.net}]
+"""

@@ -1,0 +1,323 @@
+"""Reasoning over statements: whether one falls within another on every axis.
+
+Each axis of a statement (actors, actions, data, recipients, places, purposes, data
+subjects) is compared through the vocabulary's hierarchies; places are sets of
+countries (``pypolicy.format.geography``), so "in the USA" falls within "outside the EEA" and
+"outside the EU" only overlaps it. An axis a statement leaves out is unconstrained on
+the negative side ("we do not sell data": to anyone, anywhere) and unknown on the
+positive side, where it never proves a conflict.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pypolicy.format.geography import ALL_COUNTRIES, countries_of
+from pypolicy.format.model import Party, Policy, Statement
+from pypolicy.format.vocabulary import Vocabulary
+
+PROVIDER = "provider"
+
+
+class Relation(enum.Enum):
+    WITHIN = "within"  # every possible value of A is a value of B
+    OVERLAP = "overlap"  # some, not all
+    DISJOINT = "disjoint"
+    UNKNOWN = "unknown"  # A does not say, so nothing can be concluded
+
+
+# What satisfies an exception or condition of a statement, besides naming the same
+# condition: purposes and legal bases that amount to it.
+COVERED_BY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "withConsent": ((), ("consent",)),
+    "requiredByLaw": (("legalCompliance",), ("legalObligation",)),
+    "underLegalProcess": (("legalProcess",), ()),
+    "lawfulOperation": (("legalCompliance", "networkManagement", "networkIntegrity"), ()),
+    "imminentHarm": (("emergencyServices",), ("vitalInterest",)),
+    "emergency": (("emergencyServices",), ("vitalInterest",)),
+    "protectRightsCondition": (("protectRights", "fraudPrevention", "abusePrevention"), ()),
+    "businessTransferCondition": (("businessTransfer",), ()),
+    "necessaryForService": (("serviceProvision",), ("contract",)),
+}
+
+
+# Conditions too broad for any statement to fall outside them: "where the law allows",
+# "for a compatible purpose", "where applicable". A promise hedged with one cannot be
+# contradicted by other statements, so the rules treat it as always met.
+ALWAYS_MET = frozenset({"permittedByLaw", "compatiblePurpose", "whereApplicable"})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a positive statement relates to a negative one, axis by axis."""
+
+    actors: bool
+    actions: bool
+    data: bool
+    recipients: bool
+    purposes: bool
+    bases: bool
+    subjects: bool
+    conditions: bool
+    places: Relation
+    covered_by: tuple[str, ...]  # the exceptions of the negative that the positive meets
+    complete: bool = False  # every axis compared (not cut short at the first miss)
+
+    @property
+    def within_except_places(self) -> bool:
+        return all((self.actors, self.actions, self.data, self.recipients, self.purposes,
+                    self.bases, self.subjects, self.conditions))
+
+    @property
+    def conflict(self) -> bool:
+        return self.within_except_places and self.places is Relation.WITHIN and \
+            not self.covered_by
+
+    @property
+    def possible_conflict(self) -> bool:
+        return self.within_except_places and self.places is Relation.OVERLAP and \
+            not self.covered_by
+
+
+NOT_WITHIN = Comparison(False, False, False, False, False, False, False, False,
+                        Relation.UNKNOWN, ())
+
+
+class Reasoner:
+    """Compares statements of one policy; results are cached, as several rules ask."""
+
+    def __init__(self, policy: Policy, vocabulary: Vocabulary) -> None:
+        self.policy = policy
+        self.vocab = vocabulary
+        self._compared: dict[tuple[object, ...], Comparison] = {}
+        self._categories: dict[tuple[str, ...], frozenset[str]] = {}
+
+    # -- axes -------------------------------------------------------------------------
+
+    def data_categories(self, statement: Statement) -> frozenset[str]:
+        cached = self._categories.get(statement.data)
+        if cached is None:
+            cached = self.policy.categories_of(statement.data) or frozenset({"personalData"})
+            self._categories[statement.data] = cached
+        return cached
+
+    def actor_roles(self, statement: Statement) -> list[frozenset[str]]:
+        if not statement.actors:
+            return [frozenset({PROVIDER})]
+        result = []
+        for actor in statement.actors:
+            party = self.policy.party(actor)
+            result.append(frozenset(party.roles) if party else frozenset())
+        return result
+
+    def _roles_within(self, narrow: Iterable[frozenset[str]],
+                      broad: Iterable[frozenset[str]]) -> bool:
+        broad_list = list(broad)
+        return all(any(self._role_set_within(roles, b) for b in broad_list) for roles in narrow)
+
+    def _role_set_within(self, roles: frozenset[str], broad: frozenset[str]) -> bool:
+        if PROVIDER in roles or PROVIDER in broad:
+            return roles == broad
+        return any(self.vocab.is_within(r, b) for r in roles for b in broad)
+
+    def parties(self, ids: Iterable[str]) -> list[Party]:
+        return [p for p in (self.policy.party(i) for i in ids) if p is not None]
+
+    def scope(self, statement: Statement) -> frozenset[str]:
+        """The countries a negative statement speaks about (everywhere, unless limited)."""
+        if statement.locations or statement.outside:
+            return countries_of(statement.locations, statement.outside)
+        return ALL_COUNTRIES
+
+    # -- comparison -------------------------------------------------------------------
+
+    def covered(self, positive: Statement, exceptions: Iterable[str]) -> tuple[str, ...]:
+        """The exceptions (or conditions) of another statement that ``positive`` meets."""
+        return tuple(e for e in exceptions if self._meets(positive, e))
+
+    def _meets(self, positive: Statement, exception: str) -> bool:
+        if exception in positive.conditions or exception in ALWAYS_MET:
+            return True
+        purposes, bases = COVERED_BY.get(exception, ((), ()))
+        v = self.vocab
+        if positive.purposes and purposes and v.all_within(positive.purposes, purposes):
+            return True
+        if positive.legal_bases and bases and v.all_within(positive.legal_bases, bases):
+            return True
+        if exception == "aggregatedOrAnonymised":
+            return v.all_within(self.data_categories(positive), ["anonymousData"])
+        if exception == "onProviderInstructions":
+            recipients = self.parties(positive.recipients)
+            return bool(recipients) and all(
+                any(v.is_within(r, "processor") for r in p.roles) for p in recipients)
+        return False
+
+    def compare(self, positive: Statement, negative: Statement, *,
+                full: bool = False, every: bool = False) -> Comparison:
+        """How ``positive`` relates to ``negative``, axis by axis.
+
+        A statement about several actions, data entries and recipients asserts the
+        practice for each of them, so by default an axis holds when *some* of the
+        positive's values fall within the negative's (one conflicting combination is a
+        conflict); ``every`` asks instead whether *all* of them do (for narrowing).
+        Unless ``full``, the comparison stops at the first axis that does not hold.
+        """
+        key = (positive.pointer, negative.pointer, negative.modality, negative.exceptions,
+               negative.conditions, every)
+        cached = self._compared.get(key)
+        if cached is not None and (cached.complete or not full):
+            return cached
+        result = self._compare(positive, negative, full, every)
+        self._compared[key] = result
+        return result
+
+    def _compare(self, positive: Statement, negative: Statement, full: bool,
+                 every: bool) -> Comparison:
+        v = self.vocab
+        within = v.all_within if every else v.some_within
+        actions = within(positive.actions, negative.actions)
+        if not actions and not full:
+            return NOT_WITHIN
+        data = within(self.data_categories(positive), self.data_categories(negative))
+        if not data and not full:
+            return NOT_WITHIN
+        actors = self._roles_within(self.actor_roles(positive), self.actor_roles(negative))
+        pool = self.parties(positive.recipients)
+        if negative.recipients:
+            n_roles = [frozenset(p.roles) for p in self.parties(negative.recipients)]
+            matching = [p for p in pool if self._roles_within([frozenset(p.roles)], n_roles)]
+            recipients = bool(matching) and (len(matching) == len(pool) or not every)
+        else:
+            matching = pool
+            recipients = True
+        purposes = self._purposes(positive, negative, within)
+        bases = not negative.legal_bases or (
+            bool(positive.legal_bases) and within(positive.legal_bases, negative.legal_bases))
+        subjects = not negative.subjects or (
+            bool(positive.subjects) and within(positive.subjects, negative.subjects))
+        conditions = set(negative.conditions) <= set(positive.conditions)
+        located = matching or self.parties(positive.actors)
+        places = self._places(positive, located, self.scope(negative), every)
+        return Comparison(actors, actions, data, recipients, purposes, bases, subjects,
+                          conditions, places, self.covered(positive, negative.exceptions),
+                          complete=True)
+
+    def _purposes(self, positive: Statement, negative: Statement,
+                  within: Callable[[Iterable[str], Iterable[str]], bool]) -> bool:
+        stated = list(positive.purposes)
+        if negative.except_purposes:
+            # the negative does not speak of these purposes ("other than for X")
+            stated = [p for p in stated
+                      if not self.vocab.some_within([p], negative.except_purposes)]
+            if positive.purposes and not stated:
+                return False
+        if not negative.purposes:
+            return True
+        return bool(stated) and within(stated, negative.purposes)
+
+    def _places(self, positive: Statement, parties: list[Party], scope: frozenset[str],
+                every: bool) -> Relation:
+        if positive.locations or positive.outside:
+            # where the statement itself says the data goes beats where the parties are
+            return _relation(countries_of(positive.locations, positive.outside), scope)
+        reaches = [countries_of(p.locations, p.outside) if p.locations or p.outside else None
+                   for p in parties]
+        if not reaches or (every and None in reaches):
+            return _relation(None, scope)
+        if every:
+            union: set[str] = set()
+            for reach in reaches:
+                union |= reach or set()
+            return _relation(frozenset(union), scope)
+        relations = {_relation(r, scope) for r in reaches}
+        for best in (Relation.WITHIN, Relation.OVERLAP, Relation.UNKNOWN):
+            if best in relations:
+                return best
+        return Relation.DISJOINT
+
+
+def _relation(reach: frozenset[str] | None, scope: frozenset[str]) -> Relation:
+    if reach is None:
+        return Relation.WITHIN if scope == ALL_COUNTRIES else Relation.UNKNOWN
+    if not reach:
+        return Relation.DISJOINT
+    if reach <= scope:
+        return Relation.WITHIN
+    return Relation.OVERLAP if reach & scope else Relation.DISJOINT
+
+
+# -- describing statements in words, for messages ------------------------------------
+
+
+def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
+    """A statement as a short sentence: 'may share financial data with Stripe (US)'."""
+    actor = "the provider"
+    if statement.actors:
+        actor = ", ".join(_party_text(policy.party(a), a) for a in statement.actors)
+    verb = {"does": "", "may": "may ", "doesNot": "do not " if statement.actors else
+            "does not ", "onlyIf": ""}[statement.modality]
+    actions = " or ".join(vocab.label(a) for a in statement.actions)
+    if statement.modality in ("does", "onlyIf") and not statement.actors:
+        actions = _third_person(actions)  # "the provider shares", not "the provider share"
+    names = [policy.data_entry(d).name if policy.data_entry(d) else d  # type: ignore[union-attr]
+             for d in statement.data] or ["data"]
+    text = f"{actor} {verb}{actions} {', '.join(names)}"
+    if statement.recipients:
+        text += " with " + ", ".join(_party_text(policy.party(r), r)
+                                     for r in statement.recipients)
+    if statement.locations:
+        text += " in " + ", ".join(vocab.label(p) for p in statement.locations)
+    if statement.outside:
+        text += " outside " + ", ".join(vocab.label(p) for p in statement.outside)
+    if statement.purposes:
+        text += " for " + ", ".join(vocab.label(p) for p in statement.purposes)
+    if statement.legal_bases:
+        text += " on the basis of " + ", ".join(vocab.label(b) for b in statement.legal_bases)
+    if statement.conditions:
+        text += (" only " if statement.modality == "onlyIf" else " ") + " and ".join(
+            vocab.label(c) for c in statement.conditions)
+    if statement.exceptions:
+        text += " except " + " or ".join(vocab.label(c) for c in statement.exceptions)
+    return text
+
+
+def _third_person(phrase: str) -> str:
+    """Conjugate each verb of "share or transfer" / "read or listen to" for "it"."""
+    def conjugate(verb: str) -> str:
+        if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+            return verb + "es"
+        if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+            return verb[:-1] + "ies"
+        return verb + "s"
+
+    parts = phrase.split(" or ")
+    return " or ".join(conjugate(p.split(" ", 1)[0]) + p[len(p.split(" ", 1)[0]):]
+                       for p in parts)
+
+
+def _party_text(party: Party | None, fallback: str) -> str:
+    if party is None:
+        return fallback
+    text = party.name
+    if party.examples:
+        text += f" ({', '.join(party.examples)})"
+    if party.locations:
+        text += f" [{', '.join(party.locations)}]"
+    elif party.outside:
+        text += f" [outside {', '.join(party.outside)}]"
+    return text
+
+
+def reasoner_for(policy: Policy, vocabulary: Vocabulary) -> Reasoner:
+    """The one reasoner of a policy, shared by every rule that runs on it."""
+    reasoner = _REASONERS.get(id(policy))
+    if reasoner is None or reasoner.policy is not policy:
+        reasoner = Reasoner(policy, vocabulary)
+        _REASONERS.clear()  # one document at a time: keep memory flat over a corpus
+        _REASONERS[id(policy)] = reasoner
+    return reasoner
+
+
+_REASONERS: dict[int, Reasoner] = {}

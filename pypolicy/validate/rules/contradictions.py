@@ -1,0 +1,260 @@
+"""Layer 2: contradictions between statements, generic over the vocabulary's hierarchies.
+
+In the spirit of PolicyLint (Andow et al., USENIX Security 2019), on structured
+statements rather than sentences: a positive statement conflicts with a negative one
+when it falls within the negative on every axis and no exception of the negative covers
+it. Promises that hinge on consent are left to the consent rules (VP205, VP207), which
+say more precisely what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.model import Party, Statement
+from pypolicy.validate.rules._base import Rule, RuleContext, register
+from pypolicy.validate.rules._reasoning import Reasoner, Relation, describe, reasoner_for
+
+CONSENT_PROMISE = "withConsent"
+
+_PROMISE = """\
+parties:
+  - {id: p-third-parties, name: third parties, roles: [thirdParty]}
+  - id: p-ads
+    name: advertising platforms
+    roles: [advertisingPlatform]
+    examples: [Google, Facebook]
+    locations: [US]
+dataCategories:
+  - {id: d-personal, name: personal data, categories: [personalData]}
+  - {id: d-technical, name: Technical Data, categories: [technical]}
+"""
+
+
+def _negative_side(statement: Statement) -> Statement:
+    """"Only if C" also promises "not unless C": the negative, excepting C."""
+    return replace(statement, modality="doesNot", conditions=(),
+                   exceptions=statement.conditions + statement.exceptions)
+
+
+def where_from(reasoner: Reasoner, positive: Statement, negative: Statement) -> list[Party]:
+    """The recipients whose stated location decides a promise about places, as evidence."""
+    if not (negative.locations or negative.outside) or positive.locations or positive.outside:
+        return []
+    return [p for p in reasoner.parties((*positive.recipients, *positive.actors))
+            if p.locations or p.outside]
+
+
+def pairs(ctx: RuleContext) -> Iterator[tuple[Statement, Statement]]:
+    """(positive, negative) pairs of statements to compare, consent promises excepted."""
+    assert ctx.policy is not None
+    statements = ctx.policy.statements
+    negatives = [s for s in statements if s.negative and CONSENT_PROMISE not in s.exceptions]
+    negatives += [_negative_side(s) for s in statements
+                  if s.modality == "onlyIf" and CONSENT_PROMISE not in s.conditions]
+    for negative in negatives:
+        for positive in statements:
+            # an "only if" statement is not compared with its own negative side
+            if positive.positive and positive.pointer != negative.pointer:
+                yield positive, negative
+
+
+@register
+class ContradictingStatements(Rule):
+    """A policy that promises not to do something and elsewhere says it does (or may) do
+    it misleads its readers about the very practice the promise is about. The flagship
+    case: "we do not share or transfer your data with third parties outside the EEA"
+    while advertising platforms or payment processors in the USA receive data. Each axis
+    of the positive statement (actors, actions, data, recipients, places, purposes, data
+    subjects) must fall within the negative's, through the vocabulary's hierarchies and
+    the countries of the places; a stated exception of the negative that the positive
+    meets ("except as required by law" against a disclosure for legal compliance) removes
+    the conflict."""
+
+    code = "VP101"
+    name = "contradicting-statements"
+    summary = "A positive statement falls within a negative promise of the same policy."
+    severity = Severity.ERROR
+    groups = ("contradictions",)
+    layer = 2
+    references = ("PolicyLint: Andow et al., USENIX Security 2019",)
+    legal_reference = "GDPR Art. 5(1)(a) and 12(1) (transparent, intelligible information)"
+    fail_example = _PROMISE + """\
+statements:
+  - id: s-no-eea-transfer
+    modality: doesNot
+    actions: [share, transfer]
+    data: [d-personal]
+    recipients: [p-third-parties]
+    outside: [EEA]
+  - id: s-ads-cookies
+    modality: may
+    actions: [makeAvailable]
+    data: [d-technical]
+    recipients: [p-ads]
+    purposes: [advertising]
+"""
+    pass_example = _PROMISE + """\
+statements:
+  - id: s-no-eea-transfer
+    modality: doesNot
+    actions: [share, transfer]
+    data: [d-personal]
+    recipients: [p-third-parties]
+    outside: [EEA]
+  - id: s-ads-cookies
+    modality: may
+    actions: [makeAvailable]
+    data: [d-technical]
+    recipients: [p-ads]
+    purposes: [advertising]
+    conditions: [withConsent]
+    locations: [IE]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        assert ctx.policy is not None
+        reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
+        for positive, negative in pairs(ctx):
+            if reasoner.compare(positive, negative).conflict:
+                located = where_from(reasoner, positive, negative)
+                yield self.finding(
+                    f"{negative.id} says {describe(negative, ctx.policy, ctx.vocabulary)},"
+                    f" but {positive.id} says {describe(positive, ctx.policy, ctx.vocabulary)}",
+                    [negative, positive, *located],
+                    hint="if the promise has an exception that allows the practice, state it"
+                         " as one of its exceptions; otherwise one of the two statements is"
+                         " wrong")
+
+
+@register
+class PossibleContradiction(Rule):
+    """Where a positive statement falls within a negative promise on every axis except
+    that its places only partly fall inside the promise's ("based outside the EU" against
+    "not outside the EEA": Norway is outside the EU but inside the EEA), the policy does
+    not say enough to know whether it keeps its promise. A reviewer should ask."""
+
+    code = "VP102"
+    name = "possible-contradiction"
+    summary = "A positive statement may fall within a negative promise, depending on where."
+    severity = Severity.WARNING
+    groups = ("contradictions",)
+    layer = 2
+    legal_reference = "GDPR Art. 13(1)(f) (transfers to third countries)"
+    fail_example = _PROMISE.replace("locations: [US]", "outside: [EU]") + """\
+statements:
+  - id: s-no-eea-transfer
+    modality: doesNot
+    actions: [share, transfer]
+    data: [d-personal]
+    recipients: [p-third-parties]
+    outside: [EEA]
+  - id: s-ads-cookies
+    modality: may
+    actions: [makeAvailable]
+    data: [d-technical]
+    recipients: [p-ads]
+"""
+    pass_example = _PROMISE + """\
+statements:
+  - id: s-no-eea-transfer
+    modality: doesNot
+    actions: [share, transfer]
+    data: [d-personal]
+    recipients: [p-third-parties]
+    outside: [EEA]
+  - id: s-ads-cookies
+    modality: may
+    actions: [makeAvailable]
+    data: [d-technical]
+    recipients: [p-ads]
+    locations: [FR]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        assert ctx.policy is not None
+        reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
+        for positive, negative in pairs(ctx):
+            if reasoner.compare(positive, negative).possible_conflict:
+                located = where_from(reasoner, positive, negative)
+                yield self.finding(
+                    f"{positive.id} ({describe(positive, ctx.policy, ctx.vocabulary)}) may"
+                    f" reach places that {negative.id} excludes"
+                    f" ({describe(negative, ctx.policy, ctx.vocabulary)})",
+                    [negative, positive, *located],
+                    hint="state where the recipients are (country codes), so that the"
+                         " promise can be checked")
+
+
+@register
+class NarrowingDefinition(Rule):
+    """The reverse case of a contradiction: a negative statement that falls entirely
+    within a broader positive one ("we share your data with partners" and "we do not
+    share your email address with advertisers"). Read together, the negative narrows the
+    positive; read alone, either misleads. PolicyLint reports these as narrowing
+    definitions because readers and tools tend to take the broad statement at its word."""
+
+    code = "VP103"
+    name = "narrowing-definition"
+    summary = "A negative statement carves an unstated exception out of a broader positive one."
+    severity = Severity.WARNING
+    groups = ("contradictions",)
+    layer = 2
+    references = ("PolicyLint: Andow et al., USENIX Security 2019 (narrowing definitions)",)
+    fail_example = _PROMISE + """\
+statements:
+  - id: s-share-all
+    modality: may
+    actions: [share]
+    data: [d-personal]
+    recipients: [p-third-parties]
+  - id: s-not-ads
+    modality: doesNot
+    actions: [share]
+    data: [d-technical]
+    recipients: [p-ads]
+"""
+    pass_example = _PROMISE + """\
+statements:
+  - id: s-share-all
+    modality: may
+    actions: [share]
+    data: [d-personal]
+    recipients: [p-third-parties]
+    exceptions: [withConsent]
+  - id: s-not-ads
+    modality: doesNot
+    actions: [share]
+    data: [d-technical]
+    recipients: [p-ads]
+    note: the positive statement is limited by its own exception, so no narrowing
+    conditions: [withConsent]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        assert ctx.policy is not None
+        reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
+        for broad, narrow in pairs(ctx):
+            if broad.exceptions or broad.conditions or narrow.conditions or narrow.exceptions:
+                continue
+            if "process" in broad.actions:
+                continue  # "we process your data" is a summary, not a practice to narrow
+            # the negative within the positive: compare with the roles swapped
+            swapped = reasoner.compare(narrow, broad, every=True)
+            if not swapped.conflict:
+                continue
+            swapped = reasoner.compare(narrow, broad, full=True, every=True)
+            straight = reasoner.compare(broad, narrow, full=True, every=True)
+            narrower_on_whom = (
+                (swapped.recipients and not straight.recipients)
+                or (swapped.actors and not straight.actors)
+                or (swapped.purposes and not straight.purposes)
+                or (swapped.places is Relation.WITHIN and straight.places is not Relation.WITHIN))
+            if swapped.conflict and not straight.conflict and narrower_on_whom:
+                yield self.finding(
+                    f"{narrow.id} ({describe(narrow, ctx.policy, ctx.vocabulary)}) narrows the"
+                    f" broader {broad.id} ({describe(broad, ctx.policy, ctx.vocabulary)})",
+                    [broad, narrow],
+                    hint="state the limit as an exception of the broader statement")
