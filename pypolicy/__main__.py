@@ -1,3 +1,5 @@
+"""`python -m pypolicy`: the command line."""
+
 import sys
 
 from pypolicy.cli.main import main
