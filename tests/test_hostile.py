@@ -433,7 +433,7 @@ def test_policy_text_is_made_safe_in_every_rendering(text: str) -> None:
     from lxml import html
 
     from pypolicy.format.model import Policy
-    from pypolicy.render.page import render
+    from pypolicy.render import render
 
     policy = Policy.from_dict(hostile_document(text))
     page = html.fromstring(render(policy, "html"))

@@ -692,8 +692,10 @@ def test_the_sparql_contradiction_query_agrees_with_the_engine(
 def test_the_rendered_page_mentions_every_statement(document: dict[str, Any]) -> None:
     from lxml import html
 
-    from pypolicy.render.page import Bullets, build_page, render
-    from pypolicy.render.phrases import statement_sentence
+    from pypolicy.render import render
+    from pypolicy.render.page import Bullets
+    from pypolicy.render.phrases.statements import statement_sentence
+    from pypolicy.render.sections import build_page
 
     policy = Policy.from_dict(document)
     page = build_page(policy)

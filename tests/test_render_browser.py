@@ -29,7 +29,8 @@ import pytest
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render.page import build_page, render
+from pypolicy.render import render
+from pypolicy.render.sections import build_page
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 TIMEOUT = 60.0

@@ -15,7 +15,7 @@ import pytest
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render.page import FORMATS, Format, render
+from pypolicy.render import FORMATS, Format, render
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"

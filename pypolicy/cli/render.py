@@ -32,7 +32,7 @@ def load_policy(path: str) -> Policy:
 
 def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
-    from pypolicy.render.page import render
+    from pypolicy.render import render
 
     policy = load_policy(args.file)
     write_output(render(policy, args.render_format), args.output, [args.file], stdout)

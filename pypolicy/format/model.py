@@ -8,13 +8,15 @@ the document. The model knows nothing of rules, reporters or RDF.
 from __future__ import annotations
 
 import dataclasses
-import re
 import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
+
+# Re-exported: the rules compare retention periods through the model's module.
+from pypolicy.format.durations import duration_days as duration_days
 
 T = TypeVar("T")
 
@@ -410,18 +412,3 @@ def _build(cls: type[T], data: dict[str, Any], pointer: str) -> T:
         if key in data:
             kwargs[name] = convert(data[key], f"{pointer}/{escaped}")
     return cls(**kwargs)
-
-
-_DURATION = re.compile(
-    r"^P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
-    r"(?:T(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$")
-
-
-def duration_days(duration: str) -> float:
-    """An ISO 8601 duration in days, for comparing periods (a month is 30.44 days)."""
-    match = _DURATION.match(duration)
-    if not match:
-        raise ValueError(f"not an ISO 8601 duration: {duration!r}")
-    g = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
-    return (g["y"] * 365.25 + g["mo"] * 30.44 + g["w"] * 7 + g["d"]
-            + g["h"] / 24 + g["mi"] / 1440 + g["s"] / 86400)

@@ -1,1 +1,32 @@
-"""."""
+"""Rendering: a policy as a page people read (Markdown, HTML, plain text), what changed
+between two versions (``diff``), and several providers side by side (``compare``).
+
+``render(policy, fmt)`` is the entry point: ``sections`` builds the format-neutral
+``page``, and one writer (``markdown``, ``html``, ``plain``) writes it. The writers
+import only the page model and ``escaping``; nothing below this module imports it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pypolicy.format.model import Policy
+from pypolicy.render.html import write_html
+from pypolicy.render.markdown import write_markdown
+from pypolicy.render.plain import write_text
+from pypolicy.render.sections import build_page
+
+Format = Literal["markdown", "html", "text"]
+FORMATS: tuple[Format, ...] = ("markdown", "html", "text")
+
+
+def render(policy: Policy, fmt: Format) -> str:
+    """The policy as Markdown, HTML or wrapped plain text."""
+    page = build_page(policy)
+    if fmt == "markdown":
+        return write_markdown(page)
+    if fmt == "html":
+        return write_html(page)
+    if fmt == "text":
+        return write_text(page)
+    raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")

@@ -18,18 +18,19 @@ from typing import Any
 from pypolicy.format.model import Policy
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.render import facts
-from pypolicy.render.phrases import (
+from pypolicy.render.escaping import clean, escape, spreadsheet_safe
+from pypolicy.render.html_page import STYLE, E, html_document, serialise
+from pypolicy.render.phrases.basics import (
     capitalise,
-    clean,
-    condition,
     join,
     label,
     labels,
     partial_date,
     place,
     places,
-    retention_period,
 )
+from pypolicy.render.phrases.retention import retention_period
+from pypolicy.render.phrases.terms import condition
 
 NOT_STATED = "not stated"
 
@@ -111,8 +112,6 @@ def _rights_union(cols: Sequence[Column]) -> list[str]:
 # --- Markdown ---------------------------------------------------------------------------------
 
 def compare_markdown(policies: Sequence[Policy]) -> str:
-    from pypolicy.render.markdown import escape
-
     cols = columns(policies)
     lines = ["# Privacy policies side by side", "",
              "\u201cNot stated\u201d means the policy does not say; it does not mean "
@@ -136,12 +135,6 @@ def compare_markdown(policies: Sequence[Policy]) -> str:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def _spreadsheet_safe(text: str) -> str:
-    """Stop a spreadsheet from reading a cell as a formula (CSV injection)."""
-    text = clean(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def compare_csv(policies: Sequence[Policy]) -> str:
     cols = columns(policies)
     rights = _rights_union(cols)
@@ -150,8 +143,8 @@ def compare_csv(policies: Sequence[Policy]) -> str:
     writer.writerow(["id", *(title for _, title in ASPECTS),
                      *(f"Right: {label(r)}" for r in rights)])
     for policy, col in zip(policies, cols, strict=True):
-        writer.writerow([_spreadsheet_safe(policy.id),
-                         *(_spreadsheet_safe("; ".join(col.answers[key]))
+        writer.writerow([spreadsheet_safe(policy.id),
+                         *(spreadsheet_safe("; ".join(col.answers[key]))
                            for key, _ in ASPECTS),
                          *("yes" if r in col.rights else "" for r in rights)])
     return buffer.getvalue()
@@ -160,10 +153,6 @@ def compare_csv(policies: Sequence[Policy]) -> str:
 # --- HTML -----------------------------------------------------------------------------------
 
 def compare_html(policies: Sequence[Policy]) -> str:
-    from lxml import html
-
-    from pypolicy.render.html import CONTENT_SECURITY_POLICY, PAGE_LANGUAGE, STYLE, E
-
     cols = columns(policies)
 
     def cell(items: Sequence[str]) -> Any:
@@ -174,12 +163,12 @@ def compare_html(policies: Sequence[Policy]) -> str:
         return E.td(E.ul(*(E.li(clean(capitalise(i))) for i in items)))
 
     header = E.tr(E.td(), *(E.th({"scope": "col"}, clean(c.name)) for c in cols))
-    body = [E.tr(E.th({"scope": "row"}, title), *(cell(c.answers[key]) for c in cols))
-            for key, title in ASPECTS]
+    aspect_rows = [E.tr(E.th({"scope": "row"}, title), *(cell(c.answers[key]) for c in cols))
+                   for key, title in ASPECTS]
     tables = [E.div({"class": "table-wrap", "role": "region", "tabindex": "0",
                      "aria-label": "Providers side by side"},
                     E.table(E.caption("Providers side by side"), E.thead(header),
-                            E.tbody(*body)))]
+                            E.tbody(*aspect_rows)))]
     rights = _rights_union(cols)
     if rights:
         rows = [E.tr(E.th({"scope": "row"}, capitalise(label(r))),
@@ -197,18 +186,8 @@ def compare_html(policies: Sequence[Policy]) -> str:
                    E.p("\u2014: not named in the policy.")]
     style = STYLE + "\nbody { max-width: 80rem; } td ul { margin: 0; padding-left: 1.1rem; }" \
                     "\n.not-stated { color: var(--muted); font-style: italic; }\n"
-    document = E.html(
-        {"lang": PAGE_LANGUAGE},
-        E.head(E.meta({"charset": "utf-8"}),
-               E.meta({"http-equiv": "Content-Security-Policy",
-                       "content": CONTENT_SECURITY_POLICY}),
-               E.meta({"name": "viewport", "content": "width=device-width, initial-scale=1"}),
-               E.title("Privacy policies side by side"), E.style(style)),
-        E.body(E.main(E.h1("Privacy policies side by side"),
-                      E.p("\u201cNot stated\u201d means the policy does not say; it does not "
-                          "mean \u201cno\u201d."),
-                      *tables)))
-    text: str = html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode",
-                              pretty_print=True)
-    return text
-
+    body = E.body(E.main(E.h1("Privacy policies side by side"),
+                         E.p("\u201cNot stated\u201d means the policy does not say; it does "
+                             "not mean \u201cno\u201d."),
+                         *tables))
+    return serialise(html_document("Privacy policies side by side", body, style=style))

@@ -1,9 +1,7 @@
 """A rendered page as one self-contained, accessible HTML page, built with lxml.
 
-Every element is made by lxml's element builder, never by joining strings of markup,
-so every piece of policy text is escaped by lxml. The page loads nothing: its CSS is
-inline, it has no scripts or images, and a Content-Security-Policy forbids fetching
-anything, so that even a policy text that slipped through could not load or run.
+The frame (element maker, style sheet, Content-Security-Policy) is ``html_page``'s, so
+that even a policy text that slipped through could not load or run anything.
 Accessibility: ``<html lang>``, one ``h1``, sections headed by ``h2``, a table of
 contents, tables with captions and ``th scope``, evidence references with labels.
 """
@@ -13,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import html
-from lxml.builder import ElementMaker
-
+from pypolicy.render.escaping import clean
+from pypolicy.render.html_page import PAGE_LANGUAGE, E, html_document, serialise
 from pypolicy.render.page import (
     INFERRED_MARK,
     NOTES_ANCHOR,
@@ -30,56 +27,6 @@ from pypolicy.render.page import (
     Para,
     Table,
 )
-from pypolicy.render.phrases import clean
-
-E = ElementMaker(makeelement=html.html_parser.makeelement)
-
-PAGE_LANGUAGE = "en"  # the language of the sentences this module writes
-
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-                           "form-action 'none'")
-
-STYLE = """
-:root { color-scheme: light; --ink: #1b1f23; --muted: #57606a; --rule: #d0d7de;
-  --accent: #0b5cad; --soft: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 52rem; padding: 1.5rem 1.25rem 3rem;
-  font: 1rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; color: var(--ink); background: #fff; overflow-wrap: break-word; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 0.5rem 0 1rem; }
-h2 { font-size: 1.4rem; margin: 2.5rem 0 0.75rem; padding-bottom: 0.25rem;
-  border-bottom: 1px solid var(--rule); }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
-p, li { margin: 0.5rem 0; }
-ul, ol { padding-left: 1.5rem; }
-a { color: var(--accent); }
-a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-.intro { color: var(--muted); }
-nav ol { columns: 2; column-gap: 2rem; }
-nav li { margin: 0.15rem 0; }
-.table-wrap { overflow-x: auto; margin: 1rem 0; }
-table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
-caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
-th, td { border: 1px solid var(--rule); padding: 0.4rem 0.6rem; text-align: left;
-  vertical-align: top; }
-thead th { background: var(--soft); }
-tbody th { font-weight: 600; }
-.summary tbody th { width: 30%; }
-.refs { font-size: 0.75em; line-height: 0; white-space: nowrap; }
-.refs a { text-decoration: none; margin-left: 0.1em; }
-.inferred { color: #8a4600; font-style: italic; }
-.remark { display: block; color: var(--muted); font-size: 0.9em; margin-top: 0.2rem; }
-.notes li { margin: 0.75rem 0; }
-.notes blockquote { margin: 0; padding: 0.1rem 0.75rem; border-left: 3px solid var(--rule);
-  background: var(--soft); }
-.notes .where { color: var(--muted); font-size: 0.9em; margin: 0.25rem 0 0; }
-:target { background: #fff8c5; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; }
-footer { margin-top: 3rem; border-top: 1px solid var(--rule); color: var(--muted);
-  font-size: 0.9em; }
-@media print { nav { display: none; } a { color: inherit; } }
-"""
 
 _SAFE_HREF = re.compile(r"^(?:https?://|mailto:|#)[^\s]*$", re.IGNORECASE)
 
@@ -198,30 +145,16 @@ def write_html(page: Page) -> str:
         main.append(E.section({"id": NOTES_ANCHOR, "aria-labelledby": "evidence-heading"},
                               E.h2({"id": "evidence-heading"}, NOTES_TITLE),
                               E.ol({"class": "notes"}, *(_note(n) for n in page.notes))))
-    document = E.html(
-        {"lang": PAGE_LANGUAGE},
-        E.head(
-            E.meta({"charset": "utf-8"}),
-            E.meta({"http-equiv": "Content-Security-Policy",
-                    "content": CONTENT_SECURITY_POLICY}),
-            E.meta({"name": "viewport", "content": "width=device-width, initial-scale=1"}),
-            E.meta({"name": "referrer", "content": "no-referrer"}),
-            E.meta({"name": "generator", "content": "pypolicy"}),
-            E.title(_text(page.title)),
-            E.style(STYLE),
-        ),
-        E.body(
-            E.header(E.h1({"id": "top"}, _text(page.title)),
-                     *(E.p({"class": "intro"}, *_para_children(p)) for p in page.intro)),
-            E.nav({"aria-labelledby": "contents-heading"},
-                  E.h2({"id": "contents-heading"}, "Contents"), E.ol(*contents)),
-            E.main(*main),
-            E.footer(*(E.p(*_para_children(p)) for p in page.footer)),
-        ),
+    body = E.body(
+        E.header(E.h1({"id": "top"}, _text(page.title)),
+                 *(E.p({"class": "intro"}, *_para_children(p)) for p in page.intro)),
+        E.nav({"aria-labelledby": "contents-heading"},
+              E.h2({"id": "contents-heading"}, "Contents"), E.ol(*contents)),
+        E.main(*main),
+        E.footer(*(E.p(*_para_children(p)) for p in page.footer)),
     )
+    document = html_document(_text(page.title), body)
     if page.language and page.language.lower().split("-")[0] != PAGE_LANGUAGE:
         for quote in document.iter("blockquote"):
             quote.set("lang", _text(page.language))
-    text: str = html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode",
-                              pretty_print=True)
-    return text if text.endswith("\n") else text + "\n"
+    return serialise(document)

@@ -1,17 +1,15 @@
 """A rendered page as GitHub-flavoured Markdown, with evidence as footnotes.
 
-Policy text is escaped so that it can only ever be text: every character that could
-start markup (emphasis, links, code, tables, HTML, entities) gets a backslash, and a
-line that would begin like a list item, heading or quote has its first character
-escaped. No raw HTML is ever written, so a renderer that allows HTML in Markdown still
-shows ``<script>`` as the characters it is.
+Policy text is escaped so that it can only ever be text (``escaping.escape``): every
+character that could start markup (emphasis, links, code, tables, HTML, entities) gets a
+backslash, and a line that would begin like a list item, heading or quote has its first
+character escaped. No raw HTML is ever written, so a renderer that allows HTML in
+Markdown still shows ``<script>`` as the characters it is.
 """
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
+from pypolicy.render.escaping import escape, escape_line_start, link_target
 from pypolicy.render.page import (
     INFERRED_MARK,
     NOTES_TITLE,
@@ -25,34 +23,6 @@ from pypolicy.render.page import (
     Para,
     Table,
 )
-from pypolicy.render.phrases import clean
-
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can
-# start markup in the middle of a line (GFM adds ~ for strikethrough and | for tables).
-_MARKUP = re.compile(r"([\\`*_\[\]<>&|~#!])")
-# At the start of a line: list items, ordered list items, headings, setext lines, quotes.
-_LINE_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
-
-
-def escape(text: str) -> str:
-    """Policy text as inert Markdown inline text, on one line."""
-    return _MARKUP.sub(r"\\\1", clean(text))
-
-
-def escape_line_start(line: str) -> str:
-    """Escape what would make a line a block (list, heading, setext underline)."""
-    match = _LINE_START.match(line)
-    if not match:
-        return line
-    if match.group(0)[0].isdigit():
-        end = match.end()
-        return line[:end] + "\\" + line[end:]
-    return "\\" + line
-
-
-def link_target(href: str) -> str:
-    """A URL that cannot end the link early or open HTML: unsafe characters %-encoded."""
-    return quote(clean(href), safe=":/?#@!$&'*+,;=%-._~")
 
 
 def inline(content: Content) -> str:

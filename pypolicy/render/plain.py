@@ -1,7 +1,7 @@
 """A rendered page as plain text, wrapped to a width, with numbered evidence at the end.
 
 Tables become labelled blocks (a grid of wrapped cells is unreadable at 78 columns);
-control characters in policy text are replaced (see ``_render_phrases.clean``), so the
+control characters in policy text are replaced (see ``escaping.clean``), so the
 output cannot drive a terminal; very long words are broken to keep the width.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+from pypolicy.render.escaping import clean
 from pypolicy.render.page import (
     INFERRED_MARK,
     NOTES_TITLE,
@@ -22,7 +23,6 @@ from pypolicy.render.page import (
     Para,
     Table,
 )
-from pypolicy.render.phrases import clean
 
 WIDTH = 78
 

@@ -1,137 +1,33 @@
-"""What changed between two versions of a policy, in the terms a reader cares about.
+"""Comparing two versions of a policy: each topic's changes (data, purposes,
+recipients, transfers, retention, rights, statements and promises, the document), and
+``diff`` putting them in report order.
 
-``diff(old, new)`` compares two :class:`~pypolicy.format.model.Policy` objects and lists the
-changes: kinds of data collected, purposes, recipients, destinations abroad and their
-safeguards, retention periods (longer or shorter), rights, negative promises made,
-broken or weakened, and statements added, removed or changed (matched by id, then by
-content, so that renumbering is not a change). Each change has a kind; a configurable
-set of kinds "needs notifying users" (the CLI exits 1 when one occurs), by default the
-kinds that widen what happens to people's data or take away a protection.
-
-Hierarchies are respected where they nest meaning: collecting "email address" when
-"contact data" was already stated is not a new kind of data, and a destination inside
-a region already named is not a new destination. Recipients are compared by their
-exact roles, since "third parties" is too loose to hide a newly named kind of recipient.
+Statements are matched by content first, then by id, so that renumbering is not a change;
+retention rules by id, then by the same data, then by overlapping data.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
+from pypolicy.format.durations import duration_days
 from pypolicy.format.geography import UNKNOWN_PLACE, WORLDWIDE, UnknownPlaceError, countries_in
-from pypolicy.format.model import Policy, RetentionRule, RightEntry, Statement, duration_days
+from pypolicy.format.model import Policy, RetentionRule, RightEntry, Statement
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.render import facts
-from pypolicy.render.phrases import (
+from pypolicy.render.diff.kinds import CHANGE_KINDS, Change, PolicyDiff
+from pypolicy.render.phrases.basics import (
     capitalise,
-    clean,
     data_names,
     join,
     label,
     partial_date,
     party_names,
     place,
-    retention_sentences,
-    statement_sentence,
 )
-
-# kind -> (topic, what it means); the order is the order of the report.
-CHANGE_KINDS: dict[str, tuple[str, str]] = {
-    "data-category-added": ("data", "a kind of data is collected or used that was not before"),
-    "data-category-removed": ("data", "a kind of data is no longer said to be collected or "
-                                      "used"),
-    "purpose-added": ("purposes", "data is used for a purpose it was not used for before"),
-    "purpose-removed": ("purposes", "a purpose is no longer stated"),
-    "recipient-added": ("recipients", "a new kind of recipient may receive data"),
-    "recipient-removed": ("recipients", "a kind of recipient no longer receives data"),
-    "transfer-destination-added": ("transfers", "data may go to a new country or region"),
-    "transfer-destination-removed": ("transfers", "a destination abroad is no longer named"),
-    "transfer-safeguard-added": ("transfers", "a transfer names a new safeguard"),
-    "transfer-safeguard-removed": ("transfers", "a transfer no longer names a safeguard"),
-    "retention-longer": ("retention", "data is kept longer, or may be kept longer"),
-    "retention-shorter": ("retention", "data is kept for a shorter time"),
-    "retention-changed": ("retention", "how long data is kept is described differently"),
-    "retention-added": ("retention", "a new retention rule"),
-    "retention-removed": ("retention", "a retention rule is gone"),
-    "right-added": ("rights", "a right is granted that was not before"),
-    "right-removed": ("rights", "a right is no longer granted"),
-    "right-changed": ("rights", "how a right is exercised or limited changed"),
-    "promise-made": ("promises", "a new negative promise or restriction"),
-    "promise-broken": ("promises", "a negative promise or restriction was dropped"),
-    "promise-weakened": ("promises", "a promise now has more exceptions or covers less"),
-    "promise-changed": ("promises", "a promise is worded differently"),
-    "statement-added": ("statements", "a new statement of practice"),
-    "statement-removed": ("statements", "a statement of practice was dropped"),
-    "statement-changed": ("statements", "a statement of practice changed"),
-    "contact-changed": ("document", "the provider's identity or contact details changed"),
-    "date-changed": ("document", "the policy's date changed"),
-}
-
-DEFAULT_NOTIFY: frozenset[str] = frozenset({
-    "data-category-added", "purpose-added", "recipient-added", "transfer-destination-added",
-    "retention-longer", "right-removed", "promise-broken", "promise-weakened",
-})
-
-TOPICS: dict[str, str] = {
-    "data": "Data collected or used",
-    "purposes": "Purposes",
-    "recipients": "Recipients",
-    "transfers": "Transfers abroad",
-    "retention": "How long data is kept",
-    "rights": "Your rights",
-    "promises": "Promises",
-    "statements": "Other statements",
-    "document": "The document",
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str
-    summary: str
-    old: str | None = None
-    new: str | None = None
-    old_pointer: str | None = None
-    new_pointer: str | None = None
-
-    @property
-    def topic(self) -> str:
-        return CHANGE_KINDS[self.kind][0]
-
-
-@dataclass(frozen=True)
-class PolicyDiff:
-    old: Policy
-    new: Policy
-    changes: tuple[Change, ...] = field(default=())
-
-    def notifying(self, kinds: Iterable[str] = DEFAULT_NOTIFY) -> list[Change]:
-        wanted = set(kinds)
-        return [c for c in self.changes if c.kind in wanted]
-
-
-def parse_notify_kinds(text: str) -> frozenset[str]:
-    """``--notify-on``: comma-separated kinds, or "default", "all", "none"; raises
-    ValueError naming an unknown kind."""
-    kinds: set[str] = set()
-    for word in (w.strip() for w in text.split(",")):
-        if not word or word == "none":
-            continue
-        if word == "default":
-            kinds |= DEFAULT_NOTIFY
-        elif word == "all":
-            kinds |= set(CHANGE_KINDS)
-        elif word in CHANGE_KINDS:
-            kinds.add(word)
-        else:
-            raise ValueError(f"unknown change kind {word!r}; known: default, all, none, "
-                             + ", ".join(CHANGE_KINDS))
-    return frozenset(kinds)
-
-
-# --- comparing ------------------------------------------------------------------------------
+from pypolicy.render.phrases.protections import right_sentences
+from pypolicy.render.phrases.retention import retention_sentences
+from pypolicy.render.phrases.statements import statement_sentence
 
 # Terms too general to cover anything: a policy that says it collects "personal data"
 # and later names call recordings has added something a reader cares about.
@@ -288,6 +184,20 @@ def _rule_text(policy: Policy, rule: RetentionRule) -> str:
     return " ".join(retention_sentences(policy, rule))
 
 
+def _longer_or_shorter(old_duration: str, new_duration: str) -> str:
+    """The kind of change between two periods; a period beyond any a policy means
+    (refused by the parser) is only "changed", since it cannot be compared."""
+    try:
+        old_days, new_days = duration_days(old_duration), duration_days(new_duration)
+    except ValueError:
+        return "retention-changed"
+    if new_days > old_days:
+        return "retention-longer"
+    if new_days < old_days:
+        return "retention-shorter"
+    return "retention-changed"
+
+
 def _retention_changes(old: Policy, new: Policy) -> list[Change]:
     changes = []
     pairs, removed, added = _match(old.retention, new.retention, old, new)
@@ -298,11 +208,7 @@ def _retention_changes(old: Policy, new: Policy) -> list[Change]:
         names = join(data_names(new, n.data))
         kind = "retention-changed"
         if o.duration and n.duration and o.from_ == n.from_:
-            old_days, new_days = duration_days(o.duration), duration_days(n.duration)
-            if new_days > old_days:
-                kind = "retention-longer"
-            elif new_days < old_days:
-                kind = "retention-shorter"
+            kind = _longer_or_shorter(o.duration, n.duration)
         if n.indefinite and not o.indefinite:
             kind = "retention-longer"
         elif o.indefinite and not n.indefinite and (n.duration or n.criteria):
@@ -322,8 +228,6 @@ def _retention_changes(old: Policy, new: Policy) -> list[Change]:
 # --- rights
 
 def _right_text(right: RightEntry) -> str:
-    from pypolicy.render.phrases import right_sentences
-
     return " ".join(right_sentences(right))
 
 
@@ -469,76 +373,3 @@ def diff(old: Policy, new: Policy) -> PolicyDiff:
     order = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
     changes.sort(key=lambda c: order[c.kind])  # stable: keeps each kind's own order
     return PolicyDiff(old, new, tuple(changes))
-
-
-# --- output ---------------------------------------------------------------------------------
-
-def _describe(policy: Policy, path: str | None) -> str:
-    text = f"\u201c{policy.id}\u201d"
-    if policy.last_updated:
-        text += f", last updated {partial_date(policy.last_updated)}"
-    if path:
-        text += f" ({path})"
-    return text
-
-
-def diff_markdown(result: PolicyDiff, notify_on: Iterable[str] = DEFAULT_NOTIFY,
-                  old_path: str | None = None, new_path: str | None = None) -> str:
-    from pypolicy.render.markdown import escape
-
-    notify = set(notify_on)
-    lines = [f"# What changed in the privacy policy of {escape(result.new.provider.name)}", "",
-             escape(f"From {_describe(result.old, old_path)} to "
-                    f"{_describe(result.new, new_path)}."), ""]
-    notifying = result.notifying(notify)
-    if not result.changes:
-        lines += ["The two versions say the same things: no changes.", ""]
-        return "\n".join(lines)
-    if notifying:
-        kinds = [k for k in CHANGE_KINDS if any(c.kind == k for c in notifying)]
-        lines += [f"**Users need to be told:** yes, {len(notifying)} change"
-                  f"{'s' if len(notifying) != 1 else ''} need notifying ("
-                  + escape(", ".join(CHANGE_KINDS[k][1] for k in kinds)) + ").", ""]
-    else:
-        lines += ["**Users need to be told:** no change of a kind that needs notifying.", ""]
-    for topic, title in TOPICS.items():
-        in_topic = [c for c in result.changes if c.topic == topic]
-        if not in_topic:
-            continue
-        lines += [f"## {escape(title)}", ""]
-        for change in in_topic:
-            verb = change.kind.rsplit("-", 1)[-1] if change.kind.count("-") else change.kind
-            line = f"- **{escape(capitalise(verb))}:** {escape(change.summary)}"
-            if change.old and change.new:
-                line += f". Was: {escape(change.old)} Now: {escape(change.new)}"
-            elif change.old and change.old != change.summary and change.topic not in (
-                    "data", "purposes", "recipients", "transfers"):
-                line += f". Was: {escape(change.old)}"
-            elif change.new and change.new != change.summary and change.topic not in (
-                    "data", "purposes", "recipients", "transfers"):
-                line += f". Now: {escape(change.new)}"
-            if change.kind in notify:
-                line += " *(needs notifying users)*"
-            lines.append(line)
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def diff_json(result: PolicyDiff, notify_on: Iterable[str] = DEFAULT_NOTIFY,
-              old_path: str | None = None, new_path: str | None = None) -> str:
-    notify = set(notify_on)
-
-    def side(policy: Policy, path: str | None) -> dict[str, object]:
-        return {"id": policy.id, "lastUpdated": policy.last_updated, "file": path}
-
-    document = {
-        "old": side(result.old, old_path),
-        "new": side(result.new, new_path),
-        "needsNotifying": bool(result.notifying(notify)),
-        "notifyOn": sorted(notify),
-        "changes": [{"kind": c.kind, "topic": c.topic, "summary": clean(c.summary),
-                     "notify": c.kind in notify, "old": c.old, "new": c.new,
-                     "oldPointer": c.old_pointer, "newPointer": c.new_pointer}
-                    for c in result.changes],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,82 @@
+"""Making policy text safe for each output: one clean line for any format, inert inline
+Markdown, and spreadsheet cells that cannot run as formulas.
+
+Shared by the writers, the diff and the comparison, so that each kind of escaping is
+written once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from urllib.parse import quote
+
+# --- one clean line -------------------------------------------------------------------------
+
+_BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                            *range(0x2066, 0x206A)])
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def _clean_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0)):
+        table[code] = " " if chr(code) in "\t\n\r\x0b\x0c" else "\ufffd"
+    for code in (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF, *_BIDI_CONTROLS):
+        table[code] = "\ufffd"
+    table[0x2028] = table[0x2029] = " "
+    return table
+
+
+def clean(text: str) -> str:
+    """Policy text as one safe line: no control, bidi or non-characters, spaces collapsed.
+
+    Control characters could corrupt a terminal or make XML unparseable; bidi
+    overrides could make text read differently from what it says. They become
+    U+FFFD, visibly; runs of white space (line breaks included) become one space, since
+    a name or a quote is one phrase.
+    """
+    text = unicodedata.normalize("NFC", text.translate(_clean_table()))
+    return _SPACES.sub(" ", text)
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can
+# start markup in the middle of a line (GFM adds ~ for strikethrough and | for tables).
+_MARKUP = re.compile(r"([\\`*_\[\]<>&|~#!])")
+# At the start of a line: list items, ordered list items, headings, setext lines, quotes.
+_LINE_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
+
+
+def escape(text: str) -> str:
+    """Policy text as inert Markdown inline text, on one line."""
+    return _MARKUP.sub(r"\\\1", clean(text))
+
+
+def escape_line_start(line: str) -> str:
+    """Escape what would make a line a block (list, heading, setext underline)."""
+    match = _LINE_START.match(line)
+    if not match:
+        return line
+    if match.group(0)[0].isdigit():
+        end = match.end()
+        return line[:end] + "\\" + line[end:]
+    return "\\" + line
+
+
+def link_target(href: str) -> str:
+    """A URL that cannot end the link early or open HTML: unsafe characters %-encoded."""
+    return quote(clean(href), safe=":/?#@!$&'*+,;=%-._~")
+
+
+# --- spreadsheets ---------------------------------------------------------------------------
+
+def spreadsheet_safe(text: str) -> str:
+    """Stop a spreadsheet from reading a cell as a formula (CSV injection)."""
+    text = clean(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

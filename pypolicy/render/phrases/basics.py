@@ -1,0 +1,135 @@
+"""The small words of the English phrasing: lists, capitals and full stops, dates,
+durations, the labels of vocabulary terms and places, and the names a document gives its
+data and parties.
+
+Policy text (names of data and parties) is used as it stands; making it safe for an
+output format is the writers' job (``pypolicy.render.escaping``), not the phrasing's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from pypolicy.format.durations import parse_duration
+from pypolicy.format.geography import UNKNOWN_PLACE, WORLDWIDE, UnknownPlaceError, place_label
+from pypolicy.format.model import Policy
+from pypolicy.format.vocabulary import vocabulary
+
+# --- lists, numbers, dates -------------------------------------------------------------------
+
+def join(items: Sequence[str], conjunction: str = "and") -> str:
+    """"a", "a and b", "a, b and c". When an item has commas or conjunctions of its own
+    (outside parentheses), items are set off with semicolons, "billing and payment;
+    provisioning; and customer support", or with a comma when there are two, so that
+    the list is not misread."""
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        comma = "," if _has_own_list(items[0]) else ""
+        return f"{items[0]}{comma} {conjunction} {items[1]}"
+    if any(_has_own_list(i) for i in items):
+        return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def _has_own_list(item: str) -> bool:
+    bare = _PARENTHESES.sub("", item)
+    return "," in bare or ";" in bare or " and " in bare or " or " in bare
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter, unless the word is cased on purpose ("ePrivacy",
+    "iTNet")."""
+    if text[1:2].isupper():
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def sentence(text: str) -> str:
+    text = capitalise(text.strip())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def duration(text: str) -> str:
+    """"P7Y" -> "7 years", "P1Y6M" -> "1 year and 6 months"; text that is not a duration
+    the format allows (or whose numbers are beyond any period a policy means) as it is."""
+    try:
+        parts = parse_duration(text).parts
+    except ValueError:
+        return text
+    return join([f"{number} {unit[:-1] if number == 1 else unit}" for unit, number in parts])
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def partial_date(text: str) -> str:
+    """"2024-07-02" -> "2 July 2024", "2026-04" -> "April 2026", "2018" -> "2018"."""
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return text
+
+
+# --- vocabulary terms -----------------------------------------------------------------------
+
+def label(term: str) -> str:
+    return vocabulary().label(term)
+
+
+def labels(terms: Iterable[str]) -> list[str]:
+    return [label(t) for t in terms]
+
+
+def place(term: str) -> str:
+    """A place as it reads in a sentence; an unknown code as it stands."""
+    try:
+        return place_label(term)
+    except UnknownPlaceError:
+        return term
+
+
+def places(terms: Sequence[str], conjunction: str = "and") -> str:
+    named = [place(t) for t in terms if t not in (UNKNOWN_PLACE, WORLDWIDE)]
+    if WORLDWIDE in terms:
+        named.append("any country")
+    if UNKNOWN_PLACE in terms:
+        named.append("other countries that are not named" if named
+                     else "countries that are not named")
+    return join(named, conjunction)
+
+# --- references -----------------------------------------------------------------------------
+
+def data_name(policy: Policy, data_id: str) -> str:
+    entry = policy.data_entry(data_id)
+    return entry.name if entry is not None else data_id
+
+
+def data_names(policy: Policy, data_ids: Iterable[str]) -> list[str]:
+    return unique(data_name(policy, d) for d in data_ids)
+
+
+def party_name(policy: Policy, party_id: str) -> str:
+    party = policy.party(party_id)
+    return party.name if party is not None else party_id
+
+
+def party_names(policy: Policy, party_ids: Iterable[str]) -> list[str]:
+    return unique(party_name(policy, p) for p in party_ids)

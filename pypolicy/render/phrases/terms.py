@@ -1,0 +1,90 @@
+"""Phrasings of the vocabulary terms whose labels read badly inside a sentence:
+purposes, legal bases and conditions ("on the basis of consent implied by use of the
+service" rather than "on the basis of implied consent")."""
+
+from __future__ import annotations
+
+from pypolicy.render.phrases.basics import label
+
+# The few terms whose label does not read well inside a sentence.
+_PURPOSE_PHRASES = {
+    "emergencyServices": "emergency calls",
+    "recipientOwnPurposes": "their own purposes",
+    "businessTransfer": "a business transfer",
+    "anyPurpose": "any purpose",
+}
+
+_LEGAL_BASIS_PHRASES = {
+    # "consent", not "your consent": the consent may be someone else's (a contact's)
+    "consent": "consent",
+    "explicitConsent": "explicit consent",
+    "impliedConsent": "consent implied by use of the service",
+    "cpniOptInApproval": "your opt-in approval under the CPNI rules",
+    "cpniOptOutApproval": "your opt-out approval under the CPNI rules",
+    "contract": "a contract with you",
+    "legalObligation": "a legal obligation",
+    "vitalInterest": "vital interests",
+    "publicTask": "a task in the public interest",
+    "legitimateInterest": "legitimate interests",
+}
+
+# Condition -> (phrase after a clause: "... only <phrase>", "... except <phrase>";
+#               noun phrase: "subject to <noun>", "kept longer for <noun>")
+_CONDITION_PHRASES: dict[str, tuple[str, str]] = {
+    "withConsent": ("with your consent", "your consent"),
+    "optOut": ("unless you opt out", "your right to opt out"),
+    "enabledByUser": ("when you choose to provide it or turn on the feature",
+                      "your choice to provide it or turn on the feature"),
+    "enabledByAdministrator": ("when your organisation's administrator enables or requests it",
+                               "a request of your organisation's administrator"),
+    "separateAgreement": ("under a separate agreement", "a separate agreement"),
+    "requiredByLaw": ("as required by law", "legal requirements"),
+    "permittedByLaw": ("where the law permits it", "what the law permits"),
+    "underLegalProcess": ("under a subpoena, court order or other legal process",
+                          "legal process such as subpoenas and court orders"),
+    "lawfulOperation": ("as needed to ensure the lawful operation of the service",
+                        "the lawful operation of the service"),
+    "imminentHarm": ("to prevent imminent harm to you or others",
+                     "preventing imminent harm to you or others"),
+    "emergency": ("in an emergency", "emergencies"),
+    "protectRightsCondition": ("to protect the rights, property or safety of us, our "
+                               "customers or others",
+                               "protecting the rights, property or safety of us, our "
+                               "customers or others"),
+    "businessTransferCondition": ("in a merger, acquisition or sale of our business or its "
+                                  "assets",
+                                  "a merger, acquisition or sale of our business"),
+    "existingCustomer": ("if you have bought services from us or asked for the information",
+                         "your being our customer"),
+    "compatiblePurpose": ("for a purpose compatible with the one it was collected for",
+                          "compatibility with the original purpose"),
+    "withNotice": ("after notifying you", "notice to you"),
+    "whereApplicable": ("where applicable", "applicability"),
+    "aggregatedOrAnonymised": ("in aggregated or anonymised form",
+                               "aggregation or anonymisation"),
+    "backups": ("in backup archives that cannot be selectively deleted",
+                "copies in backup archives that cannot be selectively deleted"),
+    "legalHold": ("where needed for legal claims or disputes", "legal claims and disputes"),
+    "contractualObligation": ("as our contractual obligations require",
+                              "our contractual obligations"),
+    "identityVerified": ("once your identity is verified", "verification of your identity"),
+    "necessaryForService": ("to the extent necessary to provide the service",
+                            "what is necessary to provide the service"),
+    "onProviderInstructions": ("on our instructions", "our instructions"),
+}
+
+
+def purpose(term: str) -> str:
+    return _PURPOSE_PHRASES.get(term, label(term))
+
+
+def legal_basis(term: str) -> str:
+    return _LEGAL_BASIS_PHRASES.get(term, label(term))
+
+
+def condition(term: str) -> str:
+    return _CONDITION_PHRASES.get(term, (label(term), label(term)))[0]
+
+
+def condition_noun(term: str) -> str:
+    return _CONDITION_PHRASES.get(term, (label(term), label(term)))[1]

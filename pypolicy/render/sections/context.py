@@ -1,0 +1,153 @@
+"""What every section of the page is built with: the policy, the evidence notes numbered
+in the order the page cites them, anchors unique on the page, and paragraphs that cite
+the evidence of the entry they are about.
+
+What the page says is what the document says: an entry whose only evidence is the
+annotator's inference is marked as such; the annotator's remarks are shown as remarks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypolicy.format.model import Evidence, Policy, Statement
+from pypolicy.render.page import (
+    NOTES_ANCHOR,
+    Block,
+    Bullets,
+    Content,
+    Inline,
+    Link,
+    Note,
+    Para,
+    Text,
+    plain,
+)
+from pypolicy.render.phrases.statements import statement_sentence
+
+# The sections of the page, in the order GDPR Art. 13 and 14 expect: (anchor, title).
+SECTIONS = (
+    ("summary", "At a glance"),
+    ("who-we-are", "Who we are and how to reach us"),
+    ("what-we-collect", "What we collect and where it comes from"),
+    ("why-we-use-it", "How and why we use it, and on what legal basis"),
+    ("who-receives-it", "Who receives it"),
+    ("transfers", "Transfers abroad and where it is stored"),
+    ("retention", "How long we keep it"),
+    ("rights", "Your rights"),
+    ("security", "How we protect it"),
+    ("cookies", "Cookies and similar technologies"),
+    ("children", "Children"),
+    ("changes", "Changes to this policy"),
+)
+
+_SAFE_ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class Notes:
+    """Evidence notes, numbered in the order the page first cites them; one quote cited
+    by several entries is one note."""
+
+    numbers: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    cited_by: list[list[str]] = field(default_factory=list)
+
+    def cite(self, evidence: Iterable[Evidence], anchor: str) -> tuple[int, ...]:
+        result: list[int] = []
+        for item in evidence:
+            key = (item.quote, item.section, item.start, item.end, item.inferred,
+                   item.rationale)
+            number = self.numbers.get(key)
+            if number is None:
+                number = len(self.evidence) + 1
+                self.numbers[key] = number
+                self.evidence.append(item)
+                self.cited_by.append([])
+            if anchor not in self.cited_by[number - 1]:
+                self.cited_by[number - 1].append(anchor)
+            if number not in result:
+                result.append(number)
+        return tuple(result)
+
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(Note(i + 1, e.quote, e.section, e.start, e.end, e.inferred, e.rationale,
+                          tuple(self.cited_by[i])) for i, e in enumerate(self.evidence))
+
+
+def http_link(text: str, url: str | None) -> Inline:
+    """A link only to a web address; anything else (javascript:, data:) stays text."""
+    if url and re.match(r"^https?://[^\s]+$", url, re.IGNORECASE):
+        return Link(text, url)
+    return Text(text)
+
+
+def contact_inline(channel_term: str, value: str) -> Inline:
+    if channel_term == "email" and re.fullmatch(r"[^@\s<>\"()\[\]:;,]+@[^@\s<>\"()\[\]:;,]+",
+                                                value):
+        return Link(value, "mailto:" + value)
+    if channel_term == "webForm":
+        return http_link(value, value)
+    return Text(value)
+
+
+class PageContext:
+    """The state one page is built in; each section's builder takes it."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.notes = Notes()
+        self.anchors: set[str] = {a for a, _ in SECTIONS} | {NOTES_ANCHOR, "top"}
+
+    def anchor(self, entry_id: str | None, pointer: str) -> str:
+        base = entry_id if entry_id and _SAFE_ANCHOR.match(entry_id) else \
+            "at" + re.sub(r"[^A-Za-z0-9_-]", "-", pointer or "-root")
+        candidate, n = base, 1
+        while candidate in self.anchors:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.anchors.add(candidate)
+        return candidate
+
+    def para(self, content: Content | str, entry: Any = None, *,
+             remark: str | None = None) -> Para:
+        """A paragraph about ``entry`` (anything with ``evidence`` and ``pointer``),
+        citing its evidence."""
+        if isinstance(content, str):
+            content = plain(content)
+        if entry is None:
+            return Para(content, remark=remark)
+        evidence: tuple[Evidence, ...] = getattr(entry, "evidence", ())
+        anchor = self.anchor(getattr(entry, "id", None), entry.pointer)
+        inferred = bool(evidence) and all(e.inferred for e in evidence)
+        note = getattr(entry, "note", None)
+        return Para(content, anchor, self.notes.cite(evidence, anchor), inferred,
+                    remark if remark is not None else note)
+
+    def merged(self, entries: Sequence[Any], text: Callable[[Any], str]) -> list[Block]:
+        """One paragraph per distinct sentence: two entries that read the same (two
+        quotes making one claim) are one paragraph citing both."""
+        by_text: dict[str, list[Any]] = {}
+        for entry in entries:
+            by_text.setdefault(text(entry), []).append(entry)
+        blocks: list[Block] = []
+        for sentence_text, group in by_text.items():
+            para = self.para(sentence_text, group[0])
+            for other in group[1:]:
+                assert para.anchor is not None
+                extra = self.notes.cite(other.evidence, para.anchor)
+                para = Para(para.content, para.anchor,
+                            para.notes + tuple(n for n in extra if n not in para.notes),
+                            para.inferred and all(e.inferred for e in other.evidence),
+                            para.remark)
+            blocks.append(para)
+        return blocks
+
+    def statements(self, statements: Sequence[Statement]) -> list[Block]:
+        if not statements:
+            return []
+        return [Bullets(tuple(self.para(statement_sentence(self.policy, s), s)
+                              for s in statements))]
