@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pypolicy.annotate.build import convert, render_json
+from pypolicy.annotate.build import build, render_json
 from pypolicy.annotate.evidence import SourceText
 from pypolicy.core.errors import InputError
 from pypolicy.format.loader import iter_pointers
@@ -43,8 +43,9 @@ def test_source_copies_match_their_recorded_hashes() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_example_is_current_and_conversion_is_deterministic(name: str) -> None:
     annotation = ROOT / "converters" / "annotations" / f"{name}.yaml"
-    first = render_json(convert(annotation, ROOT, EXAMPLES).document)
-    second = render_json(convert(annotation, ROOT, EXAMPLES).document)
+    output = EXAMPLES / f"{name}.policy.json"
+    first = render_json(build(annotation, output).document)
+    second = render_json(build(annotation, output).document)
     assert first == second
     assert (EXAMPLES / f"{name}.policy.json").read_text("utf-8") == first, \
         "stale example: run python converters/convert.py"
@@ -90,7 +91,8 @@ def test_inferences_carry_a_rationale(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_practice_sentence_is_covered(name: str) -> None:
-    conversion = convert(ROOT / "converters" / "annotations" / f"{name}.yaml", ROOT, EXAMPLES)
+    conversion = build(ROOT / "converters" / "annotations" / f"{name}.yaml",
+                       EXAMPLES / f"{name}.policy.json")
     coverage = conversion.coverage()
     uncovered = [conversion.source.text[s.start:s.end] for s in coverage.uncovered]
     assert coverage.ratio == 1.0, uncovered
@@ -101,11 +103,12 @@ def test_a_quote_not_in_the_source_names_it_and_the_closest_passage(tmp_path: Pa
     broken = annotation.replace("We do not upload or store your personal contacts",
                                 "We never upload or store your personal contacts", 1)
     assert broken != annotation
-    path = tmp_path / "itnet.yaml"
+    path = tmp_path / "converters" / "annotations" / "itnet.yaml"  # ../../examples/sources
+    path.parent.mkdir(parents=True)
     path.write_text(broken, "utf-8")
     (tmp_path / "examples").symlink_to(EXAMPLES)
     with pytest.raises(InputError) as caught:
-        convert(path, tmp_path, tmp_path / "examples")
+        build(path, tmp_path / "examples" / "itnet.policy.json")
     message = str(caught.value)
     assert "We never upload" in message
     assert "We do not upload or store your personal contacts on our servers." in message

@@ -1,120 +1,202 @@
-"""Turning a hand annotation into a policy document with located evidence.
+"""Turning an annotation into a policy document with located evidence.
 
-An annotation (``converters/annotations/<name>.yaml``) is a YAML file with:
+The annotation's ``document`` is the policy document (``docs/format.md``) whose evidence
+items give only ``quote`` (or ``inferred`` and ``rationale``, perhaps with a quote). Each
+quote is found in the source, exact after whitespace normalisation, and ``section``,
+``start`` and ``end`` are filled in. A quote that occurs more than once must say which
+occurrence it means: ``occurrence: 2`` (counting from 1), or ``section:`` naming the
+section it sits in. The document's ``source`` gets the source's sha256 and its path
+relative to the output file.
 
-``source``
-    ``file``: the source text, relative to the annotation's project root; optional
-    ``url``, ``archiveUrl``, ``retrieved`` copied into the document.
-``sections``
-    The section headings of the source, verbatim and in order; each quote's section is
-    the last heading before it.
-``boilerplate``
-    Verbatim passages that state no practice (headings, slogans, links); the coverage
-    report counts them apart.
-``document``
-    The policy document, whose evidence items give only ``quote`` (or ``inferred`` and
-    ``rationale``): the converter finds each quote in the source, exact after whitespace
-    normalisation, and fills in ``section``, ``start`` and ``end``.
+Every problem is reported with the annotation's file, line and JSON pointer; all quotes
+are checked before anything is reported, so one run lists every quote to fix.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pypolicy.annotate.annotation import Annotation, AnnotationErrors, read_annotation
 from pypolicy.annotate.evidence import Coverage, SourceText, Span, coverage
-from pypolicy.core.errors import InputError, QuoteNotFoundError
-from pypolicy.format.loader import iter_pointers, load_path
+from pypolicy.annotate.mismatch import explain_missing
+from pypolicy.core.errors import InputError
+from pypolicy.format.loader import iter_pointers
 from pypolicy.format.schema import violations
+
+PLACEHOLDER = "TODO:"  # how init marks a value the annotator must fill in
+MAX_PROBLEMS = 20  # reported in one run; more would scroll the first ones away
+# Keys of an evidence item in an annotation that are not copied into the document as given
+_LOCATING_KEYS = ("quote", "section", "start", "end", "occurrence")
 
 
 @dataclass(frozen=True)
 class Conversion:
-    """The result of converting one annotation."""
+    """An annotation with its evidence located: the document and what it covers."""
 
-    name: str
+    annotation: Annotation
     document: dict[str, Any]
-    source: SourceText
     evidence_spans: tuple[Span, ...]
     boilerplate_spans: tuple[Span, ...]
+
+    @property
+    def name(self) -> str:
+        return str(self.document.get("id"))
+
+    @property
+    def source(self) -> SourceText:
+        return self.annotation.source
 
     def coverage(self) -> Coverage:
         return coverage(self.source, self.evidence_spans, self.boilerplate_spans)
 
 
-def convert(annotation_path: Path, root: Path, output_dir: Path) -> Conversion:
-    """Read an annotation and build its document (without writing it)."""
-    loaded = load_path(annotation_path)
-    ann = loaded.data
-    for key in ("source", "document"):
-        if key not in ann:
-            raise InputError(f"the annotation has no {key!r} section", path=str(annotation_path))
-    source_path = root / ann["source"]["file"]
-    raw = source_path.read_bytes()
-    source = SourceText(raw.decode("utf-8"), ann.get("sections") or ())
-    document = copy.deepcopy(ann["document"])
-    meta = dict(document.get("source", {}))
-    for key in ("url", "archiveUrl", "retrieved"):
-        if key in ann["source"]:
-            meta[key] = ann["source"][key]
-    meta["sha256"] = hashlib.sha256(raw).hexdigest()
-    meta["file"] = os.path.relpath(source_path, output_dir).replace(os.sep, "/")
-    document["source"] = meta
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(PLACEHOLDER)
+
+
+def placeholders(annotation: Annotation) -> list[InputError]:
+    """Values of the document that init left to fill in."""
+    return [annotation.problem(f"fill in this placeholder: {value!r}", f"/document{pointer}")
+            for pointer, value in iter_pointers(annotation.data["document"])
+            if is_placeholder(value)]
+
+
+def _where(source: SourceText, span: Span) -> str:
+    section = source.section_at(span.start)
+    return f"line {source.line_of(span.start)}" + (f", section {section!r}" if section else "")
+
+
+def _choose(annotation: Annotation, item: dict[str, Any], pointer: str) -> Span:
+    """The one place of the source an evidence item quotes; InputError when there is no
+    such place or more than one and the item does not say which."""
+    source = annotation.source
+    quote = item["quote"]
+    found = source.occurrences(quote)
+    if not found:
+        raise annotation.problem(explain_missing(source, quote), f"{pointer}/quote")
+    section = item.get("section")
+    if isinstance(section, str):
+        inside = [s for s in found if source.section_at(s.start) == source.normalise(section)]
+        if not inside:
+            sections = sorted({str(source.section_at(s.start)) for s in found})
+            raise annotation.problem(f"the quote is not in section {section!r}; it is in "
+                                     f"{', '.join(map(repr, sections))}", f"{pointer}/section")
+        found = inside
+    occurrence = item.get("occurrence")
+    if occurrence is not None:
+        if not isinstance(occurrence, int) or isinstance(occurrence, bool) or \
+                not 1 <= occurrence <= len(found):
+            raise annotation.problem(f"occurrence must be a number from 1 to {len(found)}: "
+                                     f"the quote occurs {len(found)} time(s)"
+                                     + (" in that section" if isinstance(section, str) else ""),
+                                     f"{pointer}/occurrence")
+        return found[occurrence - 1]
+    if len(found) > 1:
+        places = "\n".join(f"  {n}: {_where(source, s)}" for n, s in enumerate(found, 1))
+        raise annotation.problem(
+            f"ambiguous quote: it occurs {len(found)} times in the source: {quote!r}\n{places}\n"
+            "  say which one is meant with `occurrence: N` (counting from 1) or `section:`"
+            " in this evidence item, or quote more of the passage", f"{pointer}/quote")
+    return found[0]
+
+
+def _located(source: SourceText, item: dict[str, Any], span: Span) -> dict[str, Any]:
+    """The evidence item as the document has it: quote, section, offsets, then the rest."""
+    located: dict[str, Any] = {"quote": item["quote"]}
+    section = source.section_at(span.start)
+    if section:
+        located["section"] = section
+    located["start"] = span.start
+    located["end"] = span.end
+    for key, value in item.items():
+        if key not in _LOCATING_KEYS:
+            located[key] = value
+    return located
+
+
+def locate(annotation: Annotation, *, skip_placeholders: bool = False) -> Conversion:
+    """Find every quote and boilerplate passage; AnnotationErrors lists every one that is
+    missing or ambiguous. With ``skip_placeholders``, quotes init left to fill in are
+    passed over (for measuring coverage of an annotation in progress)."""
+    document = copy.deepcopy(annotation.data["document"])
+    source = annotation.source
+    problems: list[InputError] = []
     spans: list[Span] = []
     for pointer, value in list(iter_pointers(document)):
         if not pointer.endswith("/evidence") or not isinstance(value, list):
             continue
         for index, item in enumerate(value):
-            if not isinstance(item, dict) or "quote" not in item:
+            if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
+                continue  # the schema check names what is wrong with it
+            if skip_placeholders and is_placeholder(item["quote"]):
                 continue
             try:
-                span = source.locate(item["quote"])
-            except QuoteNotFoundError as exc:
-                raise InputError(str(exc), path=str(annotation_path),
-                                 pointer=f"/document{pointer}/{index}",
-                                 line=loaded.line_of(f"/document{pointer}/{index}")) from None
-            located = {"quote": item["quote"]}
-            section = source.section_at(span.start)
-            if section:
-                located["section"] = section
-            located["start"] = span.start
-            located["end"] = span.end
-            for key in ("inferred", "rationale"):
-                if key in item:
-                    located[key] = item[key]
-            value[index] = located
+                span = _choose(annotation, item, f"/document{pointer}/{index}")
+            except InputError as exc:
+                problems.append(exc)
+                continue
+            value[index] = _located(source, item, span)
             spans.append(span)
     plate: list[Span] = []
-    for passage in ann.get("boilerplate") or ():
-        plate.append(source.locate(passage))
-    problems = violations(document)
+    for index, passage in enumerate(annotation.data.get("boilerplate") or ()):
+        found = source.occurrences(passage)  # every occurrence of a passage is boilerplate
+        if not found:
+            problems.append(annotation.problem(explain_missing(source, passage,
+                                                               kind="passage"),
+                                               f"/boilerplate/{index}"))
+        plate.extend(found)
     if problems:
-        listing = "\n".join(f"  {p.pointer or '/'}: {p.message}" for p in problems)
-        raise InputError(f"the document does not follow the schema:\n{listing}",
-                         path=str(annotation_path))
-    return Conversion(str(document.get("id")), document, source, tuple(spans), tuple(plate))
+        raise AnnotationErrors(problems[:MAX_PROBLEMS])
+    return Conversion(annotation, document, tuple(spans), tuple(plate))
+
+
+def build(annotation_path: Path, output_path: Path) -> Conversion:
+    """Read an annotation and build its document for ``output_path`` (not written): every
+    quote located, the source recorded, the result checked against the schema."""
+    annotation = read_annotation(annotation_path)
+    unfilled = placeholders(annotation)
+    if unfilled:
+        raise AnnotationErrors(unfilled[:MAX_PROBLEMS])
+    conversion = locate(annotation)
+    document = conversion.document
+    meta = dict(document.get("source", {}))
+    for key in ("url", "archiveUrl", "retrieved"):
+        if key in annotation.data["source"]:
+            meta[key] = annotation.data["source"][key]
+    meta["sha256"] = annotation.sha256
+    meta["file"] = relative_path(annotation.source_path, output_path.parent)
+    document["source"] = meta
+    problems = [annotation.problem(f"the document does not follow the schema: {p.message}",
+                                   f"/document{p.pointer}") for p in violations(document)]
+    if problems:
+        raise AnnotationErrors(problems[:MAX_PROBLEMS])
+    return conversion
+
+
+def relative_path(target: Path, folder: Path) -> str:
+    """``target`` as seen from ``folder``, with forward slashes (absolute when no relative
+    path exists, as between two Windows drives)."""
+    try:
+        relative = os.path.relpath(os.path.abspath(target), os.path.abspath(folder))
+    except ValueError:
+        relative = os.path.abspath(target)
+    return relative.replace(os.sep, "/")
+
+
+def default_output(annotation_path: Path) -> Path:
+    """``acme.annotation.yaml`` (or ``acme.yaml``) -> ``acme.policy.json`` beside it."""
+    stem = annotation_path.name
+    for suffix in (".yaml", ".yml", ".json"):
+        stem = stem.removesuffix(suffix)
+    stem = stem.removesuffix(".annotation")
+    return annotation_path.with_name(f"{stem}.policy.json")
 
 
 def render_json(document: dict[str, Any]) -> str:
     """The canonical text of a document file: stable across runs and platforms."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def coverage_report(conversion: Conversion, *, list_uncovered: bool = True) -> str:
-    cov = conversion.coverage()
-    text = conversion.source.text
-    lines = [f"{conversion.name}: {len(cov.covered)}/{cov.substantive} practice sentences"
-             f" covered ({cov.ratio:.0%}); {len(cov.boilerplate)} boilerplate"]
-    if list_uncovered:
-        for span in cov.uncovered:
-            passage = SourceText.normalise(text[span.start:span.end])
-            lines.append(f"  uncovered @{span.start}: {passage}")
-        for span in cov.boilerplate:
-            lines.append(f"  boilerplate @{span.start}: "
-                         f"{SourceText.normalise(text[span.start:span.end])[:100]}")
-    return "\n".join(lines)

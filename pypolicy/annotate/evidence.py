@@ -7,7 +7,7 @@ the original text, so ``text[start:end]`` is the quoted passage as published.
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,12 +15,33 @@ from dataclasses import dataclass
 from pypolicy.core.errors import QuoteNotFoundError
 
 _WS = re.compile(r"\s+")
+# A sentence ends at . ! or ? (perhaps followed by a closing quote or bracket) before
+# whitespace and what looks like the start of the next sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(])")
+# Markup that opens a line but is not part of its sentence: Markdown headings, list
+# bullets and block quotes.
+_LINE_MARKER = re.compile(r"(?:#{1,6}|[-*+•>])[ \t]+")
+# A line that continues the sentence of the line before, in a text wrapped at a fixed
+# width: the line before is long and ends mid-sentence, this one opens with a word in
+# lower case ("iTNet" and "admin@" open sentences and lines of their own).
+_WRAPPED_LINE = 50
+_LOWER_WORD = re.compile(r"[a-z]+(?:[ ,;:.)]|$)")
 
 
 @dataclass(frozen=True)
 class Span:
+    """A stretch of the original text, ``text[start:end]``."""
+
     start: int
     end: int
+
+
+class HeadingNotFoundError(QuoteNotFoundError):
+    """A section heading of the annotation is not in the source (in its order)."""
+
+    def __init__(self, heading: str, index: int) -> None:
+        super().__init__(heading, "", kind="heading")
+        self.index = index
 
 
 class SourceText:
@@ -29,7 +50,7 @@ class SourceText:
     def __init__(self, text: str, headings: Sequence[str] = ()) -> None:
         self.text = text
         chars: list[str] = []
-        origin: list[int] = []
+        origin: list[int] = []  # normalised index -> original offset
         previous_space = False
         for index, char in enumerate(text):
             if char.isspace():
@@ -41,48 +62,64 @@ class SourceText:
                 chars.append(char)
                 previous_space = False
             origin.append(index)
-        self._normalised = "".join(chars)
+        self.normalised = "".join(chars)
         self._origin = origin
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._sentences: list[Span] | None = None
+        self.heading_spans: list[Span] = []
         self._headings = self._locate_headings(headings)
 
     @staticmethod
     def normalise(text: str) -> str:
         return _WS.sub(" ", text).strip()
 
+    # -------------------------------------------------------------- offsets
+
+    def to_normalised(self, offset: int) -> int:
+        """The index in the normalised view of the first character at or after ``offset``."""
+        return bisect.bisect_left(self._origin, offset)
+
+    def to_original(self, start: int, end: int) -> Span:
+        """The original span of the normalised range ``[start, end)`` (``end > start``)."""
+        return Span(self._origin[start], self._origin[end - 1] + 1)
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line number of an original offset."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    # -------------------------------------------------------------- matching
+
     def find(self, quote: str, after: int = 0) -> Span | None:
         """The first occurrence of ``quote`` at or after original offset ``after``."""
         needle = self.normalise(quote)
         if not needle:
             return None
-        lo = next((i for i, o in enumerate(self._origin) if o >= after), len(self._origin))
-        pos = self._normalised.find(needle, lo)
+        pos = self.normalised.find(needle, self.to_normalised(after))
         if pos < 0:
             return None
-        start = self._origin[pos]
-        end = self._origin[pos + len(needle) - 1] + 1
-        return Span(start, end)
+        return self.to_original(pos, pos + len(needle))
 
-    def locate(self, quote: str) -> Span:
-        span = self.find(quote)
-        if span is None:
-            raise QuoteNotFoundError(quote, self.closest_passage(quote))
-        return span
-
-    def closest_passage(self, quote: str) -> str:
-        """The sentence of the text most like ``quote``, to help fix a mistyped quote."""
+    def occurrences(self, quote: str) -> list[Span]:
+        """Every place where ``quote`` occurs (overlapping ones included), in order."""
         needle = self.normalise(quote)
-        candidates = [self.normalise(self.text[s.start:s.end]) for s in self.sentences()]
-        best = difflib.get_close_matches(needle, candidates, n=1, cutoff=0.0)
-        return best[0] if best else ""
+        found: list[Span] = []
+        if not needle:
+            return found
+        pos = self.normalised.find(needle)
+        while pos >= 0:
+            found.append(self.to_original(pos, pos + len(needle)))
+            pos = self.normalised.find(needle, pos + 1)
+        return found
+
+    # -------------------------------------------------------------- sections
 
     def _locate_headings(self, headings: Sequence[str]) -> list[tuple[int, str]]:
         located: list[tuple[int, str]] = []
-        self.heading_spans: list[Span] = []
         after = 0
-        for heading in headings:
+        for index, heading in enumerate(headings):
             span = self.find(heading, after)
             if span is None:
-                raise QuoteNotFoundError(heading, self.closest_passage(heading), kind="heading")
+                raise HeadingNotFoundError(heading, index)
             located.append((span.start, self.normalise(heading)))
             self.heading_spans.append(span)
             after = span.end
@@ -97,29 +134,61 @@ class SourceText:
             current = heading
         return current
 
+    # -------------------------------------------------------------- sentences
+
     def sentences(self) -> list[Span]:
-        """Sentences and list items: split at sentence ends, line breaks and bullets."""
+        """Sentences and list items: split at sentence ends, line breaks and bullets.
+
+        A long line ending mid-sentence, followed by a line opening with a lower-case
+        word, is one sentence (a text wrapped at a fixed width); markup opening a line
+        (``#``, ``-``, ``>``) is left out of the sentence.
+        """
+        if self._sentences is None:
+            self._sentences = self._split_sentences()
+        return list(self._sentences)
+
+    def _split_sentences(self) -> list[Span]:
         spans: list[Span] = []
-        for match in re.finditer(r"[^\n•]+", self.text):
-            chunk_start = match.start()
-            chunk = match.group()
+        for chunk_start, chunk_end in self._chunks():
+            chunk = self.text[chunk_start:chunk_end]
             last = 0
-            for end in re.finditer(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(])", chunk):
+            for end in _SENTENCE_END.finditer(chunk):
                 spans.append(Span(chunk_start + last, chunk_start + end.start()))
                 last = end.end()
-            spans.append(Span(chunk_start + last, chunk_start + len(chunk)))
+            spans.append(Span(chunk_start + last, chunk_end))
         trimmed = [self._trim(s) for s in spans if self.text[s.start:s.end].strip()]
         merged: list[Span] = []
-        for span in trimmed:  # "1." before a heading is a number, not a sentence
+        for span in trimmed:
+            if span.end <= span.start:
+                continue
+            # "1." before a heading is a number, not a sentence
             if merged and re.fullmatch(r"[0-9]+\.", self.text[merged[-1].start:merged[-1].end]):
                 merged[-1] = Span(merged[-1].start, span.end)
             else:
                 merged.append(span)
         return merged
 
+    def _chunks(self) -> list[tuple[int, int]]:
+        """Lines (and bullet items), with wrapped lines joined to the line before."""
+        chunks: list[tuple[int, int]] = []
+        for match in re.finditer(r"[^\n•]+", self.text):
+            start, end = match.span()
+            previous = self.text[chunks[-1][0]:chunks[-1][1]].rstrip() if chunks else ""
+            wrapped = (chunks and chunks[-1][1] == start - 1 and self.text[start - 1] == "\n"
+                       and len(previous) >= _WRAPPED_LINE and previous[-1] not in ".!?:"
+                       and _LOWER_WORD.match(match.group().lstrip()) is not None)
+            if wrapped:
+                chunks[-1] = (chunks[-1][0], end)
+            else:
+                chunks.append((start, end))
+        return chunks
+
     def _trim(self, span: Span) -> Span:
         piece = self.text[span.start:span.end]
         lead = len(piece) - len(piece.lstrip())
+        marker = _LINE_MARKER.match(piece, lead)
+        if marker and (span.start + lead == 0 or self.text[span.start + lead - 1] == "\n"):
+            lead = marker.end()
         trail = len(piece) - len(piece.rstrip())
         return Span(span.start + lead, span.end - trail)
 
@@ -141,6 +210,12 @@ class Coverage:
     def ratio(self) -> float:
         return len(self.covered) / self.substantive if self.substantive else 1.0
 
+    def status(self, sentence: Span) -> str:
+        """``covered``, ``boilerplate`` or ``uncovered``."""
+        if sentence in self.covered:
+            return "covered"
+        return "boilerplate" if sentence in self.boilerplate else "uncovered"
+
 
 def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
@@ -158,15 +233,16 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
 
 def coverage(source: SourceText, evidence: Iterable[Span],
              boilerplate: Iterable[Span] = ()) -> Coverage:
-    """A sentence is covered when evidence spans at least half of its non-space characters
-    (or all of it, for short sentences); boilerplate spans mark sentences that state no
-    practice (headings, slogans, links)."""
+    """A sentence is covered when evidence spans at least half of its characters (or all
+    of it, for short sentences); boilerplate spans mark sentences that state no practice
+    (headings, slogans, links)."""
     spans = _merge(evidence)
-    plate = list(boilerplate) + list(source.heading_spans)
+    plate = [*boilerplate, *source.heading_spans]
     covered: list[Span] = []
     plated: list[Span] = []
     uncovered: list[Span] = []
-    for sentence in source.sentences():
+    sentences = source.sentences()
+    for sentence in sentences:
         length = sentence.end - sentence.start
         overlap = sum(_overlap(sentence, e) for e in spans)
         if overlap >= min(length, max(length // 2, 1)):
@@ -175,4 +251,4 @@ def coverage(source: SourceText, evidence: Iterable[Span],
             plated.append(sentence)
         else:
             uncovered.append(sentence)
-    return Coverage(tuple(source.sentences()), tuple(covered), tuple(plated), tuple(uncovered))
+    return Coverage(tuple(sentences), tuple(covered), tuple(plated), tuple(uncovered))
