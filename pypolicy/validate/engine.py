@@ -83,8 +83,10 @@ def check_document(data: dict[str, Any], config: Config = Config(),
                    rules: Iterable[type[Rule]] | None = None) -> tuple[list[Finding], int]:
     """Run the rules on a parsed document; returns the findings and how many were
     suppressed by the document itself."""
-    selected = [r for r in (rules if rules is not None else RULES.values())
-                if config.rule_enabled(r)]
+    # by code, so that findings come out in the same order however the rule modules are
+    # laid out and imported
+    selected = sorted((r for r in (rules if rules is not None else RULES.values())
+                       if config.rule_enabled(r)), key=lambda r: r.code)
     vocab = vocabulary()
     ctx = RuleContext(data, None, vocab, frozenset())
     findings: list[Finding] = []

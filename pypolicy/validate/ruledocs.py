@@ -21,7 +21,8 @@ def _indent(text: str) -> str:
 
 def rules_markdown() -> str:
     out = ["# Validator rules", "",
-           "<!-- Generated from pypolicy/validate/rules by `python -m pypolicy.validate.ruledocs`; do not edit. -->",
+           "<!-- Generated from pypolicy/validate/rules by"
+           " `python -m pypolicy.validate.ruledocs`; do not edit. -->",
            "", "`pypolicy validate` runs these rules in layers; each layer runs only on a"
            " document that passed the one before. Completeness rules belong to a profile that"
            " applies when the document declares the regime (`regimes` with stance `claimed` or"

@@ -107,6 +107,12 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
+def categories(policy: Policy, data_ids: Sequence[str]) -> frozenset[str]:
+    """The controlled categories of some data entries; personal data when none is named,
+    since a statement about unnamed data is about personal data in general."""
+    return policy.categories_of(data_ids) or frozenset({"personalData"})
+
+
 def join(items: Iterable[str]) -> str:
     values = list(items)
     if len(values) <= 1:

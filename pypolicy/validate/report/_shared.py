@@ -1,0 +1,144 @@
+"""What the reporters share: options, the summary, the JSON writer, and the way a
+finding's details (pointers, quotes, hint, legal reference) are put into words.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity, count_by_severity
+from pypolicy.core.text import BIDI_CONTROLS, one_line, sanitize_terminal
+from pypolicy.core.version import __version__
+
+TOOL_NAME = "pypolicy"
+INFORMATION_URI = "https://w3id.org/pypolicy"
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+JSON_REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to report: colour (text only), the tool version to name, whether to quote."""
+
+    color: bool = False
+    tool_version: str = __version__
+    show_quotes: bool = True  # for the human formats (text, junit, github)
+
+
+DEFAULT_OPTIONS = ReportOptions()
+
+Reporter = Callable[[Sequence[FileResult], Mapping[str, RuleInfo], ReportOptions], str]
+
+
+@functools.cache
+def _json_escape_table() -> dict[int, str]:
+    codes = [*range(0x7F, 0xA0), *range(0xD800, 0xE000), 0x2028, 0x2029, *BIDI_CONTROLS]
+    return {code: f"\\u{code:04x}" for code in codes}
+
+
+def dump_json(data: Any) -> str:
+    # Structural JSON is ASCII, so these characters can only occur inside strings,
+    # where a \\u escape (four hex digits) stands for exactly the same character.
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
+    return text.translate(_json_escape_table()) + "\n"
+
+
+def sorted_findings(result: FileResult) -> list[Finding]:
+    return sorted(result.findings, key=Finding.sort_key)
+
+
+def summary_counts(results: Sequence[FileResult]) -> dict[str, int]:
+    counts = count_by_severity(results)
+    return {
+        "error": counts[Severity.ERROR],
+        "warning": counts[Severity.WARNING],
+        "info": counts[Severity.INFO],
+        "files": len(results),
+        "unusableFiles": sum(1 for r in results if not r.usable),
+    }
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
+
+
+def summary_line(results: Sequence[FileResult]) -> str:
+    counts = summary_counts(results)
+    line = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+            f"{plural(counts['info'], 'info')} in {plural(counts['files'], 'file')}")
+    extras = []
+    if counts["unusableFiles"]:
+        extras.append(f"{counts['unusableFiles']} unusable")
+    suppressed = sum(r.suppressed for r in results)
+    if suppressed:
+        extras.append(f"{suppressed} suppressed")
+    if extras:
+        line += f" ({', '.join(extras)})"
+    return line
+
+
+def show_pointer(pointer: str) -> str:
+    return one_line(pointer) if pointer else "(document root)"
+
+
+def valid_line(line: int | None) -> int | None:
+    return line if line is not None and line >= 1 else None
+
+
+def indent_block(text: str, indent: str) -> str:
+    """Continuation lines of a multi-line text, indented to stay under their field."""
+    return text.replace("\n", "\n" + indent)
+
+
+def quote_lines(quote: Quote, indent: str) -> list[str]:
+    """A quote, for people: the words, then where they are and why they count."""
+    inner = indent + "    "
+    if quote.text is not None:
+        lines = [indent + '"' + indent_block(sanitize_terminal(quote.text), indent + " ") + '"']
+    else:
+        lines = [indent + "(no quote)"]
+    details: list[str] = []
+    if quote.section is not None:
+        details.append(f'section "{one_line(quote.section)}"')
+    details.append(f"at {show_pointer(quote.pointer)}")
+    if quote.start is not None and quote.end is not None:
+        details.append(f"chars {quote.start}-{quote.end}")
+    elif quote.start is not None:
+        details.append(f"from char {quote.start}")
+    lines.append(inner + ", ".join(details))
+    if quote.inferred:
+        why = quote.rationale if quote.rationale is not None else "(no rationale given)"
+        lines.append(inner + "inferred: " + indent_block(sanitize_terminal(why), inner + "  "))
+    elif quote.rationale is not None:
+        lines.append(inner + "rationale: "
+                     + indent_block(sanitize_terminal(quote.rationale), inner + "  "))
+    return lines
+
+
+def detail_lines(finding: Finding, options: ReportOptions, indent: str) -> list[str]:
+    """What follows a finding's headline: pointers, quotes, hint, legal reference."""
+    lines: list[str] = []
+    if finding.pointers:
+        lines.append(indent + "at " + ", ".join(show_pointer(p) for p in finding.pointers))
+    if options.show_quotes:
+        for quote in finding.quotes:
+            lines.extend(quote_lines(quote, indent))
+    if finding.hint:
+        lines.append(indent + "hint: " + indent_block(sanitize_terminal(finding.hint),
+                                                       indent + "      "))
+    if finding.legal_reference:
+        lines.append(indent + "legal: " + indent_block(
+            sanitize_terminal(finding.legal_reference), indent + "       "))
+    return lines
+
+
+def finding_text(finding: Finding, options: ReportOptions) -> str:
+    lines = [finding.message]
+    lines.extend(detail_lines(finding, options, ""))
+    return "\n".join(lines)
+

@@ -1,0 +1,64 @@
+"""The ``github`` reporter: GitHub Actions workflow commands.
+
+One line per finding and per unusable file:
+``::error file=PATH,line=N,title=CODE name::message`` (``::warning``,
+``::notice`` for info), escaped by GitHub's rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from pypolicy.core.findings import FileResult, RuleInfo, Severity
+from pypolicy.core.text import sanitize_terminal
+from pypolicy.validate.report._shared import (
+    DEFAULT_OPTIONS,
+    ReportOptions,
+    finding_text,
+    sorted_findings,
+    valid_line,
+)
+
+_GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning",
+                    Severity.INFO: "notice"}
+
+
+def _github_data(text: str) -> str:
+    text = sanitize_terminal(text, keep="\n\r\t")
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github_command(command: str, properties: Iterable[tuple[str, str | int]],
+                    message: str) -> str:
+    props = ",".join(f"{key}={_github_property(str(value))}" for key, value in properties)
+    return f"::{command} {props}::{_github_data(message)}"
+
+
+def report_github(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
+                  options: ReportOptions = DEFAULT_OPTIONS) -> str:
+    """GitHub Actions annotations, one workflow command per finding or unusable file."""
+    lines: list[str] = []
+    for result in results:
+        if not result.usable:
+            props: list[tuple[str, str | int]] = [("file", result.path)]
+            line = valid_line(result.error_line)
+            if line is not None:
+                props.append(("line", line))
+            props.append(("title", "unusable file"))
+            message = result.error or ""
+            if result.error_pointer is not None:
+                message += f"\nat {result.error_pointer or '(document root)'}"
+            lines.append(_github_command("error", props, message))
+        for finding in sorted_findings(result):
+            props = [("file", result.path)]
+            line = valid_line(finding.line)
+            if line is not None:
+                props.append(("line", line))
+            props.append(("title", f"{finding.code} {finding.name}"))
+            lines.append(_github_command(_GITHUB_COMMANDS[finding.severity], props,
+                                         finding_text(finding, options)))
+    return "".join(line + "\n" for line in lines)

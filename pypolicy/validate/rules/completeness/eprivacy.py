@@ -1,0 +1,177 @@
+"""ePrivacy profile (Directive 2002/58/EC): traffic data erased or anonymised when no
+longer needed, traffic and location data marketed only with consent, and consent before
+non-essential cookies (Art. 5(3), 6 and 9)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.validate.rules._base import RuleContext, join, register
+from pypolicy.validate.rules.completeness._shared import (
+    CDR_DATA,
+    EPRIVACY,
+    CompletenessRule,
+    any_within,
+    labels,
+    policy_of,
+    practices,
+    real_consent,
+    rule_covers,
+    use_of,
+)
+
+TRAFFIC = ("trafficData",)  # includes call detail records, message logs, network location
+TRAFFIC_OR_LOCATION = ("trafficData", "location")
+
+DELETION_OUTCOMES = frozenset({"deleted", "anonymised", "deletedOrAnonymised"})
+
+
+@register
+class TrafficDataRetention(CompletenessRule):
+    """Traffic data (call detail records, message logs, network location) must be erased
+    or made anonymous when it is no longer needed to convey the communication, except as
+    needed for billing until the bill can no longer be challenged (ePrivacy Directive
+    Art. 6(1)-(2)). A policy that processes traffic data should therefore say how long it
+    is kept or that it is deleted or anonymised; "as long as necessary" does neither. A
+    rule counts if it names the data or data that includes it ("all personal data")."""
+
+    code = "VP321"
+    name = "traffic-data-retention"
+    summary = "Traffic data is processed, but no rule says when it is deleted or anonymised."
+    severity = Severity.WARNING
+    groups = ("completeness", "eprivacy", "retention")
+    profile = "eprivacy"
+    legal_reference = "ePrivacy Directive 2002/58/EC Art. 6(1) and 6(2)"
+    fail_example = EPRIVACY + CDR_DATA + """\
+statements:
+  - {id: s-cdr, modality: does, actions: [collect], data: [d-cdr], purposes: [billing]}
+retention:
+  - {id: r-cdr, data: [d-cdr], criteria: [purposeFulfilled]}
+"""
+    pass_example = EPRIVACY + CDR_DATA + """\
+statements:
+  - {id: s-cdr, modality: does, actions: [collect], data: [d-cdr], purposes: [billing]}
+retention:
+  - {id: r-cdr, data: [d-cdr], duration: P6M, from: endOfBillingDisputePeriod, afterwards: deleted}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = policy_of(ctx), ctx.vocabulary
+        processed = {d for s in policy.statements if s.positive for d in s.data}
+        for entry in policy.data_categories:
+            if entry.id not in processed or not any_within(vocab, entry.categories, TRAFFIC):
+                continue
+            rules = [r for r in policy.retention if rule_covers(policy, vocab, r, entry)]
+            if any(not r.indefinite and (r.duration or r.afterwards in DELETION_OUTCOMES)
+                   for r in rules):
+                continue
+            said = f" ({join(r.id for r in rules)} give"\
+                f"{'s' if len(rules) == 1 else ''} neither)" if rules else ""
+            yield self.finding(
+                f"{entry.name} ({entry.id}) is traffic data, but no retention rule gives a"
+                f" period or says it is deleted or anonymised{said}", [entry, *rules],
+                hint="add a retention rule for it with a duration or afterwards: deleted"
+                     " (or anonymised)")
+
+
+@register
+class TrafficDataMarketingWithoutConsent(CompletenessRule):
+    """Traffic data may be used to market electronic communications services, and
+    location data other than traffic data processed only with the subscriber's consent
+    (ePrivacy Directive Art. 6(3) and 9(1)); consent must be GDPR consent, so consent the
+    policy infers from use, or a CPNI opt-out, does not do. The soft opt-in for existing
+    customers (Art. 13(2)) concerns email contact details, not traffic or location data.
+    Aggregated or anonymised use is outside the rule. The vocabulary has no term for
+    value-added services, so only marketing purposes are checked."""
+
+    code = "VP322"
+    name = "traffic-data-marketing-without-consent"
+    summary = "Traffic or location data is used for marketing without consent."
+    severity = Severity.ERROR
+    groups = ("completeness", "eprivacy", "consent")
+    profile = "eprivacy"
+    legal_reference = "ePrivacy Directive 2002/58/EC Art. 6(3) and 9(1)"
+    fail_example = EPRIVACY + CDR_DATA + """\
+statements:
+  - id: s-upsell
+    modality: may
+    actions: [analyse]
+    data: [d-cdr]
+    purposes: [directMarketing]
+    legalBases: [legitimateInterest]
+"""
+    pass_example = EPRIVACY + CDR_DATA + """\
+statements:
+  - id: s-upsell
+    modality: may
+    actions: [analyse]
+    data: [d-cdr]
+    purposes: [directMarketing]
+    legalBases: [consent]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = policy_of(ctx), ctx.vocabulary
+        for statement in practices(policy, vocab):
+            cats = policy.categories_of(statement.data)
+            if not any_within(vocab, cats, TRAFFIC_OR_LOCATION) or \
+                    not any_within(vocab, statement.purposes, ["marketing"]):
+                continue
+            if real_consent(vocab, statement) or \
+                    "aggregatedOrAnonymised" in statement.conditions:
+                continue
+            yield self.finding(
+                f"{use_of(policy, vocab, statement, TRAFFIC_OR_LOCATION)}; traffic and location"
+                " data may be used for marketing only with consent", [statement],
+                hint="if the text asks for consent, add legalBases: [consent] or conditions:"
+                     " [withConsent]")
+
+
+@register
+class CookieConsent(CompletenessRule):
+    """Storing or reading information on a person's device needs their prior consent
+    unless strictly necessary for the service they asked for (ePrivacy Directive
+    Art. 5(3)); consent must be given by an active choice, not pre-ticked or inferred
+    (CJEU C-673/17 Planet49). Analytics and advertising cookies, web beacons and web
+    analytics tools need it; telling people to block cookies in their browser, or taking
+    use of the website as consent, is not consent. Functional cookies are left out: some
+    are strictly necessary for a feature the person asked for."""
+
+    code = "VP323"
+    name = "cookie-consent"
+    summary = "Non-essential cookies or beacons are used without an opt-in."
+    severity = Severity.ERROR
+    groups = ("completeness", "eprivacy", "consent", "tracking")
+    profile = "eprivacy"
+    legal_reference = "ePrivacy Directive 2002/58/EC Art. 5(3); CJEU C-673/17 Planet49"
+    fail_example = EPRIVACY + """\
+tracking:
+  technologies: [cookies]
+  cookieKinds: [essentialCookies, analyticsCookies]
+  consentMechanisms: [browserControls]
+"""
+    pass_example = EPRIVACY + """\
+tracking:
+  technologies: [cookies]
+  cookieKinds: [essentialCookies, analyticsCookies]
+  consentMechanisms: [optInBanner]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        tracking = policy_of(ctx).tracking
+        if tracking is None or "optInBanner" in tracking.consent_mechanisms:
+            return
+        vocab = ctx.vocabulary
+        needing = [f"{vocab.label(k)} cookies" for k in tracking.cookie_kinds
+                   if k in ("analyticsCookies", "advertisingCookies")]
+        needing += [vocab.label(t) for t in tracking.technologies
+                    if t in ("webBeacons", "webAnalytics")]
+        if not needing:
+            return
+        how = f"only {labels(vocab, tracking.consent_mechanisms)}" \
+            if tracking.consent_mechanisms else "no consent mechanism"
+        yield self.finding(
+            f"{join(needing)} need prior consent, but the policy describes {how}",
+            [tracking], hint="if the website asks before setting them, add consentMechanisms:"
+                             " [optInBanner]")

@@ -1,0 +1,138 @@
+"""GDPR profile: who the controller is and how to reach it, its data protection
+officer, and its representative in the EU or UK (Art. 13(1)(a)-(b), 14(1)(a)-(b), 27)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.geography import ALL_COUNTRIES, countries_in, place_label
+from pypolicy.validate.rules._base import RuleContext, register
+from pypolicy.validate.rules.completeness._shared import (
+    GDPR,
+    CompletenessRule,
+    gdpr_regimes,
+    policy_of,
+)
+
+
+@register
+class ControllerIdentity(CompletenessRule):
+    """A person must be able to tell who is responsible for their data and how to reach
+    them: GDPR Art. 13(1)(a) requires the identity and the contact details of the
+    controller. A brand name alone, with no email address, telephone number, web form or
+    postal address, leaves a person with no way to exercise any right the policy grants."""
+
+    code = "VP301"
+    name = "controller-identity"
+    summary = "The policy gives no contact point or postal address for the controller."
+    severity = Severity.ERROR
+    groups = ("completeness", "gdpr")
+    profile = "gdpr"
+    legal_reference = "GDPR Art. 13(1)(a) and 14(1)(a)"
+    fail_example = GDPR + """\
+provider: {name: Example Telecom Ltd, country: GB}
+"""
+    pass_example = GDPR + """\
+provider:
+  name: Example Telecom Ltd
+  country: GB
+  address: 1 Example Street, London EC1A 1AA
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        provider = policy_of(ctx).provider
+        if not provider.name.strip():
+            yield self.finding("the provider has no name", [provider],
+                               hint="give the controller's name (and legal name)")
+        if not provider.contacts and not (provider.address or "").strip():
+            yield self.finding(
+                f"{provider.name} gives no contact point or postal address as controller",
+                [provider],
+                hint="add provider.contacts (an email address, telephone number or web form)"
+                     " or provider.address")
+
+
+@register
+class DpoContact(CompletenessRule):
+    """Where a data protection officer is appointed, GDPR Art. 13(1)(b) requires the
+    officer's contact details, so that people can reach the officer directly rather than
+    through the business the officer oversees. Saying that a DPO exists and leaving out
+    how to reach them is a common gap ("contact our DPO using the following details:"
+    followed by nothing)."""
+
+    code = "VP302"
+    name = "dpo-contact"
+    summary = "A data protection officer is appointed, but the policy gives no contact for them."
+    severity = Severity.ERROR
+    groups = ("completeness", "gdpr")
+    profile = "gdpr"
+    legal_reference = "GDPR Art. 13(1)(b), 14(1)(b) and 37(7)"
+    fail_example = GDPR + """\
+dataProtectionOfficer: {appointed: true, title: Data Protection Officer}
+"""
+    pass_example = GDPR + """\
+dataProtectionOfficer:
+  appointed: true
+  contacts: [{channel: email, value: dpo@example.net}]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        officer = policy_of(ctx).data_protection_officer
+        if officer is not None and officer.appointed and not officer.contacts:
+            title = officer.title or "data protection officer"
+            yield self.finding(f"a {title} is appointed, but no contact details for them are"
+                               " given", [officer],
+                               hint="add dataProtectionOfficer.contacts (an email address is"
+                                    " enough); if the text points to the general contact"
+                                    " address for the DPO, record it there")
+
+
+@register
+class RepresentativeMissing(CompletenessRule):
+    """A controller established outside the EU that offers services to people in the EU
+    must designate a representative in the EU (GDPR Art. 27) and name it in its policy
+    (Art. 13(1)(a)); the same holds under the UK GDPR for controllers outside the United
+    Kingdom. A warning, not an error: Art. 27(2) exempts occasional, low-risk processing,
+    which only the provider can judge."""
+
+    code = "VP315"
+    name = "representative-missing"
+    summary = "The provider is established outside the EU or UK and names no representative."
+    severity = Severity.WARNING
+    groups = ("completeness", "gdpr")
+    profile = "gdpr"
+    legal_reference = "GDPR Art. 27 and 13(1)(a)"
+    fail_example = GDPR + """\
+provider:
+  name: Example VoIP Inc.
+  country: US
+  contacts: [{channel: email, value: privacy@example.com}]
+"""
+    pass_example = GDPR + """\
+provider:
+  name: Example VoIP Inc.
+  country: US
+  contacts: [{channel: email, value: privacy@example.com}]
+representative:
+  name: Example EU Representative Ltd
+  contacts: [{channel: email, value: eu-rep@example.ie}]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy = policy_of(ctx)
+        provider = policy.provider
+        country = provider.country
+        if country not in ALL_COUNTRIES or policy.representative is not None:
+            return
+        homes = {"gdpr": (countries_in("EEA"), "the EEA"),
+                 "ukGdpr": (frozenset({"GB"}), "the United Kingdom")}
+        for regime in gdpr_regimes(policy):
+            home, name = homes[regime]
+            if country not in home:
+                yield self.finding(
+                    f"{provider.name} is established in {place_label(country)}, outside"
+                    f" {name}, and names no representative in {name}", [provider],
+                    hint="add representative (name and contacts), or suppress with the"
+                         " Art. 27(2) reason if processing is occasional",
+                    legal_reference="UK GDPR Art. 27" if regime == "ukGdpr" else None)

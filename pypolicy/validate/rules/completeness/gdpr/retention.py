@@ -1,0 +1,93 @@
+"""GDPR profile: how long data is kept, a period or criteria a reader can apply
+(Art. 13(2)(a), 14(2)(a))."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.model import RetentionRule
+from pypolicy.validate.rules._base import RuleContext, join, register
+from pypolicy.validate.rules.completeness._shared import (
+    CONTACT_DATA,
+    GDPR,
+    CompletenessRule,
+    policy_of,
+    rule_covers,
+)
+
+
+@register
+class RetentionMissing(CompletenessRule):
+    """GDPR Art. 13(2)(a) requires the period for which personal data will be stored or,
+    where that is not possible, the criteria used to decide it. A policy with no word on
+    retention at all leaves people to assume their data is kept forever."""
+
+    code = "VP308"
+    name = "retention-missing"
+    summary = "The policy says nothing about how long data is kept."
+    severity = Severity.ERROR
+    groups = ("completeness", "gdpr", "retention")
+    profile = "gdpr"
+    legal_reference = "GDPR Art. 13(2)(a) and 14(2)(a)"
+    fail_example = GDPR + CONTACT_DATA
+    pass_example = GDPR + CONTACT_DATA + """\
+retention:
+  - {id: r-contact, data: [d-contact], duration: P1Y, from: endOfContract, afterwards: deleted}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not policy_of(ctx).retention:
+            yield self.missing(ctx, "the policy gives no retention period or criteria",
+                               hint="add retention rules (a duration, or the criteria that"
+                                    " decide it)")
+
+
+def vague(rule: RetentionRule) -> bool:
+    return not rule.duration and not rule.indefinite and \
+        set(rule.criteria) <= {"purposeFulfilled"}
+
+
+@register
+class VagueRetention(CompletenessRule):
+    """"As long as necessary for the purposes" restates the storage limitation principle
+    without telling anyone anything; the EDPB's transparency guidelines (WP260 rev.01,
+    para. 48) say it is not enough to state generically that data will be kept as long as
+    necessary: the period, or criteria a reader can apply (the contract's duration, a
+    statutory period), must be given. A vague rule is not reported where every data entry
+    it covers is also bounded by a more specific rule (a period, other criteria, or an
+    explicit "indefinitely"), since the policy then does say how long."""
+
+    code = "VP309"
+    name = "vague-retention"
+    summary = "A retention rule says only 'as long as necessary', with no period or criteria."
+    severity = Severity.WARNING
+    groups = ("completeness", "gdpr", "retention")
+    profile = "gdpr"
+    legal_reference = "GDPR Art. 13(2)(a); EDPB Guidelines on transparency (WP260 rev.01) para. 48"
+    fail_example = GDPR + CONTACT_DATA + """\
+retention:
+  - {id: r-necessary, data: [d-contact], criteria: [purposeFulfilled]}
+"""
+    pass_example = GDPR + CONTACT_DATA + """\
+retention:
+  - {id: r-necessary, data: [d-contact], criteria: [purposeFulfilled]}
+  - {id: r-after-contract, data: [d-contact], duration: P30D, from: endOfContract}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = policy_of(ctx), ctx.vocabulary
+        specific = [r for r in policy.retention if not vague(r)]
+        for rule in policy.retention:
+            if not vague(rule):
+                continue
+            entries = [e for e in (policy.data_entry(d) for d in rule.data) if e is not None]
+            unbounded = [e for e in entries
+                         if not any(rule_covers(policy, vocab, other, e) for other in specific)]
+            if entries and not unbounded:
+                continue
+            names = join(e.name for e in unbounded) or "its data"
+            yield self.finding(
+                f"{rule.id} keeps {names} only 'as long as necessary', with no period or"
+                " criteria a reader could apply", [rule],
+                hint="give the period (duration and from) or the criteria that decide it")

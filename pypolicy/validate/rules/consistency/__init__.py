@@ -1,0 +1,9 @@
+"""Layer 3: specific inconsistencies a careful reviewer looks for, beyond the generic
+contradiction check, one module per subject: storage promises against retention and
+competing retention periods (``retention``), end-to-end encryption and security claims
+(``security``), children (``children``), consent promises and consent inferred from use
+(``consent``), and recipients' own purposes (``recipients``)."""
+
+from pypolicy.validate.rules.consistency import children, consent, recipients, retention, security
+
+__all__ = ["children", "consent", "recipients", "retention", "security"]

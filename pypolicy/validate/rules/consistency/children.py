@@ -1,0 +1,63 @@
+"""Children: a service said not to be for children that processes children's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.validate.rules._base import Rule, RuleContext, register
+from pypolicy.validate.rules._reasoning import describe
+
+
+@register
+class ChildrenContradiction(Rule):
+    """A policy that says its service is not directed to children, or that it does not
+    knowingly collect children's data, and elsewhere says that it processes children's
+    data, leaves parents unable to tell what happens; children's data needs particular
+    protection (GDPR recital 38, Art. 8; COPPA in the US)."""
+
+    code = "VP204"
+    name = "children-contradiction"
+    summary = "Not directed to children, yet children's data is processed."
+    severity = Severity.ERROR
+    groups = ("consistency", "children")
+    layer = 3
+    legal_reference = "GDPR Art. 8 and recital 38"
+    fail_example = """\
+children: {directedToChildren: false}
+dataCategories:
+  - {id: d-usage, name: information about children, categories: [personalData],
+     subjects: [child]}
+statements:
+  - {id: s-children, modality: does, actions: [collect], data: [d-usage], subjects: [child]}
+"""
+    pass_example = """\
+children: {directedToChildren: false, minimumAge: 18, deletesOnDiscovery: true}
+dataCategories:
+  - {id: d-usage, name: usage data, categories: [usage]}
+statements:
+  - {id: s-usage, modality: does, actions: [collect], data: [d-usage]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = ctx.policy, ctx.vocabulary
+        assert policy is not None
+        children = policy.children
+        if children is None or not (children.directed_to_children is False or
+                                    children.knowingly_collects is False):
+            return
+        for statement in policy.statements:
+            if not statement.positive or statement.actions == ("delete",):
+                continue
+            subjects = set(statement.subjects)
+            for data_id in statement.data:
+                entry = policy.data_entry(data_id)
+                if entry:
+                    subjects |= set(entry.subjects)
+            if any(vocab.is_within(s, "child") for s in subjects):
+                yield self.finding(
+                    f"the policy says the service is not for children, but {statement.id}"
+                    f" says {describe(statement, policy, vocab)} about children",
+                    [children, statement],
+                    hint="say what happens to children's data: age checks, parental consent,"
+                         " deletion")

@@ -1,0 +1,191 @@
+"""Consent: promises of "not without your consent" broken by processing or disclosure
+on another basis, and consent inferred from use of the service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.model import Policy, Statement
+from pypolicy.validate.rules._base import Rule, RuleContext, join, register
+from pypolicy.validate.rules._reasoning import describe, reasoner_for
+
+
+def consent_promises(policy: Policy) -> Iterator[Statement]:
+    """Negative statements that hold unless the person consents, including the negative
+    side of "only with your consent" statements."""
+    for statement in policy.statements:
+        if statement.negative and "withConsent" in statement.exceptions:
+            yield statement
+        elif statement.modality == "onlyIf" and "withConsent" in statement.conditions:
+            yield replace(statement, modality="doesNot", conditions=(),
+                          exceptions=statement.conditions + statement.exceptions)
+
+
+_CONSENT_BASE = """\
+parties:
+  - {id: p-third-parties, name: third parties, roles: [thirdParty]}
+  - {id: p-payments, name: payment processors, roles: [paymentProcessor]}
+dataCategories:
+  - {id: d-customer, name: customer identifiable information, categories: [personalData]}
+"""
+
+
+class _ConsentPromiseRule(Rule):
+    disclosure: bool
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = ctx.policy, ctx.vocabulary
+        assert policy is not None
+        reasoner = reasoner_for(policy, vocab)
+        for promise in consent_promises(policy):
+            if vocab.all_within(promise.actions, ["disclose"]) != self.disclosure:
+                continue
+            for statement in policy.statements:
+                if not statement.positive or statement.id == promise.id:
+                    continue
+                if reasoner.compare(statement, promise).conflict:
+                    bases = join(vocab.label(b) for b in statement.legal_bases) or \
+                        "no stated basis"
+                    yield self.finding(
+                        f"{promise.id} promises consent first"
+                        f" ({describe(promise, policy, vocab)}), but {statement.id}"
+                        f" {describe(statement, policy, vocab)} on {bases}",
+                        [promise, statement],
+                        hint="add the basis as an exception of the promise if the policy means"
+                             " it, or ask for consent")
+
+
+@register
+class DisclosureWithoutConsent(_ConsentPromiseRule):
+    """"We will not disclose your information without your consent" is a promise readers
+    rely on; a disclosure elsewhere in the policy on another ground (to payment processors
+    for billing, to partners) that none of the promise's exceptions covers breaks it."""
+
+    code = "VP205"
+    name = "disclosure-without-consent"
+    summary = "No disclosure without consent is promised, but data is disclosed on another basis."
+    severity = Severity.ERROR
+    groups = ("consistency", "consent", "contradictions")
+    layer = 3
+    legal_reference = "GDPR Art. 6(1), 7 and 13(1)(c)"
+    disclosure = True
+    fail_example = _CONSENT_BASE + """\
+statements:
+  - id: s-no-disclosure
+    modality: doesNot
+    actions: [sell, disclose]
+    data: [d-customer]
+    recipients: [p-third-parties]
+    exceptions: [withConsent, underLegalProcess]
+  - id: s-payments
+    modality: does
+    actions: [share]
+    data: [d-customer]
+    recipients: [p-payments]
+    purposes: [billing]
+"""
+    pass_example = _CONSENT_BASE + """\
+statements:
+  - id: s-no-disclosure
+    modality: doesNot
+    actions: [sell, disclose]
+    data: [d-customer]
+    recipients: [p-third-parties]
+    exceptions: [withConsent, underLegalProcess, necessaryForService]
+  - id: s-payments
+    modality: does
+    actions: [share]
+    data: [d-customer]
+    recipients: [p-payments]
+    purposes: [billing]
+"""
+
+
+@register
+class ProcessingWithoutConsent(_ConsentPromiseRule):
+    """A policy that says it uses data only with consent, and elsewhere relies on other
+    legal bases (contract, legitimate interests) for the same data, misstates its legal
+    bases, which GDPR Art. 13(1)(c) requires it to state; consent also carries a right of
+    withdrawal the other bases do not."""
+
+    code = "VP207"
+    name = "processing-without-consent"
+    summary = "Consent is said to be required, but other bases are relied on."
+    severity = Severity.ERROR
+    groups = ("consistency", "consent", "contradictions")
+    layer = 3
+    legal_reference = "GDPR Art. 6(1), 7(3) and 13(1)(c)"
+    disclosure = False
+    fail_example = _CONSENT_BASE + """\
+statements:
+  - id: s-consent-only
+    modality: doesNot
+    actions: [use]
+    data: [d-customer]
+    exceptions: [withConsent]
+  - id: s-marketing
+    modality: does
+    actions: [use]
+    data: [d-customer]
+    purposes: [directMarketing]
+    legalBases: [legitimateInterest]
+"""
+    pass_example = _CONSENT_BASE + """\
+statements:
+  - id: s-consent-only
+    modality: doesNot
+    actions: [use]
+    data: [d-customer]
+    exceptions: [withConsent]
+  - id: s-marketing
+    modality: does
+    actions: [use]
+    data: [d-customer]
+    purposes: [directMarketing]
+    legalBases: [consent]
+"""
+
+
+@register
+class ConsentInferredFromUse(Rule):
+    """Consent must be a freely given, specific, informed and unambiguous indication by a
+    clear affirmative act (GDPR Art. 4(11), recital 32: silence or inactivity is not
+    consent; CJEU C-673/17 Planet49); transfers on consent need explicit consent after
+    being told the risks (Art. 49(1)(a)). "By using our services you agree" is none of
+    these, whether as a legal basis, a transfer mechanism or cookie consent."""
+
+    code = "VP209"
+    name = "consent-inferred-from-use"
+    summary = "Consent is inferred from use of the service or website."
+    severity = Severity.WARNING
+    groups = ("consistency", "consent")
+    layer = 3
+    legal_reference = "GDPR Art. 4(11), 7, 49(1)(a); ePrivacy Directive Art. 5(3)"
+    fail_example = """\
+transfers:
+  - {id: t-us, destinations: [US], mechanisms: [agreementByUse]}
+"""
+    pass_example = """\
+transfers:
+  - {id: t-us, destinations: [US], mechanisms: [standardContractualClauses]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy = ctx.policy
+        assert policy is not None
+        for statement in policy.statements:
+            if "impliedConsent" in statement.legal_bases:
+                yield self.finding(f"{statement.id} rests on consent implied by use",
+                                   [statement])
+        for transfer in policy.transfers:
+            if "agreementByUse" in transfer.mechanisms:
+                yield self.finding(f"{transfer.id} treats use of the service as agreement to"
+                                   " the transfer", [transfer],
+                                   hint="name a Chapter V mechanism (adequacy, SCCs, BCRs) or"
+                                        " ask for explicit consent")
+        tracking = policy.tracking
+        if tracking is not None and "impliedByUse" in tracking.consent_mechanisms:
+            yield self.finding("cookies are consented to by using the website", [tracking],
+                               legal_reference="ePrivacy Directive Art. 5(3)")

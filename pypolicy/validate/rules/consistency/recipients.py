@@ -1,0 +1,120 @@
+"""Recipients: third parties said not to use data for their own purposes that do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.model import Statement
+from pypolicy.format.vocabulary import Vocabulary
+from pypolicy.validate.rules._base import Rule, RuleContext, categories, join, register
+from pypolicy.validate.rules._reasoning import Reasoner, reasoner_for
+
+SERVICE_PURPOSES = ("serviceProvision", "legalCompliance", "security")
+OWN_PURPOSE_ROLES = ("independentThirdParty", "advertisingPlatform", "marketingPartner",
+                     "acquirer")
+
+
+@register
+class RecipientOwnPurposes(Rule):
+    """"We do not allow third parties to use your data for their own purposes" is the
+    promise that makes recipients processors; it is broken by recipients that act for
+    themselves: advertising platforms collecting through the provider's website, partners
+    receiving data for their own marketing, a buyer of the business."""
+
+    code = "VP206"
+    name = "recipient-own-purposes"
+    summary = "Third parties may not use data for their own purposes, yet some do."
+    severity = Severity.ERROR
+    groups = ("consistency", "recipients", "contradictions")
+    layer = 3
+    legal_reference = "GDPR Art. 4(8), 28(3)(a) and 13(1)(e)"
+    fail_example = """\
+parties:
+  - {id: p-third-parties, name: third parties, roles: [thirdParty]}
+  - {id: p-ads, name: advertising platforms, roles: [advertisingPlatform]}
+dataCategories:
+  - {id: d-personal, name: personal data, categories: [personalData]}
+  - {id: d-visit, name: information about your visit, categories: [browsingBehaviour]}
+statements:
+  - id: s-own-purposes
+    modality: doesNot
+    actors: [p-third-parties]
+    actions: [use]
+    data: [d-personal]
+    purposes: [recipientOwnPurposes]
+  - id: s-ad-cookies
+    modality: may
+    actors: [p-ads]
+    actions: [collect]
+    data: [d-visit]
+    purposes: [advertising]
+"""
+    pass_example = """\
+parties:
+  - {id: p-third-parties, name: third parties, roles: [thirdParty]}
+  - {id: p-hosting, name: hosting providers, roles: [hostingProvider]}
+dataCategories:
+  - {id: d-personal, name: personal data, categories: [personalData]}
+statements:
+  - id: s-own-purposes
+    modality: doesNot
+    actors: [p-third-parties]
+    actions: [use]
+    data: [d-personal]
+    purposes: [recipientOwnPurposes]
+  - id: s-hosting
+    modality: does
+    actions: [share]
+    data: [d-personal]
+    recipients: [p-hosting]
+    purposes: [serviceProvision]
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = ctx.policy, ctx.vocabulary
+        assert policy is not None
+        reasoner = reasoner_for(policy, vocab)
+        for promise in policy.statements:
+            if not promise.negative or "recipientOwnPurposes" not in promise.purposes:
+                continue
+            promised_roles = {r for p in reasoner.parties(promise.actors) for r in p.roles} \
+                or {"thirdParty"}
+            promised_data = categories(policy, promise.data)
+            for statement in policy.statements:
+                if not statement.positive or statement.id == promise.id:
+                    continue
+                if not vocab.all_within(categories(policy, statement.data), promised_data):
+                    continue
+                if reasoner.covered(statement, promise.exceptions):
+                    continue
+                reason = self._breaks(statement, promised_roles, reasoner, vocab)
+                if reason:
+                    yield self.finding(
+                        f"{promise.id} says third parties may not use data for their own"
+                        f" purposes, but in {statement.id} {reason}", [promise, statement],
+                        hint="if these recipients act on your instructions, say so; if they"
+                             " act for themselves, the promise is wrong")
+
+    @staticmethod
+    def _breaks(statement: Statement, promised_roles: set[str], reasoner: Reasoner,
+                vocab: Vocabulary) -> str | None:
+        own_purpose = "recipientOwnPurposes" in statement.purposes
+        actors = reasoner.parties(statement.actors)
+        acts_as_promised = bool(actors) and all(
+            any(vocab.is_within(r, b) for r in a.roles for b in promised_roles) for a in actors)
+        for_itself = own_purpose or (bool(statement.purposes) and not vocab.all_within(
+            statement.purposes, SERVICE_PURPOSES))
+        if acts_as_promised and for_itself:
+            names = join(a.name for a in actors)
+            purposes = join(vocab.label(p) for p in statement.purposes)
+            return f"{names} {join(vocab.label(a) for a in statement.actions)} data for" \
+                   f" {purposes}"
+        if any(vocab.is_within(a, "disclose") for a in statement.actions):
+            own = [p for p in reasoner.parties(statement.recipients)
+                   if any(vocab.is_within(r, o) for r in p.roles for o in OWN_PURPOSE_ROLES)]
+            if own or own_purpose or (statement.purposes and vocab.all_within(
+                    statement.purposes, ["thirdPartyMarketing"])):
+                who = join(p.name for p in own) or "the recipients"
+                return f"data goes to {who}, who act on their own account"
+        return None

@@ -1,0 +1,119 @@
+"""Storage and retention: a promise not to store some data against a retention rule
+or storage location for it, and two retention periods for the same data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.model import Policy, RetentionRule, duration_days
+from pypolicy.validate.rules._base import HasEvidence, Rule, RuleContext, categories, register
+
+_STORE_BASE = """\
+dataCategories:
+  - {id: d-contacts, name: Contacts (Address Book), categories: [contactList]}
+  - {id: d-card, name: credit card information, categories: [paymentCard]}
+  - {id: d-all, name: personal information, categories: [personalData]}
+"""
+
+
+@register
+class NotStoredButRetained(Rule):
+    """A promise that some data is not stored ("we do not store your contacts on our
+    servers") is contradicted by a retention rule or a storage location for that same
+    data: either the data is kept, and the promise misleads, or it is not, and the
+    retention rule is wrong. A general retention rule for all personal data does not
+    contradict a promise about one kind of data; only a rule about data within the
+    promise does."""
+
+    code = "VP201"
+    name = "not-stored-but-retained"
+    summary = "Data promised not to be stored has a retention rule or storage location."
+    severity = Severity.ERROR
+    groups = ("consistency", "retention")
+    layer = 3
+    legal_reference = "GDPR Art. 5(1)(a) and 13(2)(a)"
+    fail_example = _STORE_BASE + """\
+statements:
+  - {id: s-no-store, modality: doesNot, actions: [store], data: [d-contacts]}
+retention:
+  - {id: r-contacts, data: [d-contacts], duration: P1Y}
+"""
+    pass_example = _STORE_BASE + """\
+statements:
+  - {id: s-no-store, modality: doesNot, actions: [store], data: [d-card]}
+retention:
+  - {id: r-all, data: [d-all], criteria: [purposeFulfilled, legalRequirement]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = ctx.policy, ctx.vocabulary
+        assert policy is not None
+        for promise in policy.statements:
+            if not promise.negative or promise.actors or \
+                    (not vocab.all_within(promise.actions, ["store"]) and \
+                    "store" not in promise.actions):
+                continue
+            promised = categories(policy, promise.data)
+            kept: list[HasEvidence] = []
+            for rule in policy.retention:
+                if vocab.all_within(categories(policy, rule.data), promised):
+                    kept.append(rule)
+            for entry in policy.storage:
+                if entry.data and vocab.all_within(categories(policy, entry.data), promised):
+                    kept.append(entry)
+            for item in kept:
+                yield self.finding(
+                    f"{promise.id} says the data is not stored, but {item.pointer} says how"
+                    " long or where it is kept", [promise, item],
+                    hint="if the data is kept only in some cases, state them as exceptions of"
+                         " the promise")
+
+
+@register
+class ConflictingRetentionPeriods(Rule):
+    """Two retention periods for the same data leave the reader unable to tell how long it
+    is kept. Different periods are fine when they run from different events or cover
+    different data; the same data with the same starting event and different periods is
+    not."""
+
+    code = "VP202"
+    name = "conflicting-retention-periods"
+    summary = "The same data has two different retention periods."
+    severity = Severity.WARNING
+    groups = ("consistency", "retention")
+    layer = 3
+    legal_reference = "GDPR Art. 13(2)(a)"
+    fail_example = _STORE_BASE + """\
+retention:
+  - {id: r-one, data: [d-card], duration: P1Y, from: endOfContract}
+  - {id: r-two, data: [d-card], duration: P7Y, from: endOfContract}
+"""
+    pass_example = _STORE_BASE + """\
+retention:
+  - {id: r-one, data: [d-card], duration: P1Y, from: endOfContract}
+  - {id: r-two, data: [d-contacts], duration: P7Y, from: endOfContract}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy = ctx.policy
+        assert policy is not None
+        rules = [r for r in policy.retention if r.duration]
+        for index, first in enumerate(rules):
+            for second in rules[index + 1:]:
+                if not _same_data(policy, first, second):
+                    continue
+                if first.from_ and second.from_ and first.from_ != second.from_:
+                    continue
+                assert first.duration and second.duration
+                if duration_days(first.duration) != duration_days(second.duration):
+                    yield self.finding(
+                        f"{first.id} keeps the data for {first.duration} and {second.id} for"
+                        f" {second.duration}", [first, second],
+                        hint="say which period applies when, or give them different"
+                             " starting events")
+
+
+def _same_data(policy: Policy, a: RetentionRule, b: RetentionRule) -> bool:
+    return bool(set(a.data) & set(b.data)) or \
+        categories(policy, a.data) == categories(policy, b.data)
