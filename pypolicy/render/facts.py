@@ -75,7 +75,13 @@ def handled_categories(policy: Policy) -> frozenset[str]:
 def summary_categories(categories: Iterable[str]) -> list[str]:
     """Categories at the level of a privacy label: "contact data" rather than "email
     address", "traffic data" rather than "call detail records"; "personal data" itself
-    only when nothing more specific is named; anonymous data left out."""
+    only when nothing more specific is named; anonymous data left out.
+
+    A category counts under the most specific summary term above it ("traffic data"
+    for call detail records, not the broader "usage data"). When two are equally
+    specific, it counts under both: billing records are financial data and customer
+    proprietary network information alike, and picking one would hide the other (and
+    picking by the order of a set made the page change with Python's hash seed)."""
     vocab = vocabulary()
     roots = {t for t, info in vocab.terms.items()
              if any(p in info.broader for p in _SUMMARY_PARENTS)} | set(_SUMMARY_EXTRA)
@@ -85,9 +91,12 @@ def summary_categories(categories: Iterable[str]) -> list[str]:
             continue
         ancestors = vocab.ancestors(category)
         candidates = [r for r in roots if r in ancestors]
-        # the most specific summary term on the category's branch
-        best = max(candidates, key=lambda r: len(vocab.ancestors(r)), default=category)
-        result.add(best)
+        if not candidates:
+            result.add(category)
+            continue
+        # the most specific summary terms above the category; all of them on a tie
+        depth = max(len(vocab.ancestors(r)) for r in candidates)
+        result.update(r for r in candidates if len(vocab.ancestors(r)) == depth)
     if not result and "personalData" in set(categories):
         result.add("personalData")
     return sort_terms(result, "DataCategory")
