@@ -39,7 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pypolicy.core.errors import QueryError  # noqa: E402
-from pypolicy.query import engine as _query  # noqa: E402
+from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_documents  # noqa: E402
+from pypolicy.query.engines import OxigraphEngine, RdflibEngine  # noqa: E402
+from pypolicy.query.pack import bind_parameters, query_pack  # noqa: E402
+from pypolicy.query.results import format_result  # noqa: E402
 from pypolicy.query.safety import call_with_time_limit, check_query  # noqa: E402
 
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "IE", "SE", "CA", "IN", "CH", "JP", "AU", "BR",
@@ -165,31 +168,31 @@ def _peak_bytes() -> int:
 def _timed_query(engine: Any, name: str, repeat: int,
                  started: Callable[[], None]) -> tuple[float, str]:
     """The fastest of ``repeat`` runs of a pack query (in this process) and its answer."""
-    pack = _query.query_pack()[name]
+    pack = query_pack()[name]
     query = check_query(pack.text, pack.path.name)
     parameters = {"on": "2025-06-01"} if any(p.name == "on" for p in pack.parameters) else {}
-    bindings = _query.bind_parameters(query, pack.parameters, parameters)
+    bindings = bind_parameters(query, pack.parameters, parameters)
     started()
     times = []
     for _ in range(repeat):
         begin = time.perf_counter()
         result = engine.run(query, bindings)
         times.append(time.perf_counter() - begin)
-    text = _query.format_result(result, "tsv")
+    text = format_result(result, "tsv")
     return min(times), f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"
 
 
 def measure_store(store: str, directory: str, names: list[str], limit: float,
                   repeat: int) -> dict[str, Any]:
     """Build one store from the corpus files and time every query (in this process)."""
-    documents = _query.load_documents([directory])
+    documents = load_documents([directory])
     before = _rss_bytes()
     begin = time.perf_counter()
     if store == "oxigraph":
-        engine: Any = _query.OxigraphEngine(_query.build_oxigraph_store(documents))
+        engine: Any = OxigraphEngine(build_oxigraph_store(documents))
         size = len(engine.store)
     else:
-        engine = _query.RdflibEngine(_query.build_dataset(documents))
+        engine = RdflibEngine(build_dataset(documents))
         size = len(engine.dataset)
     load_seconds = time.perf_counter() - begin
     print(f"  {store}: loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
@@ -252,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                              " the first run, as one query command makes it)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
-    names = [n for n in args.queries.split(",") if n] or list(_query.query_pack())
+    names = [n for n in args.queries.split(",") if n] or list(query_pack())
     stores = [s for s in args.stores.split(",") if s]
 
     with tempfile.TemporaryDirectory(prefix="pypolicy-bench-") as directory:
@@ -262,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(directory, f"{document['id']}.json").write_text(json.dumps(document))
         generate = time.perf_counter() - begin
         begin = time.perf_counter()
-        _query.load_documents([directory])
+        load_documents([directory])
         read = time.perf_counter() - begin
         print(f"{args.policies} policies generated in {generate:.1f} s; read and validated"
               f" in {read:.1f} s")

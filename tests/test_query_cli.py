@@ -69,6 +69,35 @@ def test_formats(store: str) -> None:
 
 
 @pytest.mark.parametrize("store", STORES)
+def test_xml_results(store: str) -> None:
+    from lxml import etree
+
+    code, out, err = run("query", "-n", "end-to-end-encryption", "--store", store, "-f", "xml",
+                         EXAMPLES)
+    assert (code, err) == (0, "")
+    root = etree.fromstring(out.encode())
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)][:2] == [
+        "policy", "provider"]
+    assert len(root.findall("r:results/r:result", ns)) == 2
+    code, out, _ = run("query", "--store", store, "-f", "xml", "-q", "ASK { ?s ?p ?o }",
+                       EXAMPLES)
+    assert etree.fromstring(out.encode()).findtext("r:boolean", namespaces=ns) == "true"
+
+
+@pytest.mark.skipif(not HAS_OXIGRAPH, reason="pyoxigraph is not installed")
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "table"])
+def test_every_engine_writes_the_same_bytes(fmt: str) -> None:
+    """One serializer for every engine, blank nodes relabelled in order of appearance."""
+    query = ("SELECT ?evidence ?start ?quote WHERE { GRAPH <https://w3id.org/pypolicy/doc/itnet>"
+             " { ?evidence pp:start ?start ; pp:end ?end ; pp:quote ?quote } }"
+             " ORDER BY ?start ?end ?quote LIMIT 40")
+    outputs = {run("query", "--store", store, "-f", fmt, "-q", query, EXAMPLES)[1]
+               for store in ("memory", "oxigraph")}
+    assert len(outputs) == 1 and outputs.pop().count("b3") > 0
+
+
+@pytest.mark.parametrize("store", STORES)
 def test_ask_prints_true_or_false_and_exits_zero(store: str) -> None:
     ask = "ASK {{ GRAPH ?g {{ ?entry pp:right pp:{} }} }}"
     assert run("query", "--store", store, "-q", ask.format("portability"), EXAMPLES)[:2] == \

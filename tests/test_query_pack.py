@@ -18,7 +18,23 @@ import pytest
 
 from pypolicy.core.errors import QueryError
 from pypolicy.format.rdf import document_iri, to_graph
-from pypolicy.query import engine as _query
+from pypolicy.query.dataset import (
+    JURISDICTIONS_GRAPH,
+    VOCABULARY_GRAPH,
+    build_dataset,
+    build_oxigraph_store,
+    jurisdictions_ntriples,
+    load_documents,
+)
+from pypolicy.query.engines import OxigraphEngine, RdflibEngine
+from pypolicy.query.pack import (
+    PARAMETER_TYPES,
+    Parameter,
+    bind_parameters,
+    parse_header,
+    query_pack,
+)
+from pypolicy.query.results import QueryResult
 from pypolicy.query.safety import STANDARD_PREFIXES, check_query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,26 +49,26 @@ DAY = {"on": "2025-06-01"}
 
 @pytest.fixture(scope="module")
 def documents() -> list[dict[str, Any]]:
-    return _query.load_documents([str(EXAMPLES)])
+    return load_documents([str(EXAMPLES)])
 
 
 @pytest.fixture(scope="module")
-def rdflib_engine(documents: list[dict[str, Any]]) -> _query.RdflibEngine:
-    return _query.RdflibEngine(_query.build_dataset(documents))
+def rdflib_engine(documents: list[dict[str, Any]]) -> RdflibEngine:
+    return RdflibEngine(build_dataset(documents))
 
 
 @pytest.fixture(scope="module")
 def oxigraph_engine(documents: list[dict[str, Any]]) -> Any:
     if not HAS_OXIGRAPH:
         pytest.skip("pyoxigraph is not installed (pip install 'pypolicy[oxigraph]')")
-    return _query.OxigraphEngine(_query.build_oxigraph_store(documents))
+    return OxigraphEngine(build_oxigraph_store(documents))
 
 
-def run(engine: Any, name: str, **params: str) -> _query.QueryResult:
-    pack = _query.query_pack()[name]
+def run(engine: Any, name: str, **params: str) -> QueryResult:
+    pack = query_pack()[name]
     query = check_query(pack.text, pack.path.name)
     given = {**(DAY if any(p.name == "on" for p in pack.parameters) else {}), **params}
-    result: _query.QueryResult = engine.run(query, _query.bind_parameters(
+    result: QueryResult = engine.run(query, bind_parameters(
         query, pack.parameters, given))
     return result
 
@@ -70,7 +86,7 @@ def rows(engine: Any, name: str, *columns: str, **params: str) -> list[tuple[str
 
 
 def test_the_pack_has_at_least_twelve_documented_queries() -> None:
-    pack = _query.query_pack()
+    pack = query_pack()
     assert len(pack) >= 12
     for name, query in pack.items():
         assert re.fullmatch(r"[a-z0-9-]+", name)
@@ -78,7 +94,7 @@ def test_the_pack_has_at_least_twelve_documented_queries() -> None:
         assert query.text.lstrip().startswith("# title:"), name
         assert "ORDER BY" in query.text, f"{name}: answers must come in a fixed order"
         for parameter in query.parameters:
-            assert parameter.type in _query.PARAMETER_TYPES
+            assert parameter.type in PARAMETER_TYPES
             assert parameter.description
             assert parameter.default is not None, f"{name}: every pack parameter has a default"
         checked = check_query(query.text, name)
@@ -90,12 +106,12 @@ def test_header_parsing_reads_continuations_defaults_and_refuses_nonsense() -> N
     text = ("# title: T\n# description: first line\n#   second line\n"
             "# param: right (term, default erasure) the right\n"
             "# param: limit (integer) how many\nSELECT * WHERE { ?s ?p ?o }\n")
-    title, description, params = _query.parse_header(text, "q.rq")
+    title, description, params = parse_header(text, "q.rq")
     assert (title, description) == ("T", "first line second line")
-    assert params == (_query.Parameter("right", "term", "the right", "erasure"),
-                      _query.Parameter("limit", "integer", "how many", None))
+    assert params == (Parameter("right", "term", "the right", "erasure"),
+                      Parameter("limit", "integer", "how many", None))
     with pytest.raises(QueryError, match=r"q\.rq:1: cannot read the parameter"):
-        _query.parse_header("# param: right (colour) nonsense\nASK {}", "q.rq")
+        parse_header("# param: right (colour) nonsense\nASK {}", "q.rq")
 
 
 # ------------------------------------------------------------------------------ answers
@@ -340,7 +356,7 @@ def test_regimes(rdflib_engine: Any) -> None:
 
 def test_every_pack_query_is_tested_here() -> None:
     source = Path(__file__).read_text()
-    untested = [n for n in _query.query_pack() if f'"{n}"' not in source]
+    untested = [n for n in query_pack() if f'"{n}"' not in source]
     assert not untested
 
 
@@ -359,7 +375,7 @@ ALTERNATIVES: dict[str, list[dict[str, str]]] = {
 
 
 def _cases() -> Iterator[tuple[str, dict[str, str]]]:
-    for name in _query.query_pack():
+    for name in query_pack():
         yield name, {}
         for params in ALTERNATIVES.get(name, []):
             yield name, params
@@ -380,9 +396,9 @@ def test_pack_queries_need_no_union_default_graph(documents: list[dict[str, Any]
                                                   rdflib_engine: Any) -> None:
     """They name their graphs, so they run unchanged on a server whose default graph is
     empty (an Oxigraph server, Fuseki and others by default)."""
-    strict = _query.OxigraphEngine(_query.build_oxigraph_store(documents),
+    strict = OxigraphEngine(build_oxigraph_store(documents),
                                    union_default_graph=False)
-    for name in _query.query_pack():
+    for name in query_pack():
         assert run(strict, name).rows == run(rdflib_engine, name).rows, name
 
 
@@ -404,8 +420,8 @@ def test_engines_agree_on_a_generated_corpus() -> None:
 
     corpus = _synthetic(30)
     assert all(not violations(d) for d in corpus)
-    rdflib_engine = _query.RdflibEngine(_query.build_dataset(corpus))
-    oxigraph_engine = _query.OxigraphEngine(_query.build_oxigraph_store(corpus, batch_size=7))
+    rdflib_engine = RdflibEngine(build_dataset(corpus))
+    oxigraph_engine = OxigraphEngine(build_oxigraph_store(corpus, batch_size=7))
     for name, params in _cases():
         expected = run(rdflib_engine, name, **params)
         assert run(oxigraph_engine, name, **params).rows == expected.rows, (name, params)
@@ -430,9 +446,9 @@ def test_oxigraph_loads_the_same_graphs_as_rdflib(documents: list[dict[str, Any]
     import pyoxigraph as ox
 
     corpus = [*documents, *_synthetic(20)]
-    store = _query.build_oxigraph_store(corpus, batch_size=4)
+    store = build_oxigraph_store(corpus, batch_size=4)
     assert {g.value for g in store.named_graphs()} == {document_iri(d["id"]) for d in corpus} | {
-        _query.VOCABULARY_GRAPH, _query.JURISDICTIONS_GRAPH}
+        VOCABULARY_GRAPH, JURISDICTIONS_GRAPH}
     for document in corpus:
         name = ox.NamedNode(document_iri(document["id"]))
         reference = ox.Store()  # a Store, not a Dataset, keeps literals by value
@@ -457,7 +473,7 @@ def test_corpus_graphs_are_named_as_export_names_them(documents: list[dict[str, 
     assert main(["export", "--to", "nquads", *files], stdout=out) == 0
     exported = Dataset()
     exported.parse(data=out.getvalue(), format="nquads")
-    ours = _query.build_dataset(documents)
+    ours = build_dataset(documents)
     for document in documents:
         iri = URIRef(document_iri(document["id"]))
         theirs, mine = exported.graph(iri), ours.graph(iri)
@@ -468,13 +484,13 @@ def test_corpus_graphs_are_named_as_export_names_them(documents: list[dict[str, 
             {t for t in mine if not any(isinstance(x, BNode) for x in t)}, document["id"]
     names = {str(g.identifier) for g in ours.graphs() if len(g)}
     assert names == {document_iri(d["id"]) for d in documents} | {
-        _query.VOCABULARY_GRAPH, _query.JURISDICTIONS_GRAPH}
+        VOCABULARY_GRAPH, JURISDICTIONS_GRAPH}
 
 
 def test_jurisdictions_graph_holds_membership_and_adequacy() -> None:
     from rdflib import Graph
 
-    graph = Graph().parse(data=_query.jurisdictions_ntriples(), format="nt")
+    graph = Graph().parse(data=jurisdictions_ntriples(), format="nt")
     prefixes = dict(STANDARD_PREFIXES)
 
     def select(query: str) -> list[tuple[str, ...]]:

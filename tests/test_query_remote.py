@@ -21,7 +21,11 @@ from typing import Any
 import pytest
 
 from pypolicy.cli.main import main
-from pypolicy.query import engine as _query
+from pypolicy.query.dataset import build_dataset, load_documents
+from pypolicy.query.engines import RdflibEngine
+from pypolicy.query.pack import bind_parameters, query_pack
+from pypolicy.query.remote import RemoteEngine
+from pypolicy.query.results import QueryResult
 from pypolicy.query.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,27 +127,27 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def embedded() -> _query.RdflibEngine:
-    return _query.RdflibEngine(_query.build_dataset(_query.load_documents([EXAMPLES])))
+def embedded() -> RdflibEngine:
+    return RdflibEngine(build_dataset(load_documents([EXAMPLES])))
 
 
-def _answer(engine: Any, name: str) -> _query.QueryResult:
-    pack = _query.query_pack()[name]
+def _answer(engine: Any, name: str) -> QueryResult:
+    pack = query_pack()[name]
     query = check_query(pack.text, pack.path.name)
     given = DAY if any(p.name == "on" for p in pack.parameters) else {}
-    result: _query.QueryResult = engine.run(query, _query.bind_parameters(query,
+    result: QueryResult = engine.run(query, bind_parameters(query,
                                                                           pack.parameters,
                                                                           given))
     return result
 
 
 def test_load_then_every_pack_query_answers_as_embedded(server: str, loopback: None,
-                                                        embedded: _query.RdflibEngine) -> None:
+                                                        embedded: RdflibEngine) -> None:
     code, out, err = run("load", "--update-endpoint", f"{server}/update", EXAMPLES)
     assert (code, err) == (0, "")
     assert out.startswith("loaded 5 policies (7 named graphs")
-    remote = _query.RemoteEngine(f"{server}/query", timeout=30)
-    for name in _query.query_pack():
+    remote = RemoteEngine(f"{server}/query", timeout=30)
+    for name in query_pack():
         expected = _answer(embedded, name)
         actual = _answer(remote, name)
         assert actual.variables == expected.variables, name

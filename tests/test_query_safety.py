@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from pypolicy.cli.main import main
 from pypolicy.core.errors import ConfigError, QueryError, UnsafeInputError
-from pypolicy.query import engine as _query
 from pypolicy.query import safety as _sparql_safety
+from pypolicy.query.engines import OxigraphEngine, RdflibEngine
 from pypolicy.query.safety import check_query, tokens, with_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,8 +103,8 @@ def test_the_engines_never_see_a_refused_query(monkeypatch: pytest.MonkeyPatch,
         raise AssertionError("an engine was started for a refused query")
 
     monkeypatch.setattr(_sparql_safety, "call_with_time_limit", forbidden)
-    monkeypatch.setattr(_query.RdflibEngine, "run", forbidden)
-    monkeypatch.setattr(_query.OxigraphEngine, "run", forbidden)
+    monkeypatch.setattr(RdflibEngine, "run", forbidden)
+    monkeypatch.setattr(OxigraphEngine, "run", forbidden)
     for store in ("memory", "oxigraph"):
         err = io.StringIO()
         code = main(["query", "--store", store, "-q",

@@ -57,7 +57,7 @@ def register(subparsers: Any) -> dict[str, Handler]:
     q.add_argument("--param", "-p", action="append", type=_parameter, default=[],
                    metavar="NAME=VALUE", help="bind a query parameter (repeatable)")
     q.add_argument("--format", "-f", default="table", dest="result_format",
-                   choices=["table", "csv", "tsv", "json", "turtle", "nt"],
+                   choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt"],
                    help="result format (default table; CONSTRUCT and DESCRIBE print Turtle)")
     q.add_argument("--store", choices=["memory", "oxigraph"], default="memory",
                    help="embedded engine: rdflib in memory (default) or Oxigraph (faster on"
@@ -107,23 +107,27 @@ class QueryJob:
 
 def run_job(job: QueryJob, started: Callable[[], None]) -> str:
     """Load the corpus, run the query, format the answer (in the query process)."""
-    from pypolicy.query import engine as _query
+    from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_documents
+    from pypolicy.query.engines import Engine, OxigraphEngine, RdflibEngine
+    from pypolicy.query.pack import bind_parameters
+    from pypolicy.query.remote import RemoteEngine
+    from pypolicy.query.results import format_result
     from pypolicy.query.safety import check_query
 
     query = check_query(job.text, job.source, allow_remote=job.allow_remote)
-    bindings = _query.bind_parameters(query, job.declared, job.parameters)
-    engine: _query.Engine
+    bindings = bind_parameters(query, job.declared, job.parameters)
+    engine: Engine
     if job.endpoint:
-        remote = _query.RemoteEngine(job.endpoint, job.update_endpoint, job.network_timeout)
+        remote = RemoteEngine(job.endpoint, job.update_endpoint, job.network_timeout)
         if job.files:
-            remote.load(_query.load_documents(job.files))
+            remote.load(load_documents(job.files))
         engine = remote
     else:
-        documents = _query.load_documents(job.files)
+        documents = load_documents(job.files)
         if job.store == "oxigraph":
-            engine = _query.OxigraphEngine(_query.build_oxigraph_store(documents))
+            engine = OxigraphEngine(build_oxigraph_store(documents))
         else:
-            engine = _query.RdflibEngine(_query.build_dataset(documents))
+            engine = RdflibEngine(build_dataset(documents))
         del documents
     # The corpus lives as long as this process: keep the garbage collector from walking
     # its millions of objects again and again while the query allocates.
@@ -131,13 +135,13 @@ def run_job(job: QueryJob, started: Callable[[], None]) -> str:
     gc.freeze()
     started()
     result = engine.run(query, bindings)
-    return _query.format_result(result, job.result_format, query.prefixes)
+    return format_result(result, job.result_format, query.prefixes)
 
 
 def _list_pack(stdout: TextIO) -> int:
     import textwrap
 
-    from pypolicy.query.engine import query_pack
+    from pypolicy.query.pack import query_pack
 
     for query in query_pack().values():
         stdout.write(f"{query.name}\n    {query.title}\n")
@@ -167,36 +171,39 @@ def _read_query_file(name: str) -> str:
 def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.list:
         return _list_pack(stdout)
-    from pypolicy.query import engine as _query
+    from pypolicy.query.dataset import oxigraph_available
+    from pypolicy.query.pack import bind_parameters, pack_query, parse_header
+    from pypolicy.query.remote import check_endpoint
+    from pypolicy.query.results import check_format
     from pypolicy.query.safety import call_with_time_limit, check_query
 
     declared: tuple[Any, ...] | None = None
     if args.name:
-        pack = _query.pack_query(args.name)
+        pack = pack_query(args.name)
         text, source, declared = pack.text, f"{pack.name} ({pack.path.name})", pack.parameters
     elif args.file:
         text, source = _read_query_file(args.file), args.file
-        declared = _query.parse_header(text, source)[2] or None
+        declared = parse_header(text, source)[2] or None
     else:
         text, source = args.query, "--query"
     if args.update_endpoint and not args.endpoint:
         raise ConfigError("--update-endpoint needs --endpoint (the URL to query)")
     if args.endpoint:
-        _query.check_endpoint(args.endpoint)
+        check_endpoint(args.endpoint)
         if args.files and not args.update_endpoint:
             raise ConfigError("to load FILE_OR_DIR into the endpoint give --update-endpoint;"
                               " to query what it holds, give no files")
     elif not args.files:
         raise ConfigError("give the policy documents to query (files or directories), or"
                           " --endpoint URL")
-    if args.store == "oxigraph" and not args.endpoint and not _query.oxigraph_available():
+    if args.store == "oxigraph" and not args.endpoint and not oxigraph_available():
         raise ConfigError("--store oxigraph needs pyoxigraph: pip install 'pypolicy[oxigraph]'")
 
     # Refuse, and report syntax errors, before anything is loaded or any engine runs.
     query = check_query(text, source, allow_remote=args.allow_remote)
     parameters = dict(args.param)
-    _query.bind_parameters(query, declared, parameters)
-    _query.check_format(query.kind, args.result_format)
+    bind_parameters(query, declared, parameters)
+    check_format(query.kind, args.result_format)
     job = QueryJob(text, source, args.allow_remote, declared, parameters, tuple(args.files),
                    args.store, args.endpoint, args.update_endpoint, args.result_format,
                    args.timeout or DEFAULT_TIMEOUT)
@@ -212,11 +219,12 @@ def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def cmd_load(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.query import engine as _query
+    from pypolicy.query.dataset import load_documents
+    from pypolicy.query.remote import RemoteEngine, check_endpoint
 
-    endpoint = _query.check_endpoint(args.update_endpoint, "--update-endpoint")
-    documents = _query.load_documents(args.files)
-    remote = _query.RemoteEngine(endpoint, endpoint, args.timeout or DEFAULT_TIMEOUT)
+    endpoint = check_endpoint(args.update_endpoint, "--update-endpoint")
+    documents = load_documents(args.files)
+    remote = RemoteEngine(endpoint, endpoint, args.timeout or DEFAULT_TIMEOUT)
     graphs = remote.load(documents)
     stdout.write(f"loaded {len(documents)} polic{'y' if len(documents) == 1 else 'ies'}"
                  f" ({graphs} named graphs, with the vocabulary and jurisdictions) into"
