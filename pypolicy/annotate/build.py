@@ -68,7 +68,7 @@ def placeholders(annotation: Annotation) -> list[InputError]:
 
 def _where(source: SourceText, span: Span) -> str:
     section = source.section_at(span.start)
-    return f"line {source.line_of(span.start)}" + (f", section {section!r}" if section else "")
+    return f"line {source.line_of(span.start)}" + (f", section \"{section}\"" if section else "")
 
 
 def _choose(annotation: Annotation, item: dict[str, Any], pointer: str) -> Span:
