@@ -61,6 +61,42 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+# --- number agreement -----------------------------------------------------------------------
+
+# Where the head of a noun phrase ends: "third parties [to whom ...]", "data [of ...]".
+_HEAD_END = re.compile(r"\s(?:to|of|for|who|which|that|with|based|such|from|in|on|at)\s|[(,]")
+
+
+def _plural_noun(word: str) -> bool:
+    word = word.lower()
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def looks_plural(name: str) -> bool:
+    """Whether a party's or a regime's name reads as plural ("third parties",
+    "employees or contractors", "UK GDPR and Data Protection Act 2018") or singular
+    ("the acquiring entity"); a heuristic on the head noun, for agreement only."""
+    head = _HEAD_END.split(f" {name} ", maxsplit=1)[0].strip()
+    if " and " in head or " or " in head or "," in name.split(" who ")[0]:
+        return True
+    return bool(head.split()) and _plural_noun(head.split()[-1])
+
+
+def data_looks_plural(names: Sequence[str]) -> bool:
+    """Whether data named so is "them" rather than "it": several names, or one whose head
+    noun is plural ("contact lists", "FCM (Firebase Cloud Messaging) tokens"). Within
+    one name only the last noun counts: "Microphone and Audio Data" and "personal data
+    or information" are "it"."""
+    if len(names) != 1:
+        return len(names) > 1
+    head = _HEAD_END.split(f" {_PARENTHESES.sub('', names[0])} ", maxsplit=1)[0].split()
+    return bool(head) and _plural_noun(head[-1])
+
+
+def pronoun(plural: bool) -> str:
+    return "them" if plural else "it"
+
+
 def duration(text: str) -> str:
     """"P7Y" -> "7 years", "P1Y6M" -> "1 year and 6 months"; text that is not a duration
     the format allows (or whose numbers are beyond any period a policy means) as it is."""

@@ -4,20 +4,28 @@ full sentences a page shows, with criteria, what happens afterwards and exceptio
 from __future__ import annotations
 
 from pypolicy.format.model import Policy, RetentionRule
-from pypolicy.render.phrases.basics import data_names, duration, join, label, sentence
+from pypolicy.render.phrases.basics import (
+    data_looks_plural,
+    data_names,
+    duration,
+    join,
+    label,
+    pronoun,
+    sentence,
+)
 from pypolicy.render.phrases.terms import condition
 
 _KEPT_AS_LONG_AS = {
-    "purposeFulfilled": "for the purposes for which we collected it",
+    "purposeFulfilled": "for the purposes for which we collected {it}",
     "legalRequirement": "to meet legal or regulatory requirements",
     "disputes": "to resolve disputes",
     "agreementEnforcement": "to enforce our agreements",
 }
 
 _OUTCOME = {
-    "deleted": "we delete it",
-    "anonymised": "we anonymise it",
-    "deletedOrAnonymised": "we delete or anonymise it",
+    "deleted": "we delete {it}",
+    "anonymised": "we anonymise {it}",
+    "deletedOrAnonymised": "we delete or anonymise {it}",
 }
 
 
@@ -58,9 +66,14 @@ def retention_period(rule: RetentionRule) -> str:
 
 
 def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
-    names = join(data_names(policy, rule.data)) or "this data"
+    """The rule as sentences; "it" and "them" agree with the data the rule names."""
+    named = data_names(policy, rule.data)
+    names = join(named) or "this data"
+    plural = data_looks_plural(named)
+    it = pronoun(plural)
     result: list[str] = []
-    needs = [_KEPT_AS_LONG_AS[c] for c in rule.criteria if c in _KEPT_AS_LONG_AS]
+    needs = [_KEPT_AS_LONG_AS[c].format(it=it) for c in rule.criteria
+             if c in _KEPT_AS_LONG_AS]
     others = [c for c in rule.criteria if c not in _KEPT_AS_LONG_AS]
     if rule.duration:
         main = f"we keep {names} for {duration(rule.duration)}"
@@ -69,19 +82,19 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
         if needs:
             main += ", " + join(needs)
     elif needs:
-        main = f"we keep {names} as long as we need it " + join(needs)
+        main = f"we keep {names} as long as we need {it} " + join(needs)
     elif rule.indefinite:
         main = f"we may keep {names} indefinitely"
     else:
         main = ""
     if rule.indefinite and rule.duration:
-        main += ", and may keep it indefinitely"
+        main += f", and may keep {it} indefinitely"
     extra = []
     for criterion in others:
         if criterion == "contractDuration":
             extra.append("for the duration of your contract")
         elif criterion == "untilRequest":
-            extra.append("until you ask us to delete it")
+            extra.append(f"until you ask us to delete {it}")
     if extra:
         main = (main + " and " if main else f"we keep {names} ") + join(extra)
     if main:
@@ -94,9 +107,9 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
     if not result:
         result.append(sentence(f"this policy gives no retention period for {names}"))
     if rule.afterwards:
-        result.append(sentence("after that, " + _OUTCOME.get(rule.afterwards,
-                                                             label(rule.afterwards))))
+        outcome = _OUTCOME.get(rule.afterwards, label(rule.afterwards))
+        result.append(sentence("after that, " + outcome.format(it=it)))
     if rule.exceptions:
-        result.append(sentence("we may keep it longer "
-                               + join([condition(c) for c in rule.exceptions], "or")))
+        result.append(sentence(f"we may keep {it} longer "
+                               + join([condition(c, plural) for c in rule.exceptions], "or")))
     return result

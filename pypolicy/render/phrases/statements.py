@@ -4,20 +4,20 @@
 
 from __future__ import annotations
 
-import re
-
 from pypolicy.format.model import Policy, Statement
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.render.phrases.basics import (
+    data_looks_plural,
     data_names,
     join,
     label,
     labels,
+    looks_plural,
     party_names,
     places,
     sentence,
 )
-from pypolicy.render.phrases.terms import condition, legal_basis, purpose
+from pypolicy.render.phrases.terms import condition, condition_noun, legal_basis, purpose
 
 # Action -> (base form, third person singular); the object follows.
 _VERBS: dict[str, tuple[str, str]] = {
@@ -41,19 +41,6 @@ _VERBS: dict[str, tuple[str, str]] = {
     "delete": ("delete", "deletes"),
 }
 
-_PLURAL_CUT = re.compile(r"\s(?:to|of|for|who|which|that|with|based|such|from|in|on|at)\s|[(,]")
-
-
-def _looks_plural(name: str) -> bool:
-    """Whether a party's name reads as plural ("third parties") or singular ("the
-    acquiring entity"); a heuristic on the head noun, for verb agreement only."""
-    head = _PLURAL_CUT.split(f" {name} ", maxsplit=1)[0].strip()
-    if " and " in head or " or " in head or "," in name.split(" who ")[0]:
-        return True
-    last = head.split()[-1].lower() if head.split() else ""
-    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
-
-
 def _verb(action: str, singular: bool) -> str:
     forms = _VERBS.get(action, (label(action), label(action)))
     return forms[1] if singular else forms[0]
@@ -68,7 +55,7 @@ def statement_sentence(policy: Policy, statement: Statement) -> str:
     actors = party_names(policy, statement.actors)
     if actors:
         subject = join(actors)
-        singular = len(actors) == 1 and not _looks_plural(actors[0])
+        singular = len(actors) == 1 and not looks_plural(actors[0])
     else:
         subject, singular = "we", False
     negative = statement.modality == "doesNot"
@@ -80,7 +67,9 @@ def statement_sentence(policy: Policy, statement: Statement) -> str:
     else:
         verb_phrase = join([_verb(a, singular) for a in statement.actions])
 
-    words = [subject, verb_phrase, join(data_names(policy, statement.data))]
+    data = data_names(policy, statement.data)
+    plural_data = data_looks_plural(data)
+    words = [subject, verb_phrase, join(data)]
     if statement.subjects:
         collecting = all(vocabulary().is_within(a, "collect") for a in statement.actions)
         words.append(("from " if collecting else "about ") + join(labels(statement.subjects)))
@@ -108,13 +97,19 @@ def statement_sentence(policy: Policy, statement: Statement) -> str:
     text = " ".join(words)
     if statement.except_purposes:
         text += ", other than for " + join([purpose(p) for p in statement.except_purposes], "or")
-    if statement.conditions:
-        conditions = join([condition(c) for c in statement.conditions])
+    conditions = list(statement.conditions)
+    if statement.modality != "onlyIf":
+        # A name may already state a condition (recipients "who can use it according to
+        # our instructions"); said again it reads "... our instructions on our
+        # instructions". An "only if" keeps it: there the condition carries the "only".
+        conditions = [c for c in conditions if condition_noun(c).lower() not in text.lower()]
+    if conditions:
+        phrases = join([condition(c, plural_data) for c in conditions])
         if statement.modality == "onlyIf":
-            text += " " + (conditions if conditions.startswith("unless ")
-                           else "only " + conditions)
+            text += " " + (phrases if phrases.startswith("unless ") else "only " + phrases)
         else:
-            text += " " + conditions
+            text += " " + phrases
     if statement.exceptions:
-        text += ", except " + join([condition(c) for c in statement.exceptions], "or")
+        text += ", except " + join([condition(c, plural_data) for c in statement.exceptions],
+                                   "or")
     return sentence(text)

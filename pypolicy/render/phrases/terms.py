@@ -29,17 +29,18 @@ _LEGAL_BASIS_PHRASES = {
 }
 
 # Condition -> (phrase after a clause: "... only <phrase>", "... except <phrase>";
-#               noun phrase: "subject to <noun>", "kept longer for <noun>")
+#               noun phrase: "subject to <noun>", "kept longer for <noun>").
+# In a phrase, {it} and {was} refer to the data and agree with it ("them", "were").
 _CONDITION_PHRASES: dict[str, tuple[str, str]] = {
     "withConsent": ("with your consent", "your consent"),
     "optOut": ("unless you opt out", "your right to opt out"),
-    "enabledByUser": ("when you choose to provide it or turn on the feature",
+    "enabledByUser": ("when you choose to provide {it} or turn on the feature",
                       "your choice to provide it or turn on the feature"),
-    "enabledByAdministrator": ("when your organisation's administrator enables or requests it",
+    "enabledByAdministrator": ("when your organisation's administrator enables or requests {it}",
                                "a request of your organisation's administrator"),
     "separateAgreement": ("under a separate agreement", "a separate agreement"),
     "requiredByLaw": ("as required by law", "legal requirements"),
-    "permittedByLaw": ("where the law permits it", "what the law permits"),
+    "permittedByLaw": ("where the law permits {it}", "what the law permits"),
     "underLegalProcess": ("under a subpoena, court order or other legal process",
                           "legal process such as subpoenas and court orders"),
     "lawfulOperation": ("as needed to ensure the lawful operation of the service",
@@ -56,7 +57,7 @@ _CONDITION_PHRASES: dict[str, tuple[str, str]] = {
                                   "a merger, acquisition or sale of our business"),
     "existingCustomer": ("if you have bought services from us or asked for the information",
                          "your being our customer"),
-    "compatiblePurpose": ("for a purpose compatible with the one it was collected for",
+    "compatiblePurpose": ("for a purpose compatible with the one {it} {was} collected for",
                           "compatibility with the original purpose"),
     "withNotice": ("after notifying you", "notice to you"),
     "whereApplicable": ("where applicable", "applicability"),
@@ -82,8 +83,12 @@ def legal_basis(term: str) -> str:
     return _LEGAL_BASIS_PHRASES.get(term, label(term))
 
 
-def condition(term: str) -> str:
-    return _CONDITION_PHRASES.get(term, (label(term), label(term)))[0]
+def condition(term: str, plural_data: bool = False) -> str:
+    """The condition after a clause; ``plural_data``: the data it refers to is plural."""
+    phrase = _CONDITION_PHRASES.get(term, (label(term), label(term)))[0]
+    if plural_data:
+        return phrase.replace("{it} {was}", "they were").replace("{it}", "them")
+    return phrase.replace("{was}", "was").replace("{it}", "it")
 
 
 def condition_noun(term: str) -> str:

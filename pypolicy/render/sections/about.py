@@ -20,6 +20,7 @@ from pypolicy.render.phrases.basics import (
     join,
     label,
     labels,
+    looks_plural,
     partial_date,
     places,
     sentence,
@@ -30,10 +31,11 @@ _ROLE_AS_CAPACITY = {"controller": "the controller", "processor": "a processor",
                      "jointController": "a joint controller"}
 
 
+# {applies} and {does} agree with the regime's name ("US CPNI rules apply").
 _STANCE = {
     "claimed": "We state that we comply with {regime}.",
-    "disclaimed": "We state that {regime} does not apply to us.",
-    "applies": "{Regime} applies to us.",
+    "disclaimed": "We state that {regime} {does} not apply to us.",
+    "applies": "{Regime} {applies} to us.",
 }
 
 
@@ -167,8 +169,10 @@ def scope(ctx: PageContext) -> list[Block]:
     for claim in policy.regimes:
         template = _STANCE.get(claim.stance, "{Regime}: " + label(claim.stance) + ".")
         regime = label(claim.regime)
-        blocks.append(ctx.para(template.format(regime=regime,
-                                               Regime=capitalise(regime)), claim))
+        plural = looks_plural(regime)
+        blocks.append(ctx.para(template.format(regime=regime, Regime=capitalise(regime),
+                                               applies="apply" if plural else "applies",
+                                               does="do" if plural else "does"), claim))
     return blocks
 
 
