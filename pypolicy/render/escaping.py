@@ -53,9 +53,53 @@ _MARKUP = re.compile(r"([\\`*_\[\]<>&|~#!])")
 _LINE_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 
 
-def escape(text: str) -> str:
-    """Policy text as inert Markdown inline text, on one line."""
+# GitHub-flavoured Markdown makes links of bare web and e-mail addresses in text (its
+# "extended autolinks": www., http://, https://, ftp://, mailto:, xmpp: and anything
+# shaped like an address). A backslash stops the web ones but not e-mail addresses, and
+# inside an autolink the backslashes show. This pattern is wider than GitHub's, so that
+# whatever GitHub would link is caught.
+_ADDRESS = re.compile(
+    r"(?:https?|ftp)://[^\s<>`|]*"
+    r"|www\.[^\s<>`|]*"
+    r"|(?:(?:mailto|xmpp):)?[A-Za-z0-9.+_-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+",
+    re.IGNORECASE)
+# Punctuation that ends a sentence rather than an address, as GitHub trims it.
+_TRAILING = ".,:;!?*_~'\""
+
+
+def _address_end(address: str) -> str:
+    """The address without the punctuation after it (a closing parenthesis only when it
+    has no opening one in the address)."""
+    while address and (address[-1] in _TRAILING or (
+            address[-1] == ")" and address.count(")") > address.count("("))):
+        address = address[:-1]
+    return address
+
+
+def escape_link_text(text: str) -> str:
+    """Text inside ``[...]`` of a link: GitHub makes no link inside a link, so only the
+    markup is escaped."""
     return _MARKUP.sub(r"\\\1", clean(text))
+
+
+def escape(text: str) -> str:
+    """Policy text as inert Markdown inline text, on one line.
+
+    Web and e-mail addresses become code spans: shown as the characters they are,
+    never turned into links by GitHub's autolinks (the pattern leaves out backticks and
+    ``|``, so one backtick fences them and a table cell cannot end inside one).
+    """
+    text = clean(text)
+    parts: list[str] = []
+    done = 0
+    for match in _ADDRESS.finditer(text):
+        address = _address_end(match.group(0))
+        if not address:
+            continue
+        parts += [escape_link_text(text[done:match.start()]), f"`{address}`"]
+        done = match.start() + len(address)
+    parts.append(escape_link_text(text[done:]))
+    return "".join(parts)
 
 
 def escape_line_start(line: str) -> str:

@@ -9,7 +9,7 @@ Markdown still shows ``<script>`` as the characters it is.
 
 from __future__ import annotations
 
-from pypolicy.render.escaping import escape, escape_line_start, link_target
+from pypolicy.render.escaping import escape, escape_line_start, escape_link_text, link_target
 from pypolicy.render.page import (
     INFERRED_MARK,
     NOTES_TITLE,
@@ -29,7 +29,7 @@ def inline(content: Content) -> str:
     parts = []
     for item in content:
         if isinstance(item, Link):
-            parts.append(f"[{escape(item.text)}]({link_target(item.href)})")
+            parts.append(f"[{escape_link_text(item.text)}]({link_target(item.href)})")
         elif item.strong:
             parts.append(f"**{escape(item.text)}**")
         else:
