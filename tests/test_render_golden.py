@@ -15,7 +15,7 @@ import pytest
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import FORMATS, Format, render
+from pypolicy.render import AUDIENCES, FORMATS, Audience, Format, render
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -24,15 +24,19 @@ EXTENSIONS: dict[Format, str] = {"markdown": "md", "html": "html", "text": "txt"
 UPDATE = os.environ.get("PYPOLICY_UPDATE_GOLDEN") == "1"
 
 
-def golden_path(example: Path, fmt: Format) -> Path:
-    return GOLDEN / f"{example.name.split('.')[0]}.{EXTENSIONS[fmt]}"
+def golden_path(example: Path, fmt: Format, audience: Audience = "reader") -> Path:
+    """``inum.md`` for the reader's page (the default), ``inum.reviewer.md`` for the
+    reviewer's."""
+    middle = "" if audience == "reader" else f".{audience}"
+    return GOLDEN / f"{example.name.split('.')[0]}{middle}.{EXTENSIONS[fmt]}"
 
 
+@pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name.split(".")[0])
-def test_golden_file_is_current(example: Path, fmt: Format) -> None:
-    rendered = render(Policy.from_dict(load_path(example).data), fmt)
-    path = golden_path(example, fmt)
+def test_golden_file_is_current(example: Path, fmt: Format, audience: Audience) -> None:
+    rendered = render(Policy.from_dict(load_path(example).data), fmt, audience)
+    path = golden_path(example, fmt, audience)
     if UPDATE:
         path.write_text(rendered, encoding="utf-8", newline="\n")
     assert path.is_file(), f"{path} is missing; regenerate with PYPOLICY_UPDATE_GOLDEN=1"
@@ -42,7 +46,7 @@ def test_golden_file_is_current(example: Path, fmt: Format) -> None:
 
 
 def test_every_golden_file_has_an_example() -> None:
-    expected = {golden_path(e, f).name for e in EXAMPLES for f in FORMATS}
+    expected = {golden_path(e, f, a).name for e in EXAMPLES for f in FORMATS for a in AUDIENCES}
     present = {p.name for p in GOLDEN.iterdir()
                if p.suffix in (".md", ".html", ".txt") and p.name != "README.md"}
     assert present == expected, "stale golden files: " + ", ".join(sorted(present - expected))

@@ -35,7 +35,8 @@ def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.render import render
 
     policy = load_policy(args.file)
-    write_output(render(policy, args.render_format), args.output, [args.file], stdout)
+    write_output(render(policy, args.render_format, args.audience), args.output, [args.file],
+                 stdout)
     return EXIT_OK
 
 
@@ -79,6 +80,10 @@ def register(subparsers: Any) -> dict[str, Handler]:
     r.add_argument("--format", "-f", dest="render_format", default="markdown",
                    choices=["markdown", "html", "text"], help="output format (default "
                    "markdown)")
+    r.add_argument("--audience", choices=["reader", "reviewer"], default="reader",
+                   help="reader (default): the page for the people the policy is about, "
+                        "without internal identifiers, character offsets or annotator's "
+                        "notes; reviewer: everything, for checking the annotation")
     r.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
     d = subparsers.add_parser("diff", help="what changed between two versions of a policy; "

@@ -13,6 +13,7 @@ from typing import Literal
 from pypolicy.format.model import Policy
 from pypolicy.render.html import write_html
 from pypolicy.render.markdown import write_markdown
+from pypolicy.render.page import AUDIENCES, Audience
 from pypolicy.render.plain import write_text
 from pypolicy.render.sections import build_page
 
@@ -20,9 +21,13 @@ Format = Literal["markdown", "html", "text"]
 FORMATS: tuple[Format, ...] = ("markdown", "html", "text")
 
 
-def render(policy: Policy, fmt: Format) -> str:
-    """The policy as Markdown, HTML or wrapped plain text."""
-    page = build_page(policy)
+__all__ = ["AUDIENCES", "FORMATS", "Audience", "Format", "render"]
+
+
+def render(policy: Policy, fmt: Format, audience: Audience = "reader") -> str:
+    """The policy as Markdown, HTML or wrapped plain text, for the people it is about
+    (``reader``, the default) or for those who check its annotation (``reviewer``)."""
+    page = build_page(policy, audience)
     if fmt == "markdown":
         return write_markdown(page)
     if fmt == "html":

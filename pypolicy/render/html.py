@@ -121,13 +121,16 @@ def _note(note: Note) -> Any:
         details.append(E.span({"class": "inferred"}, "Inferred by the annotator"
                               + (f": {_text(note.rationale)}" if note.rationale else ".")))
         details.append(" ")
-    details.append("Cited at: ")
-    for i, anchor in enumerate(note.cited_by):
-        if i:
-            details.append(", ")
-        details.append(E.a({"href": f"#{anchor}"}, _text(anchor)))
-    details.append(".")
-    parts.append(E.p({"class": "where"}, *_merge_strings(details)))
+    if note.cited_by:
+        details.append("Cited at: ")
+        for i, anchor in enumerate(note.cited_by):
+            if i:
+                details.append(", ")
+            details.append(E.a({"href": f"#{anchor}"}, _text(anchor)))
+        details.append(".")
+    details = [d for d in _merge_strings(details) if not isinstance(d, str) or d.strip()]
+    if details:
+        parts.append(E.p({"class": "where"}, *details))
     return E.li({"id": note.anchor}, *parts)
 
 

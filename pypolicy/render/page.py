@@ -10,6 +10,13 @@ module imports nothing of the renderer, so that every other part can import it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+# Who a page is for: "reader", the people the policy is about (plain words, no internal
+# identifiers, character offsets or annotator's remarks), or "reviewer", the annotators
+# and auditors who check the annotation against the policy (everything).
+Audience = Literal["reader", "reviewer"]
+AUDIENCES: tuple[Audience, ...] = ("reader", "reviewer")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pypolicy.render.page import (
     NOTES_TITLE,
     REMARK_LABEL,
+    Audience,
     Block,
     Bullets,
     Inline,
@@ -53,7 +54,7 @@ _CHANNEL_NAMES = {"email": "Email", "phone": "Telephone", "postal": "Post",
                   "browserSettings": "Browser settings"}
 
 
-def intro(ctx: PageContext) -> tuple[Para, ...]:
+def intro(ctx: PageContext, audience: Audience) -> tuple[Para, ...]:
     policy = ctx.policy
     first = f"This is the privacy policy of {policy.provider.name}"
     if policy.title:
@@ -62,13 +63,19 @@ def intro(ctx: PageContext) -> tuple[Para, ...]:
         first += f", last updated {partial_date(policy.last_updated)}"
     if policy.effective_date:
         first += f", in effect from {partial_date(policy.effective_date)}"
-    second = (f"This page is generated from the machine-readable policy document "
-              f"\u201c{policy.id}\u201d (pypolicy format {policy.format_version}). The "
-              f"numbers in brackets link each statement to the words of the published "
-              f"policy it rests on (see \u201c{NOTES_TITLE}\u201d at the end). Where the "
-              f"policy does not say something, this page says so rather than guess; "
-              f"remarks marked \u201c{REMARK_LABEL}\u201d come from the person who "
-              f"annotated the policy, not from the policy itself.")
+    if audience == "reviewer":
+        second = (f"This page is generated from the machine-readable policy document "
+                  f"\u201c{policy.id}\u201d (pypolicy format {policy.format_version}). The "
+                  f"numbers in brackets link each statement to the words of the published "
+                  f"policy it rests on (see \u201c{NOTES_TITLE}\u201d at the end). Where the "
+                  f"policy does not say something, this page says so rather than guess; "
+                  f"remarks marked \u201c{REMARK_LABEL}\u201d come from the person who "
+                  f"annotated the policy, not from the policy itself.")
+    else:
+        second = (f"This page retells the policy in plain words. The numbers in brackets "
+                  f"link each statement to the words of the published policy it rests on "
+                  f"(see \u201c{NOTES_TITLE}\u201d at the end). Where the policy does not "
+                  f"say something, this page says so rather than guess.")
     return (Para(plain(sentence(first))), Para(plain(second)))
 
 
