@@ -68,6 +68,7 @@ class SourceText:
         self._sentences: list[Span] | None = None
         self.heading_spans: list[Span] = []
         self._headings = self._locate_headings(headings)
+        self._heading_starts = [start for start, _heading in self._headings]
 
     @staticmethod
     def normalise(text: str) -> str:
@@ -127,12 +128,8 @@ class SourceText:
 
     def section_at(self, offset: int) -> str | None:
         """The heading of the section containing ``offset``, if any precedes it."""
-        current = None
-        for start, heading in self._headings:
-            if start > offset:
-                break
-            current = heading
-        return current
+        index = bisect.bisect_right(self._heading_starts, offset)
+        return self._headings[index - 1][1] if index else None
 
     # -------------------------------------------------------------- sentences
 
@@ -210,44 +207,55 @@ class Coverage:
     def ratio(self) -> float:
         return len(self.covered) / self.substantive if self.substantive else 1.0
 
-    def status(self, sentence: Span) -> str:
-        """``covered``, ``boilerplate`` or ``uncovered``."""
-        if sentence in self.covered:
-            return "covered"
-        return "boilerplate" if sentence in self.boilerplate else "uncovered"
+    def statuses(self) -> dict[Span, str]:
+        """Each sentence's status: ``covered``, ``boilerplate`` or ``uncovered``."""
+        status = dict.fromkeys(self.uncovered, "uncovered")
+        status.update(dict.fromkeys(self.boilerplate, "boilerplate"))
+        status.update(dict.fromkeys(self.covered, "covered"))
+        return {sentence: status[sentence] for sentence in self.sentences}
 
 
-def _overlap(a: Span, b: Span) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
+class SpanIndex:
+    """Spans merged where they overlap or touch, for asking how much of a span they cover
+    (in logarithmic time, so that long texts stay fast)."""
 
+    def __init__(self, spans: Iterable[Span]) -> None:
+        merged: list[Span] = []
+        for span in sorted(spans, key=lambda s: (s.start, s.end)):
+            if merged and span.start <= merged[-1].end:
+                merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+            else:
+                merged.append(span)
+        self.spans = merged
+        self._ends = [span.end for span in merged]
 
-def _merge(spans: Iterable[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        if merged and span.start <= merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
-        else:
-            merged.append(span)
-    return merged
+    def overlap(self, span: Span) -> int:
+        """How many characters of ``span`` the spans cover."""
+        total = 0
+        index = bisect.bisect_right(self._ends, span.start)
+        while index < len(self.spans) and self.spans[index].start < span.end:
+            other = self.spans[index]
+            total += min(other.end, span.end) - max(other.start, span.start)
+            index += 1
+        return total
 
 
 def coverage(source: SourceText, evidence: Iterable[Span],
              boilerplate: Iterable[Span] = ()) -> Coverage:
     """A sentence is covered when evidence spans at least half of its characters (or all
-    of it, for short sentences); boilerplate spans mark sentences that state no practice
-    (headings, slogans, links)."""
-    spans = _merge(evidence)
-    plate = [*boilerplate, *source.heading_spans]
+    of it, for short sentences); it is boilerplate when passages that state no practice
+    (and headings) span half of it."""
+    spans = SpanIndex(evidence)
+    plate = SpanIndex([*boilerplate, *source.heading_spans])
     covered: list[Span] = []
     plated: list[Span] = []
     uncovered: list[Span] = []
     sentences = source.sentences()
     for sentence in sentences:
         length = sentence.end - sentence.start
-        overlap = sum(_overlap(sentence, e) for e in spans)
-        if overlap >= min(length, max(length // 2, 1)):
+        if spans.overlap(sentence) >= min(length, max(length // 2, 1)):
             covered.append(sentence)
-        elif any(_overlap(sentence, p) >= length // 2 for p in plate):
+        elif plate.overlap(sentence) >= length // 2:
             plated.append(sentence)
         else:
             uncovered.append(sentence)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pypolicy.annotate.evidence import SourceText, Span
+from pypolicy.annotate.evidence import SourceText, SpanIndex
 
 _ATX = re.compile(r"#{1,6}[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
 _UNDERLINE = re.compile(r"(?:=+|-{2,})[ \t]*")
@@ -63,8 +63,9 @@ def _title_like(line: str) -> bool:
     return words[0][0].isupper() and capitalised >= max(1, round(len(big) * 0.6))
 
 
-def _heading_in(line: str, following: str) -> str | None:
-    """The heading text of a line (verbatim, without Markdown marks), or None."""
+def _heading_in(line: str, next_line: str, following: str) -> str | None:
+    """The heading text of a line (verbatim, without Markdown marks), or None.
+    ``next_line`` is the line just after it; ``following`` the next that is not blank."""
     stripped = line.strip()
     if not stripped or len(stripped) > _MAX_HEADING + 10:
         return None
@@ -74,7 +75,7 @@ def _heading_in(line: str, following: str) -> str | None:
     bold = _BOLD.fullmatch(stripped)
     if bold and len(bold.group("text")) <= _MAX_HEADING:
         return bold.group("text").strip()
-    if _UNDERLINE.fullmatch(following.strip()) and len(stripped) <= _MAX_HEADING and \
+    if _UNDERLINE.fullmatch(next_line.strip()) and len(stripped) <= _MAX_HEADING and \
             not _UNDERLINE.fullmatch(stripped):
         return stripped
     if len(stripped) > _MAX_HEADING or len(stripped.split()) > _MAX_HEADING_WORDS or \
@@ -99,13 +100,16 @@ def _unbold(text: str) -> str:
 def detect_headings(text: str) -> list[str]:
     """The section headings of a text, verbatim and in order."""
     lines = _lines(text)
+    following = [""] * len(lines)  # the next line that is not blank
+    upcoming = ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = upcoming
+        if lines[index].strip():
+            upcoming = lines[index]
     found: list[str] = []
     for index, line in enumerate(lines):
-        following = next((n for n in lines[index + 1:] if n.strip()), "")
-        if index + 1 < len(lines) and _UNDERLINE.fullmatch(lines[index + 1].strip()) and \
-                line.strip():
-            following = lines[index + 1]
-        heading = _heading_in(line, following)
+        next_line = lines[index + 1] if index + 1 < len(lines) else ""
+        heading = _heading_in(line, next_line, following[index])
         if heading:
             found.append(heading)
     return found
@@ -154,14 +158,14 @@ def read_outline(text: str, headings: Sequence[str] | None = None) -> Reading:
     the last-updated date when the text gives one."""
     sections = list(headings) if headings is not None else detect_headings(text)
     source = SourceText(text, sections)
-    heading_spans = source.heading_spans
+    headings_index = SpanIndex(source.heading_spans)
     boilerplate: list[str] = []
     worklist: list[tuple[str | None, str]] = []
     last_updated: tuple[str, str] | None = None
     for span in source.sentences():
         sentence = source.normalise(text[span.start:span.end])
-        if any(_mostly_heading(h, span) for h in heading_spans):
-            continue
+        if headings_index.overlap(span) >= (span.end - span.start) * 0.6:
+            continue  # a heading, perhaps with its Markdown marks
         if last_updated is None and _DATE_LINE.search(sentence):
             date = parse_date(sentence)
             if date:
@@ -172,9 +176,3 @@ def read_outline(text: str, headings: Sequence[str] | None = None) -> Reading:
         else:
             worklist.append((source.section_at(span.start), sentence))
     return Reading(tuple(sections), tuple(boilerplate), tuple(worklist), last_updated)
-
-
-def _mostly_heading(heading: Span, sentence: Span) -> bool:
-    """A sentence that is (nearly all) a heading, perhaps with its Markdown marks."""
-    overlap = min(heading.end, sentence.end) - max(heading.start, sentence.start)
-    return overlap >= (sentence.end - sentence.start) * 0.6

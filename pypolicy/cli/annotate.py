@@ -99,8 +99,9 @@ def cmd_coverage(args: argparse.Namespace, stdout: TextIO) -> int:
     percent = cov.ratio * 100
     rows: list[dict[str, Any]] = [
         {"line": source.line_of(s.start), "start": s.start, "end": s.end,
-         "section": source.section_at(s.start), "status": cov.status(s),
-         "text": source.normalise(source.text[s.start:s.end])} for s in cov.sentences]
+         "section": source.section_at(s.start), "status": status,
+         "text": source.normalise(source.text[s.start:s.end])}
+        for s, status in cov.statuses().items()]
     if args.coverage_format == "json":
         stdout.write(json.dumps({
             "annotation": args.annotation, "source": str(annotation.data["source"]["file"]),
