@@ -1,4 +1,4 @@
-"""Tests of the reporters of ``pypolicy validate`` (pypolicy/validate/report.py)."""
+"""Tests of the reporters of ``pypolicy validate`` (pypolicy/validate/report/)."""
 
 from __future__ import annotations
 
@@ -415,9 +415,10 @@ def test_github_nothing_to_say() -> None:
 # --- the registry -------------------------------------------------------------------------
 
 def test_registry_names_and_lookup() -> None:
-    assert set(REPORTERS) == {"text", "json", "sarif", "junit", "github"}
+    assert set(REPORTERS) == {"text", "json", "sarif", "junit", "github", "gitlab"}
     assert report("json", RESULTS, RULES) == report_json(RESULTS, RULES, ReportOptions())
-    with pytest.raises(ConfigError, match="expected one of github, json, junit, sarif, text"):
+    with pytest.raises(ConfigError,
+                       match="expected one of github, gitlab, json, junit, sarif, text"):
         report("html", RESULTS, RULES)
 
 

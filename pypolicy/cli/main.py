@@ -11,29 +11,24 @@ import argparse
 import contextlib
 import importlib
 import importlib.util
-import os
 import sys
-import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import Any, TextIO
 
+from pypolicy.cli import validate as validate_cli
+from pypolicy.cli.output import write_output
+from pypolicy.cli.validate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from pypolicy.core.errors import ConfigError, PypolicyError
-from pypolicy.core.findings import FileResult, Severity
 from pypolicy.core.version import FORMAT_VERSION, __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "build_parser", "main",
+           "write_output"]
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse exits 2 too; keep its message short
         self.print_usage(sys.stderr)
         raise ConfigError(message)
-
-
-def _csv(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,30 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                         version=f"pypolicy {__version__} (format {FORMAT_VERSION})")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    v = sub.add_parser("validate", help="check policy documents (schema, references, "
-                       "contradictions, consistency, completeness)")
-    v.add_argument("files", nargs="+", metavar="FILE", help="JSON or YAML policy documents")
-    v.add_argument("--format", "-f", default="text", dest="report_format",
-                   help="report format: text, json, sarif, junit, github (default text)")
-    v.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    v.add_argument("--fail-level", choices=["error", "warning", "info"],
-                   help="lowest severity that makes the exit code 1 (default error)")
-    v.add_argument("--select", type=_csv, default=None, metavar="RULES",
-                   help="only these rules (codes, names or groups, comma-separated)")
-    v.add_argument("--ignore", type=_csv, default=None, metavar="RULES",
-                   help="skip these rules (codes, names or groups)")
-    v.add_argument("--profile", type=_csv, default=None, metavar="PROFILES",
-                   help="force completeness profiles: gdpr, eprivacy, cpni, emergency")
-    v.add_argument("--config", metavar="FILE",
-                   help="a TOML file with a [tool.pypolicy] table (default: pyproject.toml in"
-                        " the current directory, if it has one)")
-    v.add_argument("--shacl", action="store_true",
-                   help="also check the document's RDF form against the SHACL shapes")
-    v.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-
-    r = sub.add_parser("rules", help="list the validator's rules")
-    r.add_argument("--format", "-f", choices=["text", "markdown"], default="text",
-                   dest="rules_format")
+    # validate and rules first, so that --help lists the everyday command first
+    COMMANDS.update(validate_cli.register(sub))
 
     e = sub.add_parser("export", help="write a policy document as RDF")
     e.add_argument("files", nargs="+", metavar="FILE")
@@ -80,116 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# ------------------------------------------------------------------ configuration
-
-
-def load_config(args: argparse.Namespace) -> Any:
-    from pypolicy.validate.engine import Config
-    from pypolicy.validate.rules._base import PROFILES
-
-    table: dict[str, Any] = {}
-    path = Path(args.config) if args.config else Path("pyproject.toml")
-    if args.config or path.is_file():
-        try:
-            with open(path, "rb") as handle:
-                document = tomllib.load(handle)
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        table = document.get("tool", {}).get("pypolicy", {})
-        if args.config and not table and "pypolicy" in document:
-            table = document["pypolicy"]
-    known = {"select", "ignore", "severity", "profiles", "fail-level", "max-bytes"}
-    unknown = set(table) - known
-    if unknown:
-        raise ConfigError(f"{path}: unknown [tool.pypolicy] keys: {', '.join(sorted(unknown))}")
-
-    def codes(value: Any, key: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: {key} must be a list of strings")
-        return tuple(value)
-
-    try:
-        severities = {k: Severity.parse(v) for k, v in table.get("severity", {}).items()}
-        fail_level = Severity.parse(args.fail_level or table.get("fail-level", "error"))
-    except (ValueError, AttributeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    profiles = tuple(args.profile) if args.profile is not None else \
-        codes(table.get("profiles"), "profiles")
-    bad = set(profiles) - set(PROFILES)
-    if bad:
-        raise ConfigError(f"unknown profile(s) {', '.join(sorted(bad))}; known: "
-                          f"{', '.join(PROFILES)}")
-    from pypolicy.validate.rules import RULES
-
-    names = {r.code for r in RULES.values()} | {r.name for r in RULES.values()} | {
-        g for r in RULES.values() for g in r.groups}
-    select = tuple(args.select) if args.select is not None else codes(table.get("select"),
-                                                                      "select")
-    ignore = tuple(args.ignore) if args.ignore is not None else codes(table.get("ignore"),
-                                                                      "ignore")
-    for key in (*select, *ignore, *severities):
-        if key not in names:
-            raise ConfigError(f"unknown rule, name or group {key!r} (see pypolicy rules)")
-    max_bytes = table.get("max-bytes", 16 * 1024 * 1024)
-    if not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise ConfigError(f"{path}: max-bytes must be a positive integer")
-    return Config(select, ignore, severities, profiles, fail_level, max_bytes)
-
-
 # ------------------------------------------------------------------ output
 
 
-def write_output(text: str, output: str | None, inputs: Sequence[str], stdout: TextIO) -> None:
-    """Print, or write atomically to a file that is not one of the inputs."""
-    if output is None or output == "-":
-        stdout.write(text)
-        return
-    target = Path(output)
-    from pypolicy.core.files import refuse_overwriting_inputs, write_atomic
-
-    refuse_overwriting_inputs(target, inputs)
-    try:
-        write_atomic(target, text)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
 # ------------------------------------------------------------------ commands
-
-
-def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.validate.engine import rule_catalogue, validate_path
-    from pypolicy.validate.report import REPORTERS, ReportOptions
-
-    if args.report_format not in REPORTERS:
-        raise ConfigError(f"unknown report format {args.report_format!r}; known: "
-                          f"{', '.join(REPORTERS)}")
-    config = load_config(args)
-    results: list[FileResult] = []
-    if args.shacl:
-        config = replace(config, enable=(*config.enable, "shacl-violation"))
-    for name in args.files:
-        results.append(validate_path(name, config))
-    color = args.color == "always" or (args.color == "auto" and args.output is None and
-                                       stdout.isatty() and "NO_COLOR" not in os.environ)
-    report = REPORTERS[args.report_format](results, rule_catalogue(),
-                                           ReportOptions(color=color))
-    write_output(report, args.output, args.files, stdout)
-    if any(not r.usable for r in results):
-        return EXIT_ERROR
-    worst = max((f.severity for r in results for f in r.findings), default=None)
-    return EXIT_FINDINGS if worst is not None and worst >= config.fail_level else EXIT_OK
-
-
-def cmd_rules(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.validate.ruledocs import rules_markdown, rules_text
-
-    stdout.write(rules_markdown() if args.rules_format == "markdown" else rules_text())
-    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -223,8 +90,6 @@ COMMAND_MODULES: tuple[str, ...] = tuple(
     if importlib.util.find_spec(name) is not None)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-    "validate": cmd_validate,
-    "rules": cmd_rules,
     "export": cmd_export,
 }
 

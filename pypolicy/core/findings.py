@@ -33,6 +33,27 @@ class Severity(enum.IntEnum):
 
 
 @dataclass(frozen=True)
+class Region:
+    """Where a value is in a document's text. Lines and columns count from 1; columns
+    count characters (Unicode code points); the end column is one past the value's last
+    character, as in SARIF."""
+
+    start_line: int
+    start_column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def as_dict(self) -> dict[str, int]:
+        """The region as SARIF names its parts (only the parts that are known)."""
+        result = {"startLine": self.start_line}
+        for key, value in (("startColumn", self.start_column), ("endLine", self.end_line),
+                           ("endColumn", self.end_column)):
+            if value is not None:
+                result[key] = value
+        return result
+
+
+@dataclass(frozen=True)
 class Quote:
     """A piece of evidence cited by a finding: the words and where they are."""
 
@@ -66,6 +87,10 @@ class RuleInfo:
     summary: str
     rationale: str
     references: tuple[str, ...] = ()
+    help_uri: str | None = None  # the rule's entry in the rule reference
+    legal_reference: str | None = None
+    fail_example: str | None = None  # YAML a finding of the rule is made for
+    pass_example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +106,25 @@ class Finding:
     legal_reference: str | None = None
     hint: str | None = None
     line: int | None = None  # of the first pointer, when the document's text is known
+    # where each pointer (and each quote's pointer) is in the text, when asked for
+    regions: tuple[tuple[str, Region], ...] = ()
+    # the same for the same problem after the document is edited or reordered (see
+    # pypolicy.validate.fingerprint); None when the document was not at hand
+    fingerprint: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.line or 0, self.pointers, self.code, self.message)
+
+    def region_of(self, pointer: str) -> Region | None:
+        """Where the value at ``pointer`` is, if known."""
+        return next((region for p, region in self.regions if p == pointer), None)
+
+    def region(self) -> Region | None:
+        """Where the finding is: its first pointer's region, else just its line."""
+        region = self.region_of(self.pointers[0]) if self.pointers else None
+        if region is None and self.line is not None and self.line >= 1:
+            return Region(self.line)
+        return region
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -97,7 +138,24 @@ class Finding:
             result["hint"] = self.hint
         if self.line is not None:
             result["line"] = self.line
+        region = self.region()
+        if region is not None and region.start_column is not None:
+            result["column"] = region.start_column
+            if region.end_line is not None and region.end_column is not None:
+                result["endLine"], result["endColumn"] = region.end_line, region.end_column
+        if self.fingerprint is not None:
+            result["fingerprint"] = self.fingerprint
         return result
+
+
+@dataclass(frozen=True)
+class SuppressedFinding:
+    """A finding the document itself accepts (its ``suppressions``), and why."""
+
+    finding: Finding
+    reason: str
+    pointer: str  # of the suppression entry, such as /suppressions/0
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +170,8 @@ class FileResult:
     suppressed: int = 0
     document_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    error_column: int | None = None
+    suppressed_findings: tuple[SuppressedFinding, ...] = ()  # the suppressed ones, with reasons
 
     @property
     def usable(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pypolicy.validate.rules import BASE_EXAMPLE, RULES
+from pypolicy.validate.rules._base import rule_anchor
 
 LAYERS = {1: "Structure", 2: "Contradictions", 3: "Consistency", 4: "Completeness"}
 
@@ -34,7 +35,8 @@ def rules_markdown() -> str:
         for code, rule in sorted(RULES.items()):
             if rule.layer != layer:
                 continue
-            out += [f"### {code} {rule.name}", "",
+            # an anchor of its own: links (SARIF helpUri) survive a change of name
+            out += [f'<a id="{rule_anchor(code)}"></a>', "", f"### {code} {rule.name}", "",
                     f"*{rule.summary}*", "",
                     f"- severity: **{rule.severity.label}**",
                     f"- groups: {', '.join(rule.groups)}"]

@@ -8,8 +8,10 @@ nothing to annotate.
 
 One module per format, each documenting its output: ``text`` (for people), ``json``
 (a stable shape for programs), ``sarif`` (SARIF 2.1.0 for code scanning), ``junit``
-(JUnit XML for CI test views), ``github`` (GitHub Actions annotations). A new format
-is a new module with a ``report_<name>`` function, added to ``REPORTERS`` below.
+(JUnit XML for CI test views), ``github`` (GitHub Actions annotations), ``gitlab``
+(GitLab code quality); ``statistics`` counts findings per rule instead. A new format
+is a new module with a ``report_<name>`` function, added to ``REPORTERS`` below (and to
+``LOCATING`` if it shows columns).
 All text that comes from a document is made safe for where it goes
 (``pypolicy.core.text``).
 """
@@ -29,6 +31,7 @@ from pypolicy.validate.report._shared import (
     ReportOptions,
 )
 from pypolicy.validate.report.github import report_github
+from pypolicy.validate.report.gitlab import report_gitlab
 from pypolicy.validate.report.json import report_json
 from pypolicy.validate.report.junit import report_junit
 from pypolicy.validate.report.sarif import report_sarif
@@ -37,12 +40,14 @@ from pypolicy.validate.report.text import report_text
 __all__ = [
     "INFORMATION_URI",
     "JSON_REPORT_VERSION",
+    "LOCATING",
     "REPORTERS",
     "SARIF_SCHEMA_URI",
     "ReportOptions",
     "Reporter",
     "report",
     "report_github",
+    "report_gitlab",
     "report_json",
     "report_junit",
     "report_sarif",
@@ -56,7 +61,12 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": report_sarif,
     "junit": report_junit,
     "github": report_github,
+    "gitlab": report_gitlab,
 }
+
+# The formats that show columns and ends: the validator works out regions for these
+# only, since that means reading each document's text once more.
+LOCATING = frozenset({"sarif", "github", "gitlab"})
 
 
 def report(name: str, results: Sequence[FileResult], rules: Mapping[str, RuleInfo],

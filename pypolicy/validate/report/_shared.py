@@ -10,7 +10,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity, count_by_severity
+from pypolicy.core.findings import (
+    FileResult,
+    Finding,
+    Quote,
+    Region,
+    RuleInfo,
+    Severity,
+    count_by_severity,
+)
 from pypolicy.core.text import BIDI_CONTROLS, one_line, sanitize_terminal
 from pypolicy.core.version import __version__
 
@@ -23,11 +31,14 @@ JSON_REPORT_VERSION = 1
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How to report: colour (text only), the tool version to name, whether to quote."""
+    """How to report: colour (text only), the tool version to name, whether to quote,
+    and whether to leave out all but the findings (text only: no summary, no
+    "no findings" lines)."""
 
     color: bool = False
     tool_version: str = __version__
     show_quotes: bool = True  # for the human formats (text, junit, github)
+    quiet: bool = False
 
 
 DEFAULT_OPTIONS = ReportOptions()
@@ -88,6 +99,20 @@ def show_pointer(pointer: str) -> str:
 
 def valid_line(line: int | None) -> int | None:
     return line if line is not None and line >= 1 else None
+
+
+def usable_region(region: Region | None) -> Region | None:
+    """A region without the parts no reader accepts: None without a valid start line;
+    no columns below 1; no end before the start, or without columns."""
+    if region is None or valid_line(region.start_line) is None:
+        return None
+    start_column = region.start_column if (region.start_column or 0) >= 1 else None
+    end_line, end_column = region.end_line, region.end_column
+    if end_line is None or end_line < region.start_line or \
+            end_column is None or end_column < 1 or start_column is None or \
+            (end_line == region.start_line and end_column < start_column):
+        end_line = end_column = None
+    return Region(region.start_line, start_column, end_line, end_column)
 
 
 def indent_block(text: str, indent: str) -> str:

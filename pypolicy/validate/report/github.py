@@ -1,21 +1,23 @@
 """The ``github`` reporter: GitHub Actions workflow commands.
 
 One line per finding and per unusable file:
-``::error file=PATH,line=N,title=CODE name::message`` (``::warning``,
-``::notice`` for info), escaped by GitHub's rules.
+``::error file=PATH,line=N,endLine=M,col=C,endColumn=D,title=CODE name::message``
+(``::warning``, ``::notice`` for info), escaped by GitHub's rules; ``endLine``, ``col``
+and ``endColumn`` only where the findings carry regions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from pypolicy.core.findings import FileResult, RuleInfo, Severity
+from pypolicy.core.findings import FileResult, Finding, RuleInfo, Severity
 from pypolicy.core.text import sanitize_terminal
 from pypolicy.validate.report._shared import (
     DEFAULT_OPTIONS,
     ReportOptions,
     finding_text,
     sorted_findings,
+    usable_region,
     valid_line,
 )
 
@@ -38,6 +40,22 @@ def _github_command(command: str, properties: Iterable[tuple[str, str | int]],
     return f"::{command} {props}::{_github_data(message)}"
 
 
+def _place(finding: Finding) -> list[tuple[str, str | int]]:
+    """line, endLine, col and endColumn, as far as they are known (GitHub's columns
+    count from 1 and its end column is the last character, inclusive)."""
+    region = usable_region(finding.region())
+    if region is None:
+        return []
+    place: list[tuple[str, str | int]] = [("line", region.start_line)]
+    if region.end_line is not None:
+        place.append(("endLine", region.end_line))
+    if region.start_column is not None:
+        place.append(("col", region.start_column))
+        if region.end_column is not None and region.end_column > 1:
+            place.append(("endColumn", region.end_column - 1))
+    return place
+
+
 def report_github(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
                   options: ReportOptions = DEFAULT_OPTIONS) -> str:
     """GitHub Actions annotations, one workflow command per finding or unusable file."""
@@ -48,16 +66,15 @@ def report_github(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
             line = valid_line(result.error_line)
             if line is not None:
                 props.append(("line", line))
+                if result.error_column is not None and result.error_column >= 1:
+                    props.append(("col", result.error_column))
             props.append(("title", "unusable file"))
             message = result.error or ""
             if result.error_pointer is not None:
                 message += f"\nat {result.error_pointer or '(document root)'}"
             lines.append(_github_command("error", props, message))
         for finding in sorted_findings(result):
-            props = [("file", result.path)]
-            line = valid_line(finding.line)
-            if line is not None:
-                props.append(("line", line))
+            props = [("file", result.path), *_place(finding)]
             props.append(("title", f"{finding.code} {finding.name}"))
             lines.append(_github_command(_GITHUB_COMMANDS[finding.severity], props,
                                          finding_text(finding, options)))

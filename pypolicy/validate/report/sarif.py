@@ -2,14 +2,27 @@
 
 One run. ``tool.driver.rules`` holds a reportingDescriptor for every
 rule given (sorted by code), plus one for any finding whose rule was not given;
-each result names its rule by ``ruleId`` and ``ruleIndex``. The first pointer of a
-finding is its location (``artifactLocation.uri`` is the path as a URI reference,
-``region.startLine`` when the line is known, the pointer as a logical location);
-further pointers and every quote are ``relatedLocations``; quotes, pointers, hint
-and legal reference are also in the result's ``properties``. Every input file is
-listed in ``run.artifacts`` (with its exact path in ``properties.path``); unusable
-files are ``invocations[0].toolExecutionNotifications`` at level error, and make
-``executionSuccessful`` false.
+each result names its rule by ``ruleId`` and ``ruleIndex``. A descriptor's ``helpUri``
+is the rule's anchor in the rule reference (else its first web reference), and its
+``help`` explains the rule in text and Markdown (rationale, legal reference, a failing
+and a passing example).
+
+The first pointer of a finding is its location (``artifactLocation.uri`` is the path
+as a URI reference; ``region`` has the start line and, when the reporter was given
+them, the start column, end line and end column, counted in Unicode code points as
+``run.columnKind`` says; the pointer is a logical location); further pointers and
+every quote are ``relatedLocations``, each with its own region where known; quotes,
+pointers, hint and legal reference are also in the result's ``properties``. Every
+result carries ``partialFingerprints["pypolicy/v1"]``, made from the rule and the ids
+of the entries it concerns rather than from lines or array positions
+(``pypolicy.validate.fingerprint``), so that code scanning keeps one alert per problem
+across edits. A finding the document suppresses is a result with a SARIF
+``suppressions`` entry (kind ``inSource``, status ``accepted``, the document's reason
+as justification, the suppression entry as location).
+
+Every input file is listed in ``run.artifacts`` (with its exact path in
+``properties.path``); unusable files are ``invocations[0].toolExecutionNotifications``
+at level error, and make ``executionSuccessful`` false.
 """
 
 from __future__ import annotations
@@ -20,7 +33,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote as _url_quote
 
-from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity
+from pypolicy.core.findings import (
+    FileResult,
+    Finding,
+    Quote,
+    Region,
+    RuleInfo,
+    Severity,
+    SuppressedFinding,
+)
 from pypolicy.validate.report._shared import (
     DEFAULT_OPTIONS,
     INFORMATION_URI,
@@ -31,9 +52,12 @@ from pypolicy.validate.report._shared import (
     dump_json,
     sorted_findings,
     summary_counts,
+    usable_region,
     valid_line,
 )
 
+# The key of the fingerprint in partialFingerprints; a new recipe would get a new key.
+FINGERPRINT_KEY = "pypolicy/v1"
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # RFC 3986 sub-delims and unreserved marks, less ":" (a colon in a first segment
 # would read as a scheme); "/" separates segments.
@@ -61,6 +85,23 @@ def _http_uri(text: str) -> str | None:
     return text if re.fullmatch(r"https?://[^\s<>\"]+", text) else None
 
 
+def _help(info: RuleInfo, help_uri: str | None) -> dict[str, str]:
+    """What code scanning shows under "Show more": the rule explained."""
+    text = [info.summary, "", info.rationale]
+    markdown = [f"**{info.summary}**", "", info.rationale]
+    if info.legal_reference:
+        text += ["", f"Legal reference: {info.legal_reference}"]
+        markdown += ["", f"Legal reference: {info.legal_reference}"]
+    for title, example in (("Fails", info.fail_example), ("Passes", info.pass_example)):
+        if example:
+            text += ["", f"{title}:", example.rstrip()]
+            markdown += ["", f"{title}:", "", "```yaml", example.rstrip(), "```"]
+    if help_uri:
+        text += ["", f"See {help_uri}"]
+        markdown += ["", f"[{info.code} {info.name} in the rule reference]({help_uri})"]
+    return {"text": "\n".join(text), "markdown": "\n".join(markdown)}
+
+
 def _descriptor(code: str, info: RuleInfo) -> dict[str, Any]:
     descriptor: dict[str, Any] = {
         "id": code,
@@ -72,9 +113,10 @@ def _descriptor(code: str, info: RuleInfo) -> dict[str, Any]:
     }
     if info.references:
         descriptor["properties"]["references"] = list(info.references)
-        help_uri = next((u for u in map(_http_uri, info.references) if u), None)
-        if help_uri:
-            descriptor["helpUri"] = help_uri
+    help_uri = info.help_uri or next((u for u in map(_http_uri, info.references) if u), None)
+    if help_uri:
+        descriptor["helpUri"] = help_uri
+    descriptor["help"] = _help(info, help_uri)
     return descriptor
 
 
@@ -82,11 +124,11 @@ def _logical(pointer: str) -> list[dict[str, Any]]:
     return [{"fullyQualifiedName": pointer, "kind": "element"}]
 
 
-def _physical(uri: str, index: int, line: int | None) -> dict[str, Any]:
+def _physical(uri: str, index: int, where: int | Region | None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "index": index}}
-    line = valid_line(line)
-    if line is not None:
-        physical["region"] = {"startLine": line}
+    region = usable_region(Region(where) if isinstance(where, int) else where)
+    if region is not None:
+        physical["region"] = region.as_dict()
     return physical
 
 
@@ -103,21 +145,21 @@ def _quote_message(quote: Quote) -> str:
 
 def _sarif_result(finding: Finding, rule_index: int, uri: str, artifact: int,
                   document_id: str | None) -> dict[str, Any]:
-    location: dict[str, Any] = {"physicalLocation": _physical(uri, artifact, finding.line)}
+    location: dict[str, Any] = {"physicalLocation": _physical(uri, artifact, finding.region())}
     if finding.pointers:
         location["logicalLocations"] = _logical(finding.pointers[0])
     related: list[dict[str, Any]] = []
     for pointer in finding.pointers[1:]:
         related.append({
             "id": len(related) + 1,
-            "physicalLocation": _physical(uri, artifact, None),
+            "physicalLocation": _physical(uri, artifact, finding.region_of(pointer)),
             "logicalLocations": _logical(pointer),
             "message": {"text": f"also at {pointer}"},
         })
     for quote in finding.quotes:
         related.append({
             "id": len(related) + 1,
-            "physicalLocation": _physical(uri, artifact, None),
+            "physicalLocation": _physical(uri, artifact, finding.region_of(quote.pointer)),
             "logicalLocations": _logical(quote.pointer),
             "message": {"text": _quote_message(quote)},
             "properties": {"quote": quote.as_dict()},
@@ -144,6 +186,18 @@ def _sarif_result(finding: Finding, rule_index: int, uri: str, artifact: int,
     }
     if related:
         result["relatedLocations"] = related
+    if finding.fingerprint is not None:
+        result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
+    return result
+
+
+def _suppressed_result(suppressed: SuppressedFinding, rule_index: int, uri: str,
+                       artifact: int, document_id: str | None) -> dict[str, Any]:
+    result = _sarif_result(suppressed.finding, rule_index, uri, artifact, document_id)
+    where: dict[str, Any] = {"physicalLocation": _physical(uri, artifact, suppressed.line),
+                             "logicalLocations": _logical(suppressed.pointer)}
+    result["suppressions"] = [{"kind": "inSource", "status": "accepted",
+                               "justification": suppressed.reason, "location": where}]
     return result
 
 
@@ -156,7 +210,7 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
         rule_index[code] = len(descriptors)
         descriptors.append(_descriptor(code, rules[code]))
     for result in results:
-        for finding in result.findings:
+        for finding in (*result.findings, *(s.finding for s in result.suppressed_findings)):
             if finding.code not in rule_index:
                 rule_index[finding.code] = len(descriptors)
                 descriptors.append({
@@ -184,8 +238,9 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
             artifacts.append(artifact)
         index = artifact_index[key]
         if not result.usable:
-            location: dict[str, Any] = {
-                "physicalLocation": _physical(uri, index, result.error_line)}
+            line = valid_line(result.error_line)
+            location: dict[str, Any] = {"physicalLocation": _physical(
+                uri, index, Region(line, result.error_column) if line is not None else None)}
             if result.error_pointer is not None:
                 location["logicalLocations"] = _logical(result.error_pointer)
             notifications.append({
@@ -197,6 +252,11 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
         for finding in sorted_findings(result):
             sarif_results.append(_sarif_result(finding, rule_index[finding.code], uri,
                                                index, result.document_id))
+        for suppressed in sorted(result.suppressed_findings,
+                                 key=lambda s: s.finding.sort_key()):
+            sarif_results.append(_suppressed_result(
+                suppressed, rule_index[suppressed.finding.code], uri, index,
+                result.document_id))
 
     invocation: dict[str, Any] = {"executionSuccessful": not notifications}
     if notifications:
@@ -211,6 +271,7 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
                 "informationUri": INFORMATION_URI,
                 "rules": descriptors,
             }},
+            "columnKind": "unicodeCodePoints",
             "invocations": [invocation],
             "artifacts": artifacts,
             "results": sarif_results,

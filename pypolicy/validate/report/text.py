@@ -11,7 +11,8 @@ Grouped by file::
 
     3 errors, 1 warning, 0 info in 5 files (1 unusable)
 
-A file without findings shows as ``path: no findings``; an unusable file as
+With ``ReportOptions.quiet`` only findings and unusable files are shown (nothing at all
+when there are none). A file without findings shows as ``path: no findings``; an unusable file as
 ``path:line: unusable: why``. ANSI colour only with ``ReportOptions.color``. All
 text that comes from a document (paths, messages, quotes, ...) is made safe for a
 terminal: C0 controls other than newline and tab, DEL, C1 controls, lone
@@ -74,6 +75,8 @@ def report_text(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
             if result.error_pointer is not None:
                 lines.append(indent + "at " + show_pointer(result.error_pointer))
         elif not result.findings:
+            if options.quiet:
+                continue
             note = "no findings"
             if result.suppressed:
                 note += f" ({result.suppressed} suppressed)"
@@ -87,10 +90,12 @@ def report_text(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
                     f"{one_line(finding.name)}: "
                     + indent_block(sanitize_terminal(finding.message), indent))
                 lines.extend(detail_lines(finding, options, indent))
-            if result.suppressed:
+            if result.suppressed and not options.quiet:
                 lines.append(f"{_where(result.path, None, options)} "
                              f"{result.suppressed} more suppressed")
         blocks.append(lines)
     out = "\n\n".join("\n".join(block) for block in blocks)
+    if options.quiet:
+        return out + "\n" if out else ""
     summary = summary_line(results)
     return (out + "\n\n" if out else "") + summary + "\n"

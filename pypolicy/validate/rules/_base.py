@@ -68,7 +68,9 @@ class Rule:
     @classmethod
     def info(cls) -> RuleInfo:
         return RuleInfo(cls.code, cls.name, cls.severity, cls.groups, cls.summary,
-                        cls.rationale(), cls.references)
+                        cls.rationale(), cls.references, help_uri=rule_help_uri(cls.code),
+                        legal_reference=cls.legal_reference, fail_example=cls.fail_example,
+                        pass_example=cls.pass_example)
 
     def applies(self, ctx: RuleContext) -> bool:
         return self.profile is None or self.profile in ctx.profiles
@@ -87,6 +89,20 @@ def quotes_of(item: HasEvidence) -> Iterator[Quote]:
     for evidence in item.evidence:
         yield Quote(item.pointer, evidence.quote, evidence.section, evidence.start,
                     evidence.end, evidence.inferred, evidence.rationale)
+
+
+# The rule reference (docs/rules.md) as published; each rule has an anchor named after its
+# code in lower case, which does not change when a rule's name or summary does.
+RULE_REFERENCE_URI = "https://w3id.org/pypolicy/docs/rules"
+
+
+def rule_anchor(code: str) -> str:
+    return code.lower()
+
+
+def rule_help_uri(code: str) -> str:
+    """Where a rule is explained, for SARIF ``helpUri`` and links in reports."""
+    return f"{RULE_REFERENCE_URI}#{rule_anchor(code)}"
 
 
 # Completeness profiles, and the declared regimes that switch each one on (a regime
