@@ -32,19 +32,22 @@ _MAX_HEADING = 90
 _MAX_HEADING_WORDS = 12
 _MAX_TITLE_WORDS = 10  # a heading that is neither numbered nor marked up
 
-_DATE_LINE = re.compile(r"(?i)\b(?:last\s+(?:updated|modified|revised|changed)|effective"
+_DATE_LINE = re.compile(r"(?i)(?<![a-z])(?:last\s+(?:updated|modified|revised|changed)|effective"
                         r"(?:\s+(?:date|as\s+of|from))?|updated(?:\s+on)?|version\s+of)\b")
 _BOILERPLATE = re.compile(r"(?i)©|\(c\)\s*[0-9]{4}|all rights reserved")
 _SHORT_LINE = 80
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr)
                 if name})
-_DAY_MONTH_YEAR = re.compile(r"(?i)\b([0-9]{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+"
-                             r"([0-9]{4})\b")
-_MONTH_DAY_YEAR = re.compile(r"(?i)\b([a-z]{3,9})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+"
-                             r"([0-9]{4})\b")
-_MONTH_YEAR = re.compile(r"(?i)\b([a-z]{3,9})\.?,?\s+([0-9]{4})\b")
-_ISO = re.compile(r"\b([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?\b")
+_MONTHS["sept"] = 9
+# Dates in running text: "2nd July 2024", "May 24th 2018", "Sept. 5, 2021", "April 2026"
+# (digits and letters bound by look-arounds, as \b fails next to "_" of Markdown emphasis)
+_DAY_MONTH_YEAR = re.compile(r"(?i)(?<![0-9])([0-9]{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?"
+                             r"\s+([0-9]{4})(?![0-9])")
+_MONTH_DAY_YEAR = re.compile(r"(?i)(?<![a-z])([a-z]{3,9})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?"
+                             r"\s+([0-9]{4})(?![0-9])")
+_MONTH_YEAR = re.compile(r"(?i)(?<![a-z])([a-z]{3,9})\.?,?\s+([0-9]{4})(?![0-9])")
+_ISO = re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?(?![0-9])")
 
 
 def _lines(text: str) -> list[str]:
@@ -80,7 +83,7 @@ def _heading_in(line: str, next_line: str, following: str) -> str | None:
         return stripped
     if len(stripped) > _MAX_HEADING or len(stripped.split()) > _MAX_HEADING_WORDS or \
             _NOT_IN_HEADINGS.search(stripped) or stripped[-1] in ".;," or \
-            _DATE_LINE.match(stripped):
+            (_DATE_LINE.search(stripped) and parse_date(stripped)):
         return None
     if _NUMBERED.match(stripped) and not stripped.endswith(":"):
         return stripped
@@ -139,13 +142,19 @@ def parse_date(text: str) -> str | None:
     iso = _ISO.search(text)
     if iso:
         return "-".join(part for part in iso.groups() if part)
+    full_date = False
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
         for match in pattern.finditer(text):
             parts = dict(zip(order, match.groups(), strict=True))
             month = _MONTHS.get(parts["m"].lower())
+            if not month:
+                continue
+            full_date = True
             day = int(parts["d"])
-            if month and 1 <= day <= calendar.monthrange(int(parts["y"]), month)[1]:
+            if 1 <= day <= calendar.monthrange(int(parts["y"]), month)[1]:
                 return f"{parts['y']}-{month:02d}-{day:02d}"
+    if full_date:
+        return None  # "31 February": a date the text gets wrong is not guessed at
     for match in _MONTH_YEAR.finditer(text):
         month = _MONTHS.get(match.group(1).lower())
         if month:
