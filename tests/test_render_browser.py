@@ -146,8 +146,19 @@ def browser() -> Iterator[Browser]:
             instance.close()
 
 
-def open_page(browser: Browser, url: str) -> dict[str, Any]:
-    """Load ``url`` in a new tab; return what the page showed and logged."""
+# Elements of the main content whose right edge is past the window, or that scroll
+# sideways inside (a table in a scrolling box): what a phone user would have to pan to.
+# Visually hidden elements (1 pixel, for screen readers) do not count.
+OVERFLOW = """JSON.stringify(Array.from(document.querySelectorAll('main *, header *'))
+  .filter(e => e.getBoundingClientRect().width > 1)
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+               || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+  .slice(0, 5).map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 60)))"""
+
+
+def open_page(browser: Browser, url: str, width: int = 1100) -> dict[str, Any]:
+    """Load ``url`` in a new tab ``width`` pixels wide; return what the page showed and
+    logged."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget", {"targetId": target,
                                                      "flatten": True})["sessionId"]
@@ -155,8 +166,8 @@ def open_page(browser: Browser, url: str) -> dict[str, Any]:
         for domain in ("Page", "Runtime", "Log", "Network"):
             browser.send(f"{domain}.enable", session=session)
         browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": 1100, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-                     session=session)
+                     {"width": width, "height": 900, "deviceScaleFactor": 1,
+                      "mobile": False}, session=session)
         first = len(browser.events)
         browser.send("Page.navigate", {"url": url}, session=session)
         browser.wait_for("Page.loadEventFired", session)
@@ -173,8 +184,10 @@ def open_page(browser: Browser, url: str) -> dict[str, Any]:
                           "height: document.documentElement.scrollHeight})",
             "returnByValue": True}, session=session)["result"]["value"]
         layout = json.loads(facts)
+        overflowing = json.loads(browser.send("Runtime.evaluate", {
+            "expression": OVERFLOW, "returnByValue": True}, session=session)["result"]["value"])
         browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": 1100, "height": min(int(layout["height"]), 16000),
+                     {"width": width, "height": min(int(layout["height"]), 16000),
                       "deviceScaleFactor": 1, "mobile": False}, session=session)
         shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
         events = [e for e in browser.events[first:] if e.get("sessionId") == session]
@@ -193,7 +206,8 @@ def open_page(browser: Browser, url: str) -> dict[str, Any]:
         elif method == "Network.requestWillBeSent":
             requests.append(params["request"]["url"])
     return {"headings": json.loads(headings), "layout": layout, "errors": errors,
-            "requests": requests, "png": base64.b64decode(shot["data"])}
+            "requests": requests, "png": base64.b64decode(shot["data"]),
+            "overflowing": overflowing}
 
 
 @pytest.mark.slow
@@ -242,3 +256,46 @@ def test_hostile_page_in_chromium(browser: Browser, tmp_path: Path) -> None:
     assert set(shown["requests"]) <= {page_file.as_uri()}
     assert shown["layout"]["scripts"] == 0
     assert shown["layout"]["width"] <= 1100, "a very long word widened the page"
+
+
+def keep_screenshot(png: bytes, name: str) -> None:
+    keep = os.environ.get("PYPOLICY_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / f"{name}.png").write_bytes(png)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name.split(".")[0])
+def test_page_fits_phone_and_desktop(browser: Browser, example: Path, width: int,
+                                     tmp_path: Path) -> None:
+    """At 390 pixels the tables are stacked cards: nothing in the main content is wider
+    than the window or scrolls sideways; the same at 1280."""
+    policy = Policy.from_dict(load_path(example).data)
+    page_file = tmp_path / f"{example.name.split('.')[0]}-{width}.html"
+    page_file.write_text(render(policy, "html"), encoding="utf-8")
+    shown = open_page(browser, page_file.as_uri(), width)
+    assert shown["errors"] == []
+    assert shown["layout"]["width"] <= width, "the page scrolls sideways"
+    assert shown["overflowing"] == [], shown["overflowing"]
+    assert all(h["visible"] for h in shown["headings"])
+    keep_screenshot(shown["png"], page_file.stem)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_compare_page_fits_phone_and_desktop(browser: Browser, width: int,
+                                             tmp_path: Path) -> None:
+    """The five providers side by side: on a phone each aspect is a card naming each
+    provider, nothing cut off or scrolling sideways."""
+    from pypolicy.render.compare import compare_html
+
+    policies = [Policy.from_dict(load_path(e).data) for e in EXAMPLES]
+    page_file = tmp_path / f"compare-{width}.html"
+    page_file.write_text(compare_html(policies), encoding="utf-8")
+    shown = open_page(browser, page_file.as_uri(), width)
+    assert shown["errors"] == []
+    assert shown["layout"]["width"] <= width, "the page scrolls sideways"
+    assert shown["overflowing"] == [], shown["overflowing"]
+    keep_screenshot(shown["png"], page_file.stem)

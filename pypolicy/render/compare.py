@@ -155,15 +155,18 @@ def compare_csv(policies: Sequence[Policy]) -> str:
 def compare_html(policies: Sequence[Policy]) -> str:
     cols = columns(policies)
 
-    def cell(items: Sequence[str]) -> Any:
+    def cell(column: Column, items: Sequence[str]) -> Any:
+        # on a narrow screen each aspect is a card and each cell names its provider
+        label = {"data-label": clean(column.name)}
         if not items:
-            return E.td({"class": "not-stated"}, "Not stated")
+            return E.td({**label, "class": "not-stated"}, "Not stated")
         if len(items) == 1:
-            return E.td(clean(capitalise(items[0])))
-        return E.td(E.ul(*(E.li(clean(capitalise(i))) for i in items)))
+            return E.td(label, clean(capitalise(items[0])))
+        return E.td(label, E.ul(*(E.li(clean(capitalise(i))) for i in items)))
 
     header = E.tr(E.td(), *(E.th({"scope": "col"}, clean(c.name)) for c in cols))
-    aspect_rows = [E.tr(E.th({"scope": "row"}, title), *(cell(c.answers[key]) for c in cols))
+    aspect_rows = [E.tr(E.th({"scope": "row"}, title),
+                        *(cell(c, c.answers[key]) for c in cols))
                    for key, title in ASPECTS]
     tables = [E.div({"class": "table-wrap", "role": "region", "tabindex": "0",
                      "aria-label": "Providers side by side"},
@@ -172,8 +175,9 @@ def compare_html(policies: Sequence[Policy]) -> str:
     rights = _rights_union(cols)
     if rights:
         rows = [E.tr(E.th({"scope": "row"}, capitalise(label(r))),
-                     *(E.td("yes") if r in c.rights else
-                       E.td({"class": "not-stated"}, "\u2014") for c in cols))
+                     *(E.td({"data-label": clean(c.name)}, "yes") if r in c.rights else
+                       E.td({"data-label": clean(c.name), "class": "not-stated"}, "\u2014")
+                       for c in cols))
                 for r in rights]
         tables += [E.h2("Rights each policy names"),
                    E.div({"class": "table-wrap", "role": "region", "tabindex": "0",

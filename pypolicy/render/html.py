@@ -86,9 +86,14 @@ def _attributes(para: Para) -> dict[str, str]:
 def _table(table: Table) -> Any:
     caption_attributes = {} if table.show_caption else {"class": "visually-hidden"}
     head = E.thead(E.tr(*(E.th({"scope": "col"}, _text(c)) for c in table.columns)))
+    # on a narrow screen a row is a card; each cell then says which column it is in,
+    # unless the table has one column of answers (the summary)
+    labels = [{"data-label": _text(c)} if len(table.columns) > 2 else {}
+              for c in table.columns[1:]]
     body = E.tbody(*(
         E.tr(E.th({"scope": "row", **_attributes(row.header)}, *_para_children(row.header)),
-             *(E.td(*_inline(cell)) for cell in row.cells))
+             *(E.td(label, *_inline(cell)) for label, cell in zip(labels, row.cells,
+                                                                    strict=False)))
         for row in table.rows))
     element = E.table(E.caption(caption_attributes, _text(table.caption)), head, body)
     if not table.show_caption:

@@ -60,6 +60,23 @@ tbody th { font-weight: 600; }
 footer { margin-top: 3rem; border-top: 1px solid var(--rule); color: var(--muted);
   font-size: 0.9em; }
 @media print { nav { display: none; } a { color: inherit; } }
+/* Narrow screens: each table row becomes a card, each cell labelled with its column
+   (data-label), so that nothing scrolls sideways or is cut off on a phone. */
+@media (max-width: 40rem) {
+  body { padding: 1rem 0.75rem 2rem; }
+  nav ol { columns: 1; }
+  .table-wrap { overflow-x: visible; }
+  table, thead, tbody, tr, th, td, caption { display: block; width: auto; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  tr { border: 1px solid var(--rule); margin: 0 0 0.75rem; }
+  th, td { border: 0; overflow-wrap: anywhere; }
+  td { border-top: 1px solid var(--rule); }
+  tbody th { background: var(--soft); }
+  .summary tbody th { width: auto; }
+  td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  td ul { padding-left: 1.1rem; }
+}
 """
 
 
