@@ -18,7 +18,7 @@ from typing import Any
 from pypolicy.format.model import Policy
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.render import facts
-from pypolicy.render.escaping import clean, escape, spreadsheet_safe
+from pypolicy.render.escaping import clean, escape, spreadsheet_cell
 from pypolicy.render.html_page import STYLE, E, html_document, serialise
 from pypolicy.render.phrases.basics import (
     capitalise,
@@ -143,8 +143,8 @@ def compare_csv(policies: Sequence[Policy]) -> str:
     writer.writerow(["id", *(title for _, title in ASPECTS),
                      *(f"Right: {label(r)}" for r in rights)])
     for policy, col in zip(policies, cols, strict=True):
-        writer.writerow([spreadsheet_safe(policy.id),
-                         *(spreadsheet_safe("; ".join(col.answers[key]))
+        writer.writerow([spreadsheet_cell(policy.id),
+                         *(spreadsheet_cell("; ".join(col.answers[key]))
                            for key, _ in ASPECTS),
                          *("yes" if r in col.rights else "" for r in rights)])
     return buffer.getvalue()

@@ -1,5 +1,5 @@
 """Making policy text safe for each output: one clean line for any format, inert inline
-Markdown, and spreadsheet cells that cannot run as formulas.
+Markdown (no markup, no autolinks), and spreadsheet cells that cannot run as formulas.
 
 Shared by the writers, the diff and the comparison, so that each kind of escaping is
 written once.
@@ -12,11 +12,10 @@ import unicodedata
 from functools import cache
 from urllib.parse import quote
 
+from pypolicy.core.csvsafe import spreadsheet_safe
+from pypolicy.core.text import BIDI_CONTROLS
+
 # --- one clean line -------------------------------------------------------------------------
-
-_BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                            *range(0x2066, 0x206A)])
-
 
 _SPACES = re.compile(r"\s+")
 
@@ -26,7 +25,7 @@ def _clean_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for code in (*range(0x00, 0x20), *range(0x7F, 0xA0)):
         table[code] = " " if chr(code) in "\t\n\r\x0b\x0c" else "\ufffd"
-    for code in (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF, *_BIDI_CONTROLS):
+    for code in (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF, *BIDI_CONTROLS):
         table[code] = "\ufffd"
     table[0x2028] = table[0x2029] = " "
     return table
@@ -120,7 +119,7 @@ def link_target(href: str) -> str:
 
 # --- spreadsheets ---------------------------------------------------------------------------
 
-def spreadsheet_safe(text: str) -> str:
-    """Stop a spreadsheet from reading a cell as a formula (CSV injection)."""
-    text = clean(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def spreadsheet_cell(text: str) -> str:
+    """Policy text as one clean CSV cell that a spreadsheet will not run as a formula
+    (the rule is ``core.csvsafe``'s, shared with the query results)."""
+    return spreadsheet_safe(clean(text))
