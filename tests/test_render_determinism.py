@@ -3,10 +3,10 @@
 Python randomises the order of sets of strings per process (``PYTHONHASHSEED``), so an
 output that depends on set order changes from run to run while every test inside one
 process passes. Here child processes with different seeds render every example in
-every format, compare them all, and diff neighbouring examples, and their outputs must
-agree. A document with categories that tie in the hierarchy (billing records are both
-financial data and CPNI) is among them, since the "At a glance" summary once broke
-such ties by set order.
+every format for both audiences, compare them all, and diff neighbouring examples, and
+their outputs must agree. A document with categories that tie in the hierarchy (billing
+records are both financial data and CPNI) is among them, since the "At a glance" summary
+once broke such ties by set order.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ CHILD = """
 import hashlib, json, sys
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import FORMATS, render
+from pypolicy.render import AUDIENCES, FORMATS, render
 from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
 from pypolicy.render.diff import diff, diff_json, diff_markdown
 
@@ -42,7 +42,8 @@ policies = [Policy.from_dict(load_path(p).data) for p in paths]
 outputs = {}
 for path, policy in zip(paths, policies):
     for fmt in FORMATS:
-        outputs[f"render {path} {fmt}"] = render(policy, fmt)
+        for audience in AUDIENCES:
+            outputs[f"render {path} {fmt} {audience}"] = render(policy, fmt, audience)
 for name, writer in (("markdown", compare_markdown), ("html", compare_html),
                      ("csv", compare_csv)):
     outputs[f"compare {name}"] = writer(policies)
@@ -83,7 +84,7 @@ def test_outputs_are_identical_under_every_hash_seed(tmp_path: Path) -> None:
         assert child.returncode == 0, stderr
         digests[seed] = json.loads(stdout)
     reference = digests[SEEDS[0]]
-    assert len(reference) == 3 * len(paths) + 3 + 2 * (len(paths) - 1)
+    assert len(reference) == 3 * 2 * len(paths) + 3 + 2 * (len(paths) - 1)
     for seed, outputs in digests.items():
         differing = sorted(name for name in reference if outputs[name] != reference[name])
         assert not differing, f"PYTHONHASHSEED={seed} changes: {', '.join(differing)}"
@@ -94,6 +95,6 @@ def test_outputs_are_identical_under_every_hash_seed(tmp_path: Path) -> None:
     policy = Policy.from_dict(load_path(paths[-1]).data)
     text = render(policy, "markdown")
     assert hashlib.sha256(text.encode()).hexdigest() == reference[
-        f"render {paths[-1]} markdown"]
+        f"render {paths[-1]} markdown reader"]
     assert "Financial data" in text or "financial data" in text
     assert "customer proprietary network information" in text
