@@ -128,6 +128,7 @@ def cmd_coverage(args: argparse.Namespace, stdout: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.annotate.annotation import SourceChangedError
     from pypolicy.annotate.build import build, render_json
+    from pypolicy.annotate.mismatch import visible
     from pypolicy.core.errors import InputError
 
     policy = Path(args.policy)
@@ -150,7 +151,7 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO) -> int:
                                      f"{policy} (as it is)", f"{policy} (as built)",
                                      lineterm="", n=2))
     for line in diff[:_SHOWN_DIFF_LINES]:
-        stdout.write(line + "\n")
+        stdout.write(visible(line) + "\n")
     if len(diff) > _SHOWN_DIFF_LINES:
         stdout.write(f"... {len(diff) - _SHOWN_DIFF_LINES} more diff lines\n")
     return EXIT_FAILED
