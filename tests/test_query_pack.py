@@ -289,6 +289,10 @@ def test_negative_promises(rdflib_engine: Any) -> None:
             "imminentHarm underLegalProcess withConsent") in found
     assert ("anveo", "s-no-sale", "sell", "d-cpni d-others d-pii", "", "", "") in found
     assert ("voiceterm", "s-no-store-card", "store", "d-credit-card", "", "", "") in found
+    purposes = rows(rdflib_engine, "negative-promises", "policy", "statement", "exceptPurposes")
+    assert {row for row in purposes if row[2]} == {
+        ("inum", "s-no-consent-basis", "thirdPartyMarketing"),
+        ("itnet", "s-device-data-exclusively", "pushNotifications")}
     documents = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.policy.json"))]
     negative = {(d["id"], s["id"]) for d in documents for s in d.get("statements", [])
                 if s["modality"] == "doesNot"}
