@@ -98,3 +98,13 @@ def test_cli_compare(tmp_path: Path) -> None:
     assert main(["compare", str(EXAMPLES[0]), str(bad)], stdout=io.StringIO(),
                 stderr=err) == 2
     assert "bad.json" in err.getvalue()
+
+
+def test_cli_compare_refuses_two_files_with_one_id(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.json"
+    copy.write_text(EXAMPLES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["compare", str(EXAMPLES[0]), str(copy)], stdout=out, stderr=err) == 2
+    assert out.getvalue() == ""
+    assert f"{copy} (at /id): document id" in err.getvalue()
+    assert f"is also the id of {EXAMPLES[0]}" in err.getvalue()

@@ -56,7 +56,17 @@ def cmd_compare(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
     from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
 
+    from pypolicy.core.errors import InputError
+
     policies = [load_policy(name) for name in args.files]
+    # One column per provider: the same document named twice (or two files sharing an id)
+    # would show twice, side by side, as if two providers said the same; query refuses it too.
+    seen: dict[str, str] = {}
+    for name, policy in zip(args.files, policies, strict=True):
+        if policy.id in seen:
+            raise InputError(f"document id {policy.id!r} is also the id of {seen[policy.id]};"
+                             " compare shows each policy once", path=name, pointer="/id")
+        seen[policy.id] = name
     writer = {"markdown": compare_markdown, "html": compare_html,
               "csv": compare_csv}[args.compare_format]
     write_output(writer(policies), args.output, args.files, stdout)
