@@ -54,9 +54,8 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO) -> int:
 
 def cmd_compare(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
-    from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
-
     from pypolicy.core.errors import InputError
+    from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
 
     policies = [load_policy(name) for name in args.files]
     # One column per provider: the same document named twice (or two files sharing an id)
