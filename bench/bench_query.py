@@ -43,7 +43,8 @@ from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_doc
 from pypolicy.query.engines import OxigraphEngine, RdflibEngine  # noqa: E402
 from pypolicy.query.pack import bind_parameters, query_pack  # noqa: E402
 from pypolicy.query.results import format_result  # noqa: E402
-from pypolicy.query.safety import call_with_time_limit, check_query  # noqa: E402
+from pypolicy.query.safety import check_query  # noqa: E402
+from pypolicy.query.worker import call_with_time_limit  # noqa: E402
 
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "IE", "SE", "CA", "IN", "CH", "JP", "AU", "BR",
              "PL", "ES", "IT", "NO", "SG", "IL", "ZA"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pypolicy.cli.main import main
 from pypolicy.core.errors import ConfigError, QueryError, UnsafeInputError
-from pypolicy.query import safety as _sparql_safety
+from pypolicy.query import worker as _worker
 from pypolicy.query.engines import OxigraphEngine, RdflibEngine
 from pypolicy.query.safety import check_query, tokens, with_values
 
@@ -102,7 +102,7 @@ def test_the_engines_never_see_a_refused_query(monkeypatch: pytest.MonkeyPatch,
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("an engine was started for a refused query")
 
-    monkeypatch.setattr(_sparql_safety, "call_with_time_limit", forbidden)
+    monkeypatch.setattr(_worker, "call_with_time_limit", forbidden)
     monkeypatch.setattr(RdflibEngine, "run", forbidden)
     monkeypatch.setattr(OxigraphEngine, "run", forbidden)
     for store in ("memory", "oxigraph"):
@@ -227,6 +227,6 @@ def test_time_limit_passes_results_and_errors_through() -> None:
     def fail(started: Any) -> int:
         raise UnsafeInputError("no", path="f.rq", line=3)
 
-    assert _sparql_safety.call_with_time_limit(work, (21,), 5) == 42
+    assert _worker.call_with_time_limit(work, (21,), 5) == 42
     with pytest.raises(QueryError, match=r"^f\.rq:3: no$"):
-        _sparql_safety.call_with_time_limit(fail, (), 5)
+        _worker.call_with_time_limit(fail, (), 5)

@@ -12,12 +12,18 @@ update), or when it runs past its time limit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pypolicy.core.errors import ConfigError
+from pypolicy.query.terminal import one_line, sanitize_terminal
+
+if TYPE_CHECKING:
+    from pypolicy.query.worker import Progress
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
@@ -31,14 +37,39 @@ def _parameter(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-def _seconds(text: str) -> float:
+MAX_SECONDS = 7 * 24 * 3600.0
+MAX_QUERY_BYTES = 4 * 1024 * 1024
+
+
+def _seconds(text: str) -> float | None:
+    """A time limit: a finite number of seconds above 0 (at most a week), or ``none``."""
+    if text.strip().lower() == "none":
+        return None
+    return _network_seconds(text)
+
+
+def _network_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("the time limit cannot be negative")
+    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a number of seconds above 0 and at most {MAX_SECONDS:.0f}")
     return value
+
+
+def _megabytes(text: str) -> int | None:
+    """A memory limit in MiB (at least 64), or ``none``."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of MiB: {text!r}") from None
+    if not 64 <= value <= 1 << 40:
+        raise argparse.ArgumentTypeError(f"{text!r}: give at least 64 MiB, or none")
+    return value * 1024 * 1024
 
 
 def register(subparsers: Any) -> dict[str, Handler]:
@@ -71,7 +102,10 @@ def register(subparsers: Any) -> dict[str, Handler]:
                    help="allow SERVICE and FROM / FROM NAMED in the query (refused by default)")
     q.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop the query after this many seconds (default {DEFAULT_TIMEOUT:g};"
-                        " 0: no limit)")
+                        " none: no limit); also the time limit of each request to an endpoint")
+    q.add_argument("--memory-limit", type=_megabytes, default=-1, metavar="MIB",
+                   help="stop the query when its process needs more memory than this"
+                        " (default: half the machine's memory; none: no limit)")
     q.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE")
 
     load = subparsers.add_parser(
@@ -80,8 +114,9 @@ def register(subparsers: Any) -> dict[str, Handler]:
         " jurisdiction graphs) in a SPARQL store, by SPARQL Update INSERT DATA.")
     load.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     load.add_argument("--update-endpoint", required=True, metavar="URL")
-    load.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                      help="network time limit per request (default 60)")
+    load.add_argument("--timeout", type=_network_seconds, default=DEFAULT_TIMEOUT,
+                      metavar="SECONDS", help="time limit of each request, the whole answer"
+                      " included (default 60)")
     return {"query": cmd_query, "load": cmd_load}
 
 
@@ -105,23 +140,31 @@ class QueryJob:
     network_timeout: float
 
 
-def run_job(job: QueryJob, started: Callable[[], None]) -> str:
+def run_job(job: QueryJob, started: Progress) -> str:
     """Load the corpus, run the query, format the answer (in the query process)."""
+    with _escaped_errors():  # here, in the worker: a message leaves it as text
+        return _run_job(job, started)
+
+
+def _run_job(job: QueryJob, started: Progress) -> str:
     from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_documents
     from pypolicy.query.engines import Engine, OxigraphEngine, RdflibEngine
     from pypolicy.query.pack import bind_parameters
     from pypolicy.query.remote import RemoteEngine
     from pypolicy.query.results import format_result
     from pypolicy.query.safety import check_query
+    from pypolicy.query.worker import offline
 
     query = check_query(job.text, job.source, allow_remote=job.allow_remote)
     bindings = bind_parameters(query, job.declared, job.parameters)
+    started.loading()  # the time limit does not count reading the corpus
     engine: Engine
     if job.endpoint:
         remote = RemoteEngine(job.endpoint, job.update_endpoint, job.network_timeout)
         if job.files:
             remote.load(load_documents(job.files))
-        engine = remote
+        started()
+        result = remote.run(query, bindings)
     else:
         documents = load_documents(job.files)
         if job.store == "oxigraph":
@@ -129,12 +172,16 @@ def run_job(job: QueryJob, started: Callable[[], None]) -> str:
         else:
             engine = RdflibEngine(build_dataset(documents))
         del documents
-    # The corpus lives as long as this process: keep the garbage collector from walking
-    # its millions of objects again and again while the query allocates.
-    gc.collect()
-    gc.freeze()
-    started()
-    result = engine.run(query, bindings)
+        # Modules the engine imports on first use are imported now: inside offline() no
+        # file can be opened (nor a connection, which is the point).
+        engine.run(check_query("ASK { ?s ?p ?o }", "warm-up"), {})
+        # The corpus lives as long as this process: keep the garbage collector from
+        # walking its millions of objects again and again while the query allocates.
+        gc.collect()
+        gc.freeze()
+        started()
+        with offline():
+            result = engine.run(query, bindings)
     return format_result(result, job.result_format, query.prefixes)
 
 
@@ -159,30 +206,45 @@ def _list_pack(stdout: TextIO) -> int:
 
 
 def _read_query_file(name: str) -> str:
+    """The query text; a file over the size limit is refused, never cut short."""
+    shown = one_line(name)
     try:
-        with open(name, encoding="utf-8") as handle:
-            return handle.read(4 * 1024 * 1024)
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_QUERY_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"{name}: cannot read the query: {exc.strerror or exc}") from None
+        raise ConfigError(f"{shown}: cannot read the query: {exc.strerror or exc}") from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise ConfigError(f"{shown}: the query is larger than {MAX_QUERY_BYTES // 1024 // 1024}"
+                          " MiB; pypolicy reads no more (a query that long is a corpus: put"
+                          " it in the documents)")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{name}: the query is not UTF-8 text: {exc.reason}") from None
+        raise ConfigError(f"{shown}: the query is not UTF-8 text: {exc.reason} at byte"
+                          f" {exc.start}") from None
 
 
 def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
+    with _escaped_errors():
+        return _query(args, stdout)
+
+
+def _query(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.list:
         return _list_pack(stdout)
     from pypolicy.query.dataset import oxigraph_available
     from pypolicy.query.pack import bind_parameters, pack_query, parse_header
     from pypolicy.query.remote import check_endpoint
     from pypolicy.query.results import check_format
-    from pypolicy.query.safety import call_with_time_limit, check_query
+    from pypolicy.query.safety import check_query
+    from pypolicy.query.worker import call_with_time_limit, default_memory_limit, parse_time_limit
 
     declared: tuple[Any, ...] | None = None
     if args.name:
         pack = pack_query(args.name)
         text, source, declared = pack.text, f"{pack.name} ({pack.path.name})", pack.parameters
     elif args.file:
-        text, source = _read_query_file(args.file), args.file
+        text, source = _read_query_file(args.file), one_line(args.file)
         declared = parse_header(text, source)[2] or None
     else:
         text, source = args.query, "--query"
@@ -190,6 +252,8 @@ def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
         raise ConfigError("--update-endpoint needs --endpoint (the URL to query)")
     if args.endpoint:
         check_endpoint(args.endpoint)
+        if args.update_endpoint:
+            check_endpoint(args.update_endpoint, "--update-endpoint")
         if args.files and not args.update_endpoint:
             raise ConfigError("to load FILE_OR_DIR into the endpoint give --update-endpoint;"
                               " to query what it holds, give no files")
@@ -199,15 +263,18 @@ def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.store == "oxigraph" and not args.endpoint and not oxigraph_available():
         raise ConfigError("--store oxigraph needs pyoxigraph: pip install 'pypolicy[oxigraph]'")
 
-    # Refuse, and report syntax errors, before anything is loaded or any engine runs.
-    query = check_query(text, source, allow_remote=args.allow_remote)
+    # Refuse, and report syntax errors, before anything is loaded or any engine runs;
+    # within the time limit, since parsing a long query takes time too.
+    with parse_time_limit(args.timeout):
+        query = check_query(text, source, allow_remote=args.allow_remote)
     parameters = dict(args.param)
     bind_parameters(query, declared, parameters)
     check_format(query.kind, args.result_format)
+    memory = default_memory_limit() if args.memory_limit == -1 else args.memory_limit
     job = QueryJob(text, source, args.allow_remote, declared, parameters, tuple(args.files),
                    args.store, args.endpoint, args.update_endpoint, args.result_format,
                    args.timeout or DEFAULT_TIMEOUT)
-    output = call_with_time_limit(run_job, (job,), args.timeout or None)
+    output = call_with_time_limit(run_job, (job,), args.timeout, memory_limit=memory)
     from pypolicy.cli.main import write_output
 
     inputs = [*args.files, *([args.file] if args.file else [])]
@@ -215,18 +282,45 @@ def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _escaped_errors() -> Iterator[None]:
+    """Error messages leave with their untrusted parts escaped (file names, endpoint
+    answers, query text): no control character reaches the terminal, and no file name
+    starts a line of its own (a forged ``::error`` annotation, say)."""
+    from pypolicy.core.errors import InputError, PypolicyError
+
+    try:
+        yield
+    except InputError as exc:
+        exc.path = one_line(exc.path) if exc.path is not None else None
+        exc.pointer = one_line(exc.pointer) if exc.pointer is not None else None
+        exc.message = sanitize_terminal(exc.message, keep="\n")
+        raise
+    except PypolicyError as exc:
+        text = str(exc)
+        safe = sanitize_terminal(text, keep="\n")
+        if safe != text:
+            raise type(exc)(safe) from None
+        raise
+
+
 # ------------------------------------------------------------------------------ load
 
 
 def cmd_load(args: argparse.Namespace, stdout: TextIO) -> int:
+    with _escaped_errors():
+        return _load(args, stdout)
+
+
+def _load(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.query.dataset import load_documents
     from pypolicy.query.remote import RemoteEngine, check_endpoint
 
     endpoint = check_endpoint(args.update_endpoint, "--update-endpoint")
     documents = load_documents(args.files)
-    remote = RemoteEngine(endpoint, endpoint, args.timeout or DEFAULT_TIMEOUT)
-    graphs = remote.load(documents)
+    remote = RemoteEngine(endpoint, endpoint, args.timeout)
+    graphs = remote.load(documents)  # raises unless every request succeeded (HTTP 2xx)
     stdout.write(f"loaded {len(documents)} polic{'y' if len(documents) == 1 else 'ies'}"
                  f" ({graphs} named graphs, with the vocabulary and jurisdictions) into"
-                 f" {endpoint}\n")
+                 f" {one_line(endpoint)}\n")
     return 0

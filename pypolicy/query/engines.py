@@ -23,6 +23,7 @@ from pypolicy.query.safety import (
     refuse_remote_keywords,
     with_values,
 )
+from pypolicy.query.terminal import one_line
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -58,10 +59,11 @@ class RdflibEngine:
             rows = tuple(tuple(None if row.get(v) is None else Term.from_rdflib(row[v])
                                for v in variables) for row in solutions)
             return QueryResult("SELECT", variables, rows)
-        except QueryError:
+        except (QueryError, MemoryError):
             raise
         except Exception as exc:
-            raise QueryError(f"{query.source}: the query failed in rdflib: {exc}") from None
+            raise QueryError(f"{query.source}: the query failed in rdflib:"
+                             f" {one_line(str(exc) or type(exc).__name__)}") from None
 
 
 def _node_from_oxigraph(term: Any) -> Node:
@@ -190,8 +192,10 @@ class OxigraphEngine:
             variables, rows = rows_from_tsv(result.serialize(format=ox.QueryResultsFormat.TSV))
             return QueryResult("SELECT", variables, rows)
         except SyntaxError as exc:
-            raise QueryError(f"{query.source}: Oxigraph cannot parse the query: {exc}") from None
+            raise QueryError(f"{query.source}: Oxigraph cannot parse the query:"
+                             f" {one_line(str(exc))}") from None
         except (OSError, ValueError, TypeError) as exc:
-            raise QueryError(f"{query.source}: the query failed in Oxigraph: {exc}") from None
+            raise QueryError(f"{query.source}: the query failed in Oxigraph:"
+                             f" {one_line(str(exc))}") from None
 
 

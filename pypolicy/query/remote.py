@@ -8,8 +8,9 @@ N-Triples (CONSTRUCT, DESCRIBE).
 
 from __future__ import annotations
 
-import json
+import http.client
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,26 +19,87 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pypolicy.core.errors import ConfigError, QueryError
 from pypolicy.format.rdf import document_iri, to_graph
+from pypolicy.query.answers import read_json_results
 from pypolicy.query.dataset import reference_graphs
 from pypolicy.query.engines import bound_text
-from pypolicy.query.results import XSD, QueryResult, Row, Term
-from pypolicy.query.safety import STANDARD_PREFIXES, CheckedQuery
+from pypolicy.query.results import QueryResult
+from pypolicy.query.safety import STANDARD_PREFIXES, CheckedQuery, tokens
+from pypolicy.query.terminal import one_line
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
 
-MAX_RESPONSE_BYTES: Final = 512 * 1024 * 1024
+MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+"""An answer larger than this is refused: read into Python, JSON results take some
+fifteen times their size in memory."""
+MAX_DETAIL: Final = 300
+READ_CHUNK: Final = 64 * 1024
 
 
 def check_endpoint(url: str, option: str = "--endpoint") -> str:
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{option} must be an http:// or https:// URL, not {url!r}")
+    """The URL, if it is an absolute http(s) URL a request can be made to."""
+    shown = one_line(url)
+    if re.search(r"[\x00-\x20\x7f-\x9f]", url):
+        raise ConfigError(f"{option}: {shown!r} holds a space or a control character; an"
+                          " endpoint URL has neither (percent-encode them)")
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        port = parsed.port  # reading it checks it: a port must be a number up to 65535
+    except ValueError as exc:
+        raise ConfigError(f"{option}: {shown!r} is not a usable URL: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"{option} must be an http:// or https:// URL, not {shown!r}")
+    if port == 0:
+        raise ConfigError(f"{option}: {shown!r} names port 0")
     return url
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parsed = urllib.parse.urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parsed.scheme)
+    return parsed.scheme, (parsed.hostname or "").lower(), parsed.port or default
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Every redirect is refused, with the place it pointed to.
+
+    A query or an update is a POST; urllib would follow a 301, 302 or 303 as a GET
+    without the body (so ``load`` would report success while nothing was loaded), follow
+    it to another origin (whose answer would be printed as the endpoint's), and to
+    ``ftp:``. The user names the right URL instead.
+    """
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        target = one_line(newurl)[:MAX_DETAIL]
+        same = urllib.parse.urlsplit(newurl).scheme in ("http", "https") and \
+            _origin(newurl) == _origin(req.full_url)
+        advice = (f"; if that is the endpoint, give {target} instead" if same else
+                  "; a redirect elsewhere than the same http(s) origin is never followed")
+        raise QueryError(f"{one_line(req.full_url)}: the endpoint answered HTTP {code}, a"
+                         f" redirect to {target}, which pypolicy does not follow{advice}")
+
+
+_OPENER: Final = urllib.request.build_opener(_NoRedirects)
+
+
+def declared_prefixes(text: str) -> set[str]:
+    """The prefixes a query declares (``PREFIX name:``), read with the lexer (linear)."""
+    declared: set[str] = set()
+    previous = ""
+    for token in tokens(text):
+        if previous == "PREFIX" and token.kind == "word" and token.text.endswith(":"):
+            declared.add(token.text[:-1])
+        previous = token.text.upper() if token.kind == "word" else ""
+    return declared
+
+
 class RemoteEngine:
-    """A SPARQL 1.1 Protocol endpoint: queries by POST, loading by SPARQL Update."""
+    """A SPARQL 1.1 Protocol endpoint: queries by POST, loading by SPARQL Update.
+
+    ``timeout`` bounds each request as a whole (connecting, sending, and reading the
+    whole answer, however slowly it drips), not only each network wait.
+    """
 
     def __init__(self, endpoint: str, update_endpoint: str | None = None,
                  timeout: float = 60.0) -> None:
@@ -47,32 +109,57 @@ class RemoteEngine:
         self.timeout = timeout
 
     def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
+        shown = one_line(url)
         request = urllib.request.Request(
             url, data=body.encode("utf-8"), method="POST",
             headers={"Content-Type": f"{content_type}; charset=utf-8", "Accept": accept,
                      "User-Agent": "pypolicy"})
+        deadline = time.monotonic() + self.timeout
+        late = QueryError(f"{shown}: no whole answer within {self.timeout:g} s")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data: bytes = response.read(MAX_RESPONSE_BYTES + 1)
+            with _OPENER.open(request, timeout=self.timeout) as response:
+                if not 200 <= response.status < 300:
+                    raise QueryError(f"{shown}: the endpoint answered HTTP {response.status}"
+                                     f" {one_line(str(response.reason))}, not success")
+                chunks: list[bytes] = []
+                size = 0
+                while True:
+                    if time.monotonic() > deadline:
+                        raise late
+                    chunk = response.read1(READ_CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > MAX_RESPONSE_BYTES:
+                        raise QueryError(f"{shown}: the answer is larger than"
+                                         f" {MAX_RESPONSE_BYTES // 1024 // 1024} MiB; narrow"
+                                         " the query (LIMIT, fewer columns)")
+                    chunks.append(chunk)
         except urllib.error.HTTPError as exc:
-            detail = exc.read(2000).decode("utf-8", "replace").strip()
-            raise QueryError(f"{url}: HTTP {exc.code} {exc.reason}: {detail}") from None
+            detail = one_line(exc.read(MAX_DETAIL * 4).decode("utf-8", "replace").strip())
+            raise QueryError(f"{shown}: HTTP {exc.code} {one_line(str(exc.reason))}:"
+                             f" {detail[:MAX_DETAIL]}") from None
         except urllib.error.URLError as exc:
-            raise QueryError(f"{url}: cannot reach the endpoint: {exc.reason}") from None
+            if isinstance(exc.reason, TimeoutError):
+                raise late from None
+            raise QueryError(f"{shown}: cannot reach the endpoint:"
+                             f" {one_line(str(exc.reason))}") from None
         except TimeoutError:
-            raise QueryError(f"{url}: no answer within {self.timeout:g} s") from None
-        if len(data) > MAX_RESPONSE_BYTES:
-            raise QueryError(f"{url}: the answer is larger than {MAX_RESPONSE_BYTES} bytes")
-        return data
+            raise late from None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            raise QueryError(f"{shown}: the exchange with the endpoint failed:"
+                             f" {one_line(str(exc) or type(exc).__name__)}") from None
+        return b"".join(chunks)
 
     def run(self, query: CheckedQuery, bindings: Mapping[str, Identifier]) -> QueryResult:
         from rdflib import Graph
 
         text = bound_text(query, bindings)
-        declared = {t.lower() for t in re.findall(r"(?im)^\s*PREFIX\s+([\w\-.]*):", text)}
+        declared = declared_prefixes(text)
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in STANDARD_PREFIXES.items()
-                           if p.lower() not in declared)
+                           if p not in declared)
         text = prologue + text
+        shown = one_line(self.endpoint)
         if query.kind in ("CONSTRUCT", "DESCRIBE"):
             data = self._post(self.endpoint, text, "application/sparql-query",
                               "application/n-triples")
@@ -80,19 +167,12 @@ class RemoteEngine:
             try:
                 graph.parse(data=data.decode("utf-8"), format="nt")
             except Exception as exc:
-                raise QueryError(f"{self.endpoint}: unreadable N-Triples answer: {exc}") from None
+                raise QueryError(f"{shown}: unreadable N-Triples answer:"
+                                 f" {one_line(str(exc))[:MAX_DETAIL]}") from None
             return QueryResult(query.kind, triples=tuple(graph.triples((None, None, None))))
         data = self._post(self.endpoint, text, "application/sparql-query",
                           "application/sparql-results+json")
-        try:
-            document = json.loads(data)
-        except ValueError as exc:
-            raise QueryError(f"{self.endpoint}: the answer is not JSON: {exc}") from None
-        if query.kind == "ASK":
-            return QueryResult("ASK", boolean=bool(document.get("boolean")))
-
-        variables, rows = _rows_from_json(document, self.endpoint)
-        return QueryResult("SELECT", variables, rows)
+        return read_json_results(data, query.kind, shown)
 
     def update(self, text: str) -> None:
         if self.update_endpoint is None:
@@ -121,31 +201,3 @@ class RemoteEngine:
         if batch:
             self.update(" ;\n".join(batch))
         return len(graphs)
-
-
-
-
-def _rows_from_json(document: Any, source: str) -> tuple[tuple[str, ...], tuple[Row, ...]]:
-    """Variables and rows of a SPARQL 1.1 JSON results document."""
-    string = XSD + "string"
-
-    def term(value: dict[str, str] | None) -> Term | None:
-        if value is None:
-            return None
-        kind = value.get("type")
-        if kind in ("uri", "bnode"):
-            return Term(kind, value["value"])
-        if kind in ("literal", "typed-literal"):
-            if "xml:lang" in value:
-                return Term("literal", value["value"], None, value["xml:lang"])
-            datatype = value.get("datatype")
-            return Term("literal", value["value"], None if datatype == string else datatype)
-        raise QueryError(f"{source}: unknown term type {kind!r} in the answer")
-
-    try:
-        variables = tuple(document["head"]["vars"])
-        rows = tuple(tuple(term(binding.get(v)) for v in variables)
-                     for binding in document["results"]["bindings"])
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise QueryError(f"{source}: not a SPARQL JSON result: {exc}") from None
-    return variables, rows

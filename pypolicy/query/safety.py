@@ -1,4 +1,4 @@
-"""What a SPARQL query may do, decided before any engine sees it, and how long it may run.
+"""What a SPARQL query may do, decided before any engine sees it.
 
 Refused (unless the caller passes ``allow_remote``): ``SERVICE`` (a federated query
 over HTTP), and ``FROM`` / ``FROM NAMED`` with any IRI (rdflib resolves them by
@@ -11,30 +11,27 @@ Why the parsed query and not the engine: rdflib runs ``SERVICE`` over HTTP whate
 hooks never see. So the query is parsed with rdflib's SPARQL parser and its parse tree
 is walked for those constructs; as a second, engine-independent layer, a small lexer
 refuses the bare keywords anywhere outside strings, IRIs and comments, so a construct
-one parser reads differently from another is still caught.
+one parser reads differently from another is still caught. The lexer reads the text
+as the engines do: codepoint escapes (``\\u0045``) decoded first, comments ending at a
+line feed or a carriage return.
 
-Time limit: :func:`call_with_time_limit` runs the work in a child *process* and kills
-it when the limit passes. A thread cannot be stopped: rdflib's evaluator, a runaway
-regular expression (C code holding the GIL) or Oxigraph's native evaluator would go on
-running, and could keep the interpreter from exiting. A process is killed outright and
-its memory returned. On POSIX the child is forked (cheap; the command has loaded
-nothing heavy yet); elsewhere it is spawned.
+A third wall does not depend on reading the query at all: the engines run in a worker
+process that cannot open a network connection (:mod:`pypolicy.query.worker`, which
+also bounds its time and memory).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import bisect
 import re
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from pypolicy.core.errors import ConfigError, PypolicyError, QueryError, UnsafeInputError
+from pypolicy.core.errors import ConfigError, QueryError, UnsafeInputError
+from pypolicy.query.terminal import one_line
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from rdflib.plugins.sparql.sparql import Query
     from rdflib.term import Identifier
 
@@ -71,7 +68,7 @@ class Token:
 
 _LEXER = re.compile(r"""
     (?P<space>\s+)
-  | (?P<comment>\#[^\n]*)
+  | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
@@ -82,12 +79,58 @@ _LEXER = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def decode_codepoints(text: str) -> tuple[str, Callable[[int], int]]:
+    """The text with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as SPARQL
+    engines decode them before parsing (so ``SERVIC\\u0045`` is ``SERVICE``), and a
+    function from an offset in the decoded text to the offset in ``text``."""
+    if "\\u" not in text and "\\U" not in text:
+        return text, lambda offset: offset
+    pieces: list[str] = []
+    decoded_starts: list[int] = [0]  # where each piece starts, in the decoded text
+    original_starts: list[int] = [0]  # and in the original
+    position = length = 0
+    for match in _CODEPOINT.finditer(text):
+        code = int(match[1] or match[2], 16)
+        if code > 0x10FFFF:
+            continue  # not a character: the engines refuse the query
+        pieces.append(text[position:match.start()])
+        length += match.start() - position
+        decoded_starts.append(length)
+        original_starts.append(match.start())
+        pieces.append(chr(code))
+        length += 1
+        position = match.end()
+        decoded_starts.append(length)
+        original_starts.append(position)
+    pieces.append(text[position:])
+
+    def original(offset: int) -> int:
+        index = bisect.bisect_right(decoded_starts, offset) - 1
+        start = decoded_starts[index]
+        if index % 2 == 1:  # inside a decoded escape: its first character
+            return original_starts[index]
+        return original_starts[index] + offset - start
+
+    return "".join(pieces), original
+
+
 def tokens(text: str) -> Iterator[Token]:
-    """The tokens of a SPARQL text, without whitespace and comments.
+    """The tokens of a SPARQL text, without whitespace and comments; offsets in ``text``.
 
     Enough of the SPARQL grammar to tell keywords from the same letters inside strings,
-    IRIs, comments, variables and prefixed names; not a parser.
+    IRIs, comments, variables and prefixed names; not a parser. Codepoint escapes are
+    decoded first, as the engines decode them; a comment ends at a line feed or a
+    carriage return, as it does for Oxigraph.
     """
+    decoded, original = decode_codepoints(text)
+    for token in _raw_tokens(decoded):
+        yield Token(token.kind, token.text, original(token.offset))
+
+
+def _raw_tokens(text: str) -> Iterator[Token]:
     for match in _LEXER.finditer(text):
         kind = match.lastgroup
         if kind in ("space", "comment") or kind is None:
@@ -103,11 +146,16 @@ def tokens(text: str) -> Iterator[Token]:
         yield Token(kind, value, match.start())  # type: ignore[arg-type]
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    """1-based line and column of a character offset (lines end at CR LF, CR or LF, as
+    in SPARQL)."""
+    line, start = 1, 0
+    for match in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, match.end()
+    return line, offset - start + 1
 
 
 def _keyword_tokens(text: str, names: frozenset[str]) -> Iterator[Token]:
@@ -147,10 +195,21 @@ def _unsafe(message: str, source: str, text: str, offset: int | None) -> UnsafeI
                             column=column)
 
 
+EXCERPT_WIDTH: Final = 100
+
+
 def _excerpt(text: str, offset: int) -> str:
+    """The line with the place marked; a long line is cut to a window around the place,
+    and control characters are shown as escapes (the query text is untrusted)."""
     line, column = line_column(text, offset)
-    content = text.splitlines()[line - 1] if text.splitlines() else ""
-    return f"\n    {content}\n    {' ' * (column - 1)}^"
+    lines = _LINE_BREAK.split(text)
+    content = lines[line - 1] if line <= len(lines) else ""
+    start = max(0, column - 1 - EXCERPT_WIDTH // 2)
+    before = one_line(content[start:column - 1])
+    after = one_line(content[column - 1:column - 1 + EXCERPT_WIDTH // 2])
+    lead = "..." if start else ""
+    tail = "..." if column - 1 + EXCERPT_WIDTH // 2 < len(content) else ""
+    return f"\n    {lead}{before}{after}{tail}\n    {' ' * (len(lead) + len(before))}^"
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -176,7 +235,7 @@ def _walk(node: Any) -> Iterator[Any]:
 
 def _syntax_error(exc: Exception, text: str, source: str) -> QueryError:
     loc = getattr(exc, "loc", None)
-    message = getattr(exc, "msg", None) or str(exc)
+    message = one_line(getattr(exc, "msg", None) or str(exc))
     if isinstance(loc, int):
         return QueryError(f"{_where(source, text, loc)}: SPARQL syntax error: {message}"
                           f"{_excerpt(text, loc)}")
@@ -207,6 +266,7 @@ def check_query(text: str, source: str = "<query>", *, allow_remote: bool = Fals
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    source = one_line(source)  # a file name is untrusted too: it goes into every message
     try:
         tree = parseQuery(text)
     except Exception as exc:
@@ -242,35 +302,62 @@ def check_query(text: str, source: str = "<query>", *, allow_remote: bool = Fals
     return CheckedQuery(text, source, kinds[name], declared, variables, prepared, allow_remote)
 
 
+_HINT: Final = " (pass --allow-remote to permit it)"
+
+
 def _refuse_remote(tree: Any, text: str, source: str) -> None:
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    hint = " (pass --allow-remote to permit it)"
-    for node in _walk(tree):
-        if not isinstance(node, CompValue):
-            continue
-        if node.name == "ServiceGraphPattern":
-            token = next(_keyword_tokens(text, frozenset({"SERVICE"})), None)
-            raise _unsafe(f"SERVICE <{node.get('term')}> is refused: it makes the query engine"
-                          f" fetch data over the network{hint}", source, text,
-                          token.offset if token else None)
-        if node.name == "DatasetClause":
-            iri = node.get("default") or node.get("named")
-            token = next(_keyword_tokens(text, frozenset({"FROM"})), None)
-            kind = "FROM NAMED" if node.get("named") is not None else "FROM"
-            raise _unsafe(f"{kind} <{iri}> is refused: it makes the query engine read that IRI"
-                          f" (a file or a web resource); the corpus already holds every"
-                          f" graph{hint}", source, text, token.offset if token else None)
+    # FROM and FROM NAMED come first in a query, in the order written, as do their
+    # keywords: the first clause is the one at the first FROM.
+    # (CompValue.get returns the key itself for a missing key: test membership.)
+    body = tree[1] if len(tree) > 1 else {}
+    clauses = list(body["datasetClause"]) if "datasetClause" in body else []
+    if clauses:
+        clause = clauses[0]
+        named = "named" in clause
+        iri = clause["named"] if named else clause["default"]
+        token = next(_keyword_tokens(text, frozenset({"FROM"})), None)
+        kind = "FROM NAMED" if named else "FROM"
+        raise _unsafe(f"{kind} <{one_line(str(iri))}> is refused: it makes the query engine"
+                      " read that IRI (a file or a web resource); the corpus already holds"
+                      f" every graph{_HINT}", source, text, token.offset if token else None)
+    if any(isinstance(node, CompValue) and node.name == "ServiceGraphPattern"
+           for node in _walk(tree)):
+        token = next(_keyword_tokens(text, frozenset({"SERVICE"})), None)
+        target = _service_target(text, token) if token else "SERVICE"
+        raise _unsafe(f"{target} is refused: it makes the query engine fetch data over the"
+                      f" network{_HINT}", source, text, token.offset if token else None)
     refuse_remote_keywords(text, source)
+
+
+def _service_target(text: str, service: Token) -> str:
+    """``SERVICE <iri>`` (or ``SERVICE SILENT ?var``) as written after the keyword."""
+    words = ["SERVICE"]
+    for token in tokens(text[service.offset:]):
+        if token.offset == 0:
+            continue
+        words.append(token.text.upper() if token.text.upper() == "SILENT" else token.text)
+        if token.text.upper() != "SILENT":
+            break
+    return one_line(" ".join(words))
 
 
 def refuse_remote_keywords(text: str, source: str) -> None:
     """The lexical layer: refuse the bare keywords SERVICE and FROM anywhere in the text
-    outside strings, IRIs and comments, wherever a parser might read them differently."""
-    token = next(_keyword_tokens(text, frozenset({"SERVICE", "FROM"})), None)
-    if token is not None:
-        raise _unsafe(f"{token.text.upper()} is refused (pass --allow-remote to permit it)",
-                      source, text, token.offset)
+    outside strings, IRIs and comments, wherever a parser might read them differently.
+
+    The text is read twice, with its codepoint escapes decoded (as the engines read it)
+    and as written, so that no reading of an escape hides a keyword.
+    """
+    names = frozenset({"SERVICE", "FROM"})
+    found = [t for t in (next(_keyword_tokens(text, names), None),
+                         next((t for t in _raw_tokens(text)
+                               if t.kind == "word" and t.text.upper() in names), None))
+             if t is not None]
+    if found:
+        token = min(found, key=lambda t: t.offset)
+        raise _unsafe(f"{token.text.upper()} is refused{_HINT}", source, text, token.offset)
 
 
 # ------------------------------------------------------------------------------ VALUES
@@ -371,84 +458,3 @@ def with_values(query: CheckedQuery, bindings: Mapping[str, Identifier]) -> str:
         return (text[:insert_at] + block + "{ " + text[insert_at:close] + " }"
                 + text[close:])
     return text[:insert_at] + block + text[insert_at:]
-
-
-# ------------------------------------------------------------------------------ time limit
-
-
-class QueryTimeoutError(QueryError):
-    """The query ran past its time limit and was stopped."""
-
-
-_Message = tuple[str, Any]
-
-
-def _child_main(connection: Connection, function: Callable[..., Any],
-                args: tuple[Any, ...]) -> None:
-    def started() -> None:
-        connection.send(("started", None))
-
-    try:
-        value = function(*args, started)
-    except ConfigError as exc:
-        connection.send(("config-error", str(exc)))
-    except PypolicyError as exc:
-        connection.send(("error", str(exc)))
-    except MemoryError:
-        connection.send(("error", "out of memory"))
-    except BaseException:  # a bug: hand the traceback to the parent to show
-        connection.send(("crash", traceback.format_exc()))
-    else:
-        connection.send(("ok", value))
-    finally:
-        connection.close()
-
-
-def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def call_with_time_limit(function: Callable[..., Any], args: tuple[Any, ...],
-                         limit: float | None) -> Any:
-    """Run ``function(*args, started)`` in a child process and return its result.
-
-    ``function`` calls ``started()`` when the timed part begins (after loading the
-    corpus, say); from then on the child has ``limit`` seconds, and is killed after
-    them (QueryTimeoutError). The result must be picklable. PypolicyErrors raised in the
-    child are raised again here with the same message. ``limit`` None: no limit.
-    """
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child_main, args=(sender, function, args), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        timed = False
-        while True:
-            wait = limit if timed else None
-            if not receiver.poll(wait):
-                raise QueryTimeoutError(
-                    f"the query did not finish within {limit:g} s and was stopped; raise"
-                    " --timeout, or narrow the query")
-            try:
-                kind, value = receiver.recv()
-            except EOFError:
-                process.join(5)
-                raise QueryError(f"the query process ended unexpectedly (exit code "
-                                 f"{process.exitcode})") from None
-            if kind == "started":
-                timed = True
-                continue
-            if kind == "ok":
-                return value
-            if kind == "config-error":
-                raise ConfigError(value)
-            if kind == "error":
-                raise QueryError(value)
-            raise RuntimeError(f"the query process failed:\n{value}")
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
