@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from pypolicy.format.resources import policy_schema
+from pypolicy.format.value_forms import mismatch_message
 
 if TYPE_CHECKING:  # python-jsonschema is imported only when a document is invalid
     import jsonschema
@@ -153,6 +154,9 @@ def _message(error: ValidationError) -> str:
         return _additional_message(error)
     if error.validator == "required":
         return str(error.message).replace("is a required property", "is required here")
+    if error.validator in ("pattern", "format"):
+        return mismatch_message(str(error.validator), error.validator_value,
+                                error.instance) or str(error.message)
     return str(error.message)
 
 
