@@ -4,6 +4,7 @@ against the reviewed expectations in tests/expectations/.
     .venv/bin/python bench/score_findings.py            # a table per document and overall
     .venv/bin/python bench/score_findings.py --details  # and every finding to review
     .venv/bin/python bench/score_findings.py --json     # the figures as JSON
+    .venv/bin/python bench/score_findings.py --record   # write them as each file's guard
 
 Each expectations file (one per annotated document) was written by reading the source
 text as a privacy lawyer would. It lists the findings a careful reviewer expects
@@ -226,6 +227,18 @@ def score(expectations: Expectations, config: Config | None = None) -> Score:
     return out
 
 
+GUARDED = ("recall", "duplicates", "toReview", "pending", "foreignLaw")
+
+
+def record_guard(path: Path, figures: Score) -> None:
+    """Rewrite the ``guard:`` line of an expectations file with the current figures."""
+    values = figures.figures()
+    line = "guard: {" + ", ".join(f"{k}: {values[k]}" for k in GUARDED) + "}"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^guard: \{.*\}$", line, text)
+    path.write_text(text, encoding="utf-8")
+
+
 def total(scores: Sequence[Score]) -> Score:
     overall = Score("overall")
     for s in scores:
@@ -265,10 +278,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", action="store_true", help="list every finding to review")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--record", action="store_true",
+                        help="record the current figures as each file's guard")
     parser.add_argument("--expectations", type=Path, default=EXPECTATIONS,
                         help="folder of expectations files (default tests/expectations)")
     args = parser.parse_args(argv)
-    scores = [score(e) for e in all_expectations(args.expectations)]
+    expectations = all_expectations(args.expectations)
+    scores = [score(e) for e in expectations]
+    if args.record:
+        for each, measured in zip(expectations, scores, strict=True):
+            record_guard(each.path, measured)
     if args.json:
         figures = {s.name: s.figures() for s in scores}
         figures["overall"] = total(scores).figures()

@@ -156,11 +156,35 @@ def test_legal_basis_for_anonymous_data_only_does_not_count() -> None:
     assert findings(data, "VP303")
 
 
-def test_purpose_without_basis_reports_even_when_no_basis_is_given_at_all() -> None:
-    # monotone: stating the first basis must never add findings (tests/test_properties.py)
+def test_purpose_without_basis_does_not_repeat_that_no_basis_is_given_at_all() -> None:
     data = document(GDPR, CONTACT, statements(
         "{id: s-ads, modality: may, actions: [use], data: [d-contact], purposes: [marketing]}"))
-    assert findings(data, "VP303") and findings(data, "VP304")
+    assert findings(data, "VP303") and not findings(data, "VP304")
+
+
+def test_stating_the_first_basis_trades_the_missing_basis_for_the_unfounded_purposes() -> None:
+    # monotone in the total: the one VP303 finding becomes at most one VP304 finding
+    data = document(GDPR, CONTACT, statements(
+        "{id: s-bill, modality: does, actions: [use], data: [d-contact], purposes: [billing],"
+        " legalBases: [contract]}",
+        "{id: s-ads, modality: may, actions: [use], data: [d-contact], purposes: [marketing]}",
+        "{id: s-sec, modality: may, actions: [use], data: [d-contact], purposes: [security]}"))
+    assert not findings(data, "VP303")
+    (finding,) = findings(data, "VP304")
+    assert "marketing (s-ads)" in finding.message and "security (s-sec)" in finding.message
+    assert finding.pointers == ("/statements/1", "/statements/2")
+
+
+@pytest.mark.parametrize("statement, fires", [
+    ("{id: s-x, modality: does, actions: [use], data: [d-contact], legalBases: [impliedConsent]}",
+     True),
+    ("{id: s-x, modality: may, actions: [disclose], data: [d-contact],"
+     " conditions: [requiredByLaw]}", True),
+    ("{id: s-x, modality: does, actions: [use], data: [d-contact], legalBases: [contract]}",
+     False)])
+def test_a_legal_basis_counts_only_when_the_text_states_one(statement: str,
+                                                            fires: bool) -> None:
+    assert bool(findings(document(GDPR, CONTACT, statements(statement)), "VP303")) == fires
 
 
 def test_purpose_without_basis_works_by_branch_one_finding_each() -> None:
@@ -365,12 +389,26 @@ def rights(*names: str) -> str:
     return "rights: [" + ", ".join(f"{{id: r-{n}, right: {n}}}" for n in names) + "]"
 
 
-def test_each_missing_right_is_its_own_finding_with_its_article() -> None:
-    found = findings(document(GDPR, rights("access", "erasure")), "VP310")
-    articles = sorted(f.legal_reference or "" for f in found)
-    assert articles == sorted(f"GDPR Art. 13(2)(b) and {a}"
-                              for right, (_, a) in RIGHTS_ARTICLES.items()
-                              if right not in ("access", "erasure"))
+def test_missing_rights_are_one_finding_naming_each_with_its_article() -> None:
+    (finding,) = findings(document(GDPR, rights("access", "erasure")), "VP310")
+    missing = [r for r in RIGHTS_ARTICLES if r not in ("access", "erasure")]
+    for right in missing:
+        wording, article = RIGHTS_ARTICLES[right]
+        assert f"{wording} (Art. {article})" in finding.message
+    assert finding.legal_reference == "GDPR Art. 13(2)(b) and " + " and ".join(
+        RIGHTS_ARTICLES[r][1] for r in missing)
+
+
+def test_a_suppression_can_accept_one_missing_right() -> None:
+    data = document(GDPR, rights("access", "rectification", "erasure", "restriction"))
+    data["suppressions"] = [{"rule": "VP310", "targets": ["/rights/portability"],
+                             "reason": "no processing rests on consent or contract"}]
+    (finding,) = findings(data, "VP310")
+    assert "the right to object" in finding.message
+    assert "portability accepted" in finding.message and "Art. 20" not in finding.message
+    data["suppressions"].append({"rule": "right-missing", "targets": ["/rights/objection"],
+                                 "reason": "no processing rests on legitimate interests"})
+    assert not findings(data, "VP310")
 
 
 @pytest.mark.parametrize("narrower", ["optOutMarketing", "objectionDirectMarketing"])
@@ -394,7 +432,10 @@ def test_the_general_objection_right_satisfies_objection() -> None:
 def test_right_missing_counts_exactly_the_absent_rights(present: set[str],
                                                         others: set[str]) -> None:
     data = document(GDPR, rights(*sorted(present | others)))
-    assert len(findings(data, "VP310")) == len(RIGHTS_ARTICLES) - len(present)
+    found = findings(data, "VP310")
+    assert len(found) == (len(present) < len(RIGHTS_ARTICLES))
+    for right, (wording, _) in RIGHTS_ARTICLES.items():
+        assert (wording in " ".join(f.message for f in found)) == (right not in present)
     assert not completeness_codes(document(rights(*sorted(present | others))))
 
 

@@ -594,8 +594,10 @@ def test_adding_a_required_disclosure_never_adds_a_completeness_finding(
     assert violations(fuller) == []
     after = completeness_counts(fuller)
     event(f"{kind}: {'fewer findings' if after != before else 'same findings'}")
+    # in total: stating the first legal basis trades VP303 (no basis at all) for at most
+    # one VP304 (the purposes still without one), which does not repeat VP303 (issue 12)
     grew = {code: (before[code], after[code]) for code in after if after[code] > before[code]}
-    assert not grew, grew
+    assert sum(after.values()) <= sum(before.values()), grew
 
 
 # Found by the monotonicity property: VP304 stayed quiet while VP303 fired, so stating

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
 from pypolicy.core.findings import Finding, Quote, RuleInfo, Severity
@@ -61,6 +61,11 @@ class Rule:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
 
+    def run(self, ctx: RuleContext) -> list[Finding]:
+        """The rule's findings, one per problem: findings that cite exactly the same
+        passages of the text (two annotations of one sentence) are one finding."""
+        return merge_repeats(self.check(ctx))
+
     @classmethod
     def rationale(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
@@ -83,6 +88,46 @@ class Rule:
         quotes = tuple(quote for item in items for quote in quotes_of(item))
         return Finding(self.code, self.name, self.severity, message, all_pointers, quotes,
                        legal_reference or self.legal_reference, hint)
+
+
+def merge_repeats(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings of one rule, with those that rest on the same passages of the source
+    merged: the first one's message, every pointer and quote of them all. Two entries
+    that annotate one sentence ("advertising platforms may also place and read cookies",
+    recorded as the platforms collecting and as the provider making data available) are
+    one problem, not two. Findings without quoted passages, and findings at the very
+    same places, are kept as they are."""
+    merged: dict[object, Finding] = {}
+    for index, finding in enumerate(findings):
+        passages = frozenset((q.text, q.start, q.end) for q in finding.quotes if q.text)
+        key: object = passages or index
+        first = merged.get(key)
+        if first is None or first.pointers == finding.pointers:
+            # at the very same places, a different message is a different problem (two
+            # rights missing from one regime claim); each rule names those together
+            merged[key if first is None else (key, index)] = finding
+            continue
+        pointers = tuple(dict.fromkeys((*first.pointers, *finding.pointers)))
+        quotes = tuple(dict.fromkeys((*first.quotes, *finding.quotes)))
+        merged[key] = replace(first, pointers=pointers, quotes=quotes)
+    return list(merged.values())
+
+
+def accepted_parts(ctx: RuleContext, rule: type[Rule] | Rule,
+                   parts: Iterable[str]) -> dict[str, str]:
+    """The parts of a finding (such as ``/rights/portability``, a right the policy does
+    not mention) that a suppression of the rule in the document targets, with its reason:
+    a finding that names several missing things leaves out the ones a reviewer accepted."""
+    wanted = set(parts)
+    accepted: dict[str, str] = {}
+    raw = ctx.data.get("suppressions")
+    for entry in raw if isinstance(raw, list) else ():
+        if not isinstance(entry, dict) or entry.get("rule") not in (rule.code, rule.name):
+            continue
+        for target in entry.get("targets") or ():
+            if target in wanted:
+                accepted.setdefault(target, str(entry.get("reason", "")))
+    return accepted
 
 
 def quotes_of(item: HasEvidence) -> Iterator[Quote]:

@@ -78,6 +78,21 @@ def bases_of(statement: Statement) -> frozenset[str]:
     return frozenset((*statement.legal_bases, *implied))
 
 
+def stated_bases(statement: Statement) -> frozenset[str]:
+    """The legal bases a statement states: its ``legalBases`` and consent named as its
+    condition ("only with your consent"), but not consent the policy infers from use nor
+    a CPNI opt-out, and not "when the law requires it" on one disclosure, which is the
+    occasion of that disclosure rather than the ground the processing rests on."""
+    named = (b for b in statement.legal_bases if b not in NOT_REAL_CONSENT)
+    consent = ("consent",) if "withConsent" in statement.conditions else ()
+    return frozenset((*named, *consent))
+
+
+def basis_stated(policy: Policy, vocab: Vocabulary) -> bool:
+    """Whether the policy states a legal basis for any of its practices."""
+    return any(stated_bases(s) for s in practices(policy, vocab))
+
+
 def any_within(vocab: Vocabulary, terms: Iterable[str], broad: Iterable[str]) -> bool:
     broad_terms = list(broad)
     return any(vocab.is_within(t, b) for t in terms for b in broad_terms)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.model import DataEntry, RetentionRule
 from pypolicy.validate.rules._base import RuleContext, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CDR_DATA,
@@ -59,20 +60,29 @@ retention:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = policy_of(ctx), ctx.vocabulary
         processed = {d for s in policy.statements if s.positive for d in s.data}
+        unbounded: list[DataEntry] = []
+        rules: list[RetentionRule] = []
         for entry in policy.data_categories:
             if entry.id not in processed or not any_within(vocab, entry.categories, TRAFFIC):
                 continue
-            rules = [r for r in policy.retention if rule_covers(policy, vocab, r, entry)]
+            covering = [r for r in policy.retention if rule_covers(policy, vocab, r, entry)]
             if any(not r.indefinite and (r.duration or r.afterwards in DELETION_OUTCOMES)
-                   for r in rules):
+                   for r in covering):
                 continue
-            said = f" ({join(r.id for r in rules)} give"\
-                f"{'s' if len(rules) == 1 else ''} neither)" if rules else ""
-            yield self.finding(
-                f"{entry.name} ({entry.id}) is traffic data, but no retention rule gives a"
-                f" period or says it is deleted or anonymised{said}", [entry, *rules],
-                hint="add a retention rule for it with a duration or afterwards: deleted"
-                     " (or anonymised)")
+            unbounded.append(entry)
+            rules += [r for r in covering if r not in rules]
+        if not unbounded:
+            return
+        # one problem: the traffic data has no period, however many entries record it
+        said = f" ({join(r.id for r in rules)} give{'s' if len(rules) == 1 else ''}" \
+            " neither)" if rules else ""
+        names = join(f"{e.name} ({e.id})" for e in unbounded)
+        yield self.finding(
+            f"{names} {'is' if len(unbounded) == 1 else 'are'} traffic data, but no retention"
+            f" rule gives a period or says it is deleted or anonymised{said}",
+            [*unbounded, *rules],
+            hint="add a retention rule for it with a duration or afterwards: deleted"
+                 " (or anonymised)")
 
 
 @register

@@ -3,12 +3,12 @@ on another basis, and consent inferred from use of the service."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.format.model import Policy, Statement
-from pypolicy.validate.rules._base import Rule, RuleContext, join, register
+from pypolicy.format.model import Policy, Statement, Transfer
+from pypolicy.validate.rules._base import HasEvidence, Rule, RuleContext, join, register
 from pypolicy.validate.rules._reasoning import describe, reasoner_for
 
 
@@ -175,17 +175,35 @@ transfers:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy = ctx.policy
         assert policy is not None
-        for statement in policy.statements:
-            if "impliedConsent" in statement.legal_bases:
-                yield self.finding(f"{statement.id} rests on consent implied by use",
-                                   [statement])
-        for transfer in policy.transfers:
-            if "agreementByUse" in transfer.mechanisms:
-                yield self.finding(f"{transfer.id} treats use of the service as agreement to"
-                                   " the transfer", [transfer],
-                                   hint="name a Chapter V mechanism (adequacy, SCCs, BCRs) or"
-                                        " ask for explicit consent")
+        resting: list[HasEvidence] = [s for s in policy.statements
+                                      if "impliedConsent" in s.legal_bases]
+        resting += [t for t in policy.transfers if "agreementByUse" in t.mechanisms]
         tracking = policy.tracking
         if tracking is not None and "impliedByUse" in tracking.consent_mechanisms:
-            yield self.finding("cookies are consented to by using the website", [tracking],
-                               legal_reference="ePrivacy Directive Art. 5(3)")
+            resting.append(tracking)
+        for practice in same_sentence_groups(resting):
+            ids = [getattr(item, "id", None) or item.pointer.lstrip("/") for item in practice]
+            transfers = [i for i in practice if isinstance(i, Transfer)]
+            hint = "name a Chapter V mechanism (adequacy, SCCs, BCRs) or ask for explicit" \
+                " consent" if transfers else "ask for consent by a clear affirmative act"
+            yield self.finding(f"{join(ids)} rest{'s' if len(ids) == 1 else ''} on consent"
+                               " inferred from use of the service", practice, hint=hint)
+
+
+def same_sentence_groups(items: Sequence[HasEvidence]) -> list[list[HasEvidence]]:
+    """The items in groups that share a quoted passage: one sentence ("By using our
+    Services, you consent to our use of cookies"), however many entries annotate it, is
+    one practice resting on consent by use."""
+    groups: list[list[HasEvidence]] = []
+    passages: list[set[tuple[str | None, int | None]]] = []
+    for item in items:
+        mine: set[tuple[str | None, int | None]] = {(e.quote, e.start) for e in item.evidence
+                                                   if e.quote}
+        joined = [i for i, seen in enumerate(passages) if seen & mine]
+        group, seen = [item], set(mine)
+        for index in reversed(joined):
+            group = groups.pop(index) + group
+            seen |= passages.pop(index)
+        groups.append(group)
+        passages.append(seen)
+    return groups

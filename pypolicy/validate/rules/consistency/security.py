@@ -59,22 +59,24 @@ statements:
             if e.measure in ("tls", "srtp") and (
                 e.terminates_at == "atProvider" or
                 (e.measure == "tls" and "signalling" in e.scopes))]
-        if hop_by_hop:
-            yield self.finding(
-                f"end-to-end encryption is claimed ({claims[0].id}), but the named mechanisms"
-                f" ({join(e.measure or '' for e in hop_by_hop)}) are decrypted at the"
-                " provider", [*claims, *hop_by_hop],
-                hint="call it encryption in transit, or name the end-to-end mechanism"
-                     " (for example ZRTP or MLS) and where keys are held")
         recording = [s for s in policy.statements
                      if s.positive and not s.actors and
                      any(vocab.is_within(a, "record") for a in s.actions) and
                      vocab.all_within(categories(policy, s.data), ["communicationsContent"])]
+        reasons = []
+        if hop_by_hop:
+            reasons.append(f"the named mechanisms ({join(e.measure or '' for e in hop_by_hop)})"
+                           " are decrypted at the provider")
         if recording:
+            reasons.append(f"the provider can record calls ({join(s.id for s in recording)})")
+        if reasons:
+            # one claim, one finding, however many facts give it the lie
             yield self.finding(
-                f"end-to-end encryption is claimed ({claims[0].id}), but the provider can"
-                f" record calls ({join(s.id for s in recording)})", [*claims, *recording],
-                hint="a provider that can record calls holds the keys to them")
+                f"end-to-end encryption is claimed ({claims[0].id}), but {join(reasons)}",
+                [*claims, *hop_by_hop, *recording],
+                hint="call it encryption in transit, or name the end-to-end mechanism"
+                     " (for example ZRTP or MLS) and where keys are held; a provider that"
+                     " can record calls holds the keys to them")
 
 
 @register

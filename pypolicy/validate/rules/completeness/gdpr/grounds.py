@@ -8,16 +8,25 @@ from collections.abc import Iterable, Iterator
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Statement
 from pypolicy.format.vocabulary import Vocabulary
-from pypolicy.validate.rules._base import RuleContext, register
+from pypolicy.validate.rules._base import RuleContext, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
     CompletenessRule,
-    bases_of,
+    basis_stated,
     ids,
     policy_of,
     practices,
+    stated_bases,
 )
+
+
+def founding_bases(statement: Statement) -> frozenset[str]:
+    """The bases that found a statement's purposes: those it states, and a legal
+    obligation named as its condition ("where the law requires it")."""
+    required = ("legalObligation",) if "requiredByLaw" in statement.conditions else ()
+    return stated_bases(statement) | frozenset(required)
+
 
 # Bases whose purpose is in their name, so that stating them founds that purpose.
 NATURAL_PURPOSE = {"contract": "serviceProvision", "legalObligation": "legalCompliance"}
@@ -54,8 +63,7 @@ statements:
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        policy = policy_of(ctx)
-        if not any(bases_of(s) for s in practices(policy, ctx.vocabulary)):
+        if not basis_stated(policy_of(ctx), ctx.vocabulary):
             yield self.missing(ctx, "no statement gives a legal basis for processing personal"
                                     " data", hint="add legalBases to the statements that give"
                                                   " one (contract, legalObligation,"
@@ -122,11 +130,13 @@ statements:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = policy_of(ctx), ctx.vocabulary
+        if not basis_stated(policy, vocab):
+            return  # VP303 says that no basis is given at all; this would repeat it
         # the provider's own practices: a recipient acting on its own account states its own
         statements = [s for s in practices(policy, vocab) if not s.actors]
         founded: set[str] = set()
         for statement in statements:
-            bases = bases_of(statement)
+            bases = founding_bases(statement)
             if bases:
                 founded |= top_purposes(vocab, statement.purposes)
             founded |= {NATURAL_PURPOSE[b] for b in bases if b in NATURAL_PURPOSE}
@@ -134,12 +144,15 @@ statements:
         for statement in statements:
             for top in top_purposes(vocab, statement.purposes):
                 users.setdefault(top, []).append(statement)
-        for top in sorted(set(users) - founded):
-            using = users[top]
-            yield self.finding(
-                f"no statement gives a legal basis for {vocab.label(top)}, which"
-                f" {ids(using, 'pursues', 'pursue')}", using,
-                hint="give the basis on the statements for these purposes (legalBases)")
+        unfounded = sorted(set(users) - founded)
+        if not unfounded:
+            return
+        using = list(dict.fromkeys(s for top in unfounded for s in users[top]))
+        purposes = "; ".join(f"{vocab.label(top)} ({join(s.id for s in users[top])})"
+                             for top in unfounded)
+        yield self.finding(
+            f"no statement gives a legal basis for {purposes}", using,
+            hint="give the basis on the statements for these purposes (legalBases)")
 
 
 @register

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.validate.rules._base import RuleContext, register
+from pypolicy.validate.rules._base import RuleContext, accepted_parts, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
@@ -34,11 +34,13 @@ RIGHTS_ARTICLES = {
 @register
 class RightMissing(CompletenessRule):
     """GDPR Art. 13(2)(b) requires the policy to tell people of their rights of access,
-    rectification, erasure, restriction, objection and data portability. Each missing
-    right is its own finding. A narrower right does not stand in for a broader one: a
-    marketing unsubscribe link, or the right to object to direct marketing (Art. 21(2)),
-    is not the general right to object to processing based on legitimate interests
-    (Art. 21(1))."""
+    rectification, erasure, restriction, objection and data portability. The rights
+    missing are one finding that names them all; a reviewer who finds that one of them
+    does not apply (portability, where no processing rests on consent or contract)
+    suppresses just that one, with ``targets: [/rights/portability]``. A narrower right
+    does not stand in for a broader one: a marketing unsubscribe link, or the right to
+    object to direct marketing (Art. 21(2)), is not the general right to object to
+    processing based on legitimate interests (Art. 21(1))."""
 
     code = "VP310"
     name = "right-missing"
@@ -68,19 +70,30 @@ rights:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = policy_of(ctx), ctx.vocabulary
         named = {r.right for r in policy.rights}
-        for right, (wording, article) in RIGHTS_ARTICLES.items():
-            if right in named:
-                continue
-            narrower = [r for r in policy.rights if r.right != right
-                        and vocab.is_within(r.right, right)]
-            message = f"{wording} (Art. {article}) is not mentioned"
-            if narrower:
-                message += (f"; only the narrower"
-                            f" {labels(vocab, dict.fromkeys(r.right for r in narrower))}"
-                            " is, which does not stand in for it")
-            yield self.missing(ctx, message, narrower,
-                               hint=f"add a rights entry with right: {right}",
-                               legal_reference=f"GDPR Art. 13(2)(b) and {article}")
+        absent = [right for right in RIGHTS_ARTICLES if right not in named]
+        accepted = accepted_parts(ctx, self, (f"/rights/{right}" for right in absent))
+        missing = [right for right in absent if f"/rights/{right}" not in accepted]
+        if not missing:
+            return
+        narrower = [r for r in policy.rights if r.right not in RIGHTS_ARTICLES and
+                    any(vocab.is_within(r.right, right) for right in missing)]
+        wording = join(f"{RIGHTS_ARTICLES[r][0]} (Art. {RIGHTS_ARTICLES[r][1]})"
+                       for r in missing)
+        verb = "is" if len(missing) == 1 else "are"
+        message = f"{wording} {verb} not mentioned"
+        if narrower:
+            message += (f"; only the narrower"
+                        f" {labels(vocab, dict.fromkeys(r.right for r in narrower))}"
+                        " is, which does not stand in for the general right")
+        if accepted:
+            message += (f" ({join(t.rsplit('/', 1)[1] for t in accepted)} accepted by the"
+                        " document's suppressions)")
+        articles = " and ".join(RIGHTS_ARTICLES[r][1] for r in missing)
+        yield self.missing(ctx, message, narrower,
+                           hint="add a rights entry for each (right: "
+                                f"{', '.join(missing)}); to accept one that does not apply,"
+                                f" suppress {self.code} with targets: [/rights/<right>]",
+                           legal_reference=f"GDPR Art. 13(2)(b) and {articles}")
 
 
 @register
