@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         annotation = str(ANNOTATIONS / f"{name}.yaml")
         output = str(EXAMPLES / f"{name}.policy.json")
         if args.coverage:
-            show = "summary" if args.brief else "uncovered"
+            show = "summary" if args.brief else "all"
             status = max(status, pypolicy(["annotate", "coverage", annotation, "--show", show]))
         elif args.check:
             status = max(status, pypolicy(["annotate", "check", annotation, output]))
