@@ -20,7 +20,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pypolicy.core.errors import InputError, UnsafeInputError
-from pypolicy.format.pointers import child
 from pypolicy.format.resources import context, policy_schema, schema_file, vocabulary_index
 
 if TYPE_CHECKING:
@@ -93,7 +92,7 @@ def _typed(value: Any, class_name: str, pointer: str = "") -> Any:
     result: dict[str, Any] = {"@type": class_name}
     kinds = _kinds()
     for key, item in value.items():
-        here = child(pointer, str(key))
+        here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
         kind = kinds.get(key)
         if key == "id" and pointer:
             _check_name(item, here)

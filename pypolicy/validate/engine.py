@@ -30,7 +30,7 @@ from pypolicy.format.loader import LoadedDocument, decode, load_path, parse_text
 from pypolicy.format.model import Policy
 from pypolicy.format.schema import violations
 from pypolicy.format.vocabulary import vocabulary
-from pypolicy.validate.fingerprint import fingerprint
+from pypolicy.validate.fingerprint import fingerprints
 from pypolicy.validate.regions import document_regions, region_at
 from pypolicy.validate.rules import RULES, Rule, RuleContext
 from pypolicy.validate.rules._base import ACTIVE_STANCES, REGIME_PROFILES
@@ -63,15 +63,18 @@ class Config:
             return False
         return not any(selects(key, rule) for key in self.ignore)
 
-    def severity_of(self, rule: type[Rule]) -> Severity:
-        """The rule's severity: set for its code or name, else for the longest prefix or
-        group that names it, else its own."""
+    def configured_severity(self, rule: type[Rule]) -> Severity | None:
+        """The severity configured for a rule: for its code or name, else for the longest
+        code prefix, else for a group or ALL; None when none is."""
         exact = self.severities.get(rule.code) or self.severities.get(rule.name)
         if exact is not None:
             return exact
         broader = sorted((key for key in self.severities if selects(key, rule)),
                          key=lambda key: (key.startswith("VP"), len(key)), reverse=True)
-        return self.severities[broader[0]] if broader else rule.severity
+        return self.severities[broader[0]] if broader else None
+
+    def severity_of(self, rule: type[Rule]) -> Severity:
+        return self.configured_severity(rule) or rule.severity
 
 
 def selects(key: str, rule: type[Rule]) -> bool:
@@ -163,7 +166,7 @@ def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding
     found = rule.run(ctx)
     # a rule may judge some of its findings less severe than its default (a duty that
     # applies only by assumption, say); a configured severity overrides them all
-    configured = config.severities.get(rule_cls.code) or config.severities.get(rule_cls.name)
+    configured = config.configured_severity(rule_cls)
     if configured is None:
         return found
     return [replace(f, severity=configured) if f.severity != configured else f for f in found]
@@ -187,9 +190,10 @@ def _finish(findings: list[Finding], data: dict[str, Any]
     return list(dict.fromkeys(kept)), suppressed
 
 
-def _locate(finding: Finding, loaded: LoadedDocument, regions: dict[str, Region] | None
-            ) -> Finding:
-    """The finding with its line, fingerprint and (when asked for) regions."""
+def _locate(finding: Finding, loaded: LoadedDocument, regions: dict[str, Region] | None,
+            fingerprint: str) -> Finding:
+    """The finding with its line, fingerprint and regions (each pointer's line at least;
+    columns and ends when asked for)."""
     line = loaded.line_of(finding.pointers[0]) if finding.pointers else None
     located: list[tuple[str, Region]] = []
     for pointer in dict.fromkeys([*finding.pointers, *(q.pointer for q in finding.quotes)]):
@@ -200,8 +204,7 @@ def _locate(finding: Finding, loaded: LoadedDocument, regions: dict[str, Region]
         # the loader's line is the authority: a region that disagrees gives only the line
         located.append((pointer, region if region is not None and
                         region.start_line == pointer_line else Region(pointer_line)))
-    return replace(finding, line=line, regions=tuple(located),
-                   fingerprint=fingerprint(finding, loaded.data))
+    return replace(finding, line=line, regions=tuple(located), fingerprint=fingerprint)
 
 
 def validate_loaded(loaded: LoadedDocument, config: Config = Config(),
@@ -211,10 +214,12 @@ def validate_loaded(loaded: LoadedDocument, config: Config = Config(),
     places (for code scanning), at the cost of composing the text once more."""
     findings, suppressed = _check(loaded.data, config, rules)
     found = document_regions(loaded) if regions and (findings or suppressed) else None
-    located = [_locate(f, loaded, found) for f in findings]
+    prints = fingerprints([*findings, *(s.finding for s in suppressed)], loaded.data)
+    located = [_locate(f, loaded, found, p) for f, p in zip(findings, prints, strict=False)]
     located.sort(key=lambda f: (f.line or 0, f.code, f.pointers, f.message))
-    accepted = tuple(replace(s, finding=_locate(s.finding, loaded, found),
-                             line=loaded.line_of(s.pointer)) for s in suppressed)
+    accepted = tuple(replace(s, finding=_locate(s.finding, loaded, found, p),
+                             line=loaded.line_of(s.pointer))
+                     for s, p in zip(suppressed, prints[len(findings):], strict=True))
     doc_id = loaded.data.get("id") if isinstance(loaded.data.get("id"), str) else None
     return FileResult(loaded.path, tuple(located), suppressed=len(suppressed),
                       document_id=doc_id, suppressed_findings=accepted)

@@ -59,16 +59,26 @@ class Pattern:
     base: Path
 
     def matches(self, path: str | Path) -> bool:
-        """Whether the pattern names ``path``: its name, its path relative to the base,
-        or (with ``*`` crossing folders) any path under the base."""
+        """Whether the pattern names ``path`` or a folder it is in: by name
+        (``drafts``, ``*.draft.yaml``), or by the path relative to the base
+        (``policies/old/*``, where ``*`` may also cross folders)."""
         glob = self.glob.removeprefix("./").rstrip("/")
         absolute = Path(os.path.abspath(path))
         try:
-            relative = absolute.relative_to(self.base).as_posix()
+            relative: PurePosixPath | None = PurePosixPath(absolute.relative_to(self.base))
         except ValueError:
-            relative = Path(path).as_posix()
-        pure = PurePosixPath(relative)
-        return pure.match(glob) or fnmatch.fnmatchcase(relative, glob)
+            relative = None  # outside the base: only names can match
+        candidates = [absolute, *absolute.parents]
+        if relative is not None:
+            candidates = candidates[:len(relative.parts)]
+        for candidate in candidates:
+            if fnmatch.fnmatchcase(candidate.name, glob):
+                return True
+            if relative is not None:
+                inside = PurePosixPath(candidate.relative_to(self.base).as_posix())
+                if inside.match(glob) or fnmatch.fnmatchcase(str(inside), glob):
+                    return True
+        return False
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ def _github_command(command: str, properties: Iterable[tuple[str, str | int]],
 
 
 def _place(finding: Finding) -> list[tuple[str, str | int]]:
-    """line, endLine, col and endColumn, as far as they are known (GitHub's columns
-    count from 1 and its end column is the last character, inclusive)."""
+    """line, endLine, col and endColumn, as far as they are known: columns count from 1
+    and the end column is one past the value, as ruff and sqlfluff write them."""
     region = usable_region(finding.region())
     if region is None:
         return []
@@ -51,8 +51,8 @@ def _place(finding: Finding) -> list[tuple[str, str | int]]:
         place.append(("endLine", region.end_line))
     if region.start_column is not None:
         place.append(("col", region.start_column))
-        if region.end_column is not None and region.end_column > 1:
-            place.append(("endColumn", region.end_column - 1))
+        if region.end_column is not None:
+            place.append(("endColumn", region.end_column))
     return place
 
 
