@@ -86,7 +86,8 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
 # Modules that add commands: each has register(subparsers) -> {name: handler}, and
 # imports nothing heavy at module level.
 COMMAND_MODULES: tuple[str, ...] = tuple(
-    name for name in ("pypolicy.cli.query", "pypolicy.cli.render", "pypolicy.cli.annotate")
+    name for name in ("pypolicy.cli.query", "pypolicy.cli.corpus", "pypolicy.cli.render",
+                      "pypolicy.cli.annotate")
     if importlib.util.find_spec(name) is not None)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {

@@ -1,4 +1,4 @@
-"""The ``query`` and ``load`` commands.
+"""The ``query`` command (``load`` and ``serve`` are in :mod:`pypolicy.cli.corpus`).
 
 Imported on every start of ``pypolicy`` (to register the commands), so nothing heavy is
 imported at module level: rdflib and pyoxigraph are imported by the handlers.
@@ -15,6 +15,8 @@ import argparse
 import contextlib
 import gc
 import math
+import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -83,6 +85,10 @@ def register(subparsers: Any) -> dict[str, Handler]:
     source.add_argument("--file", metavar="FILE.rq", help="a file holding the query")
     source.add_argument("--name", "-n", metavar="NAME", help="a query of the bundled pack")
     source.add_argument("--list", action="store_true", help="list the bundled queries")
+    source.add_argument("--show", metavar="NAME",
+                        help="print a pack query's text, with its prefixes declared and its"
+                             " parameters (--param, or their defaults) bound, ready to paste"
+                             " into another SPARQL tool")
     q.add_argument("files", nargs="*", metavar="FILE_OR_DIR",
                    help="policy documents, or directories of them (.json, .yaml, .yml)")
     q.add_argument("--param", "-p", action="append", type=_parameter, default=[],
@@ -90,9 +96,16 @@ def register(subparsers: Any) -> dict[str, Handler]:
     q.add_argument("--format", "-f", default="table", dest="result_format",
                    choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt"],
                    help="result format (default table; CONSTRUCT and DESCRIBE print Turtle)")
-    q.add_argument("--store", choices=["memory", "oxigraph"], default="memory",
-                   help="embedded engine: rdflib in memory (default) or Oxigraph (faster on"
-                        " large corpora; needs pyoxigraph)")
+    q.add_argument("--store", choices=["oxigraph", "rdflib", "memory"], default="oxigraph",
+                   help="embedded engine: Oxigraph (default) or rdflib (slow beyond a few"
+                        " hundred policies; 'memory' is its former name)")
+    q.add_argument("--store-path", metavar="DIR",
+                   help="answer from the store built by pypolicy load --store-path DIR,"
+                        " without reading the documents again")
+    q.add_argument("--pattern", action="append", default=[], metavar="GLOB",
+                   help="in directories, read only the files whose name matches GLOB"
+                        " (repeatable; default *.json, *.yaml, *.yml); files there that are"
+                        " not policy documents are skipped with a note")
     q.add_argument("--endpoint", metavar="URL",
                    help="query this SPARQL 1.1 endpoint instead of an embedded store")
     q.add_argument("--update-endpoint", metavar="URL",
@@ -108,16 +121,7 @@ def register(subparsers: Any) -> dict[str, Handler]:
                         " (default: half the machine's memory; none: no limit)")
     q.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE")
 
-    load = subparsers.add_parser(
-        "load", help="load policy documents into a SPARQL endpoint",
-        description="Replace each document's named graph (and the vocabulary and"
-        " jurisdiction graphs) in a SPARQL store, by SPARQL Update INSERT DATA.")
-    load.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
-    load.add_argument("--update-endpoint", required=True, metavar="URL")
-    load.add_argument("--timeout", type=_network_seconds, default=DEFAULT_TIMEOUT,
-                      metavar="SECONDS", help="time limit of each request, the whole answer"
-                      " included (default 60)")
-    return {"query": cmd_query, "load": cmd_load}
+    return {"query": cmd_query}
 
 
 # ------------------------------------------------------------------------------ query
@@ -138,21 +142,27 @@ class QueryJob:
     update_endpoint: str | None
     result_format: str
     network_timeout: float
+    store_path: str | None = None
+    patterns: tuple[str, ...] = ()
 
 
-def run_job(job: QueryJob, started: Progress) -> str:
-    """Load the corpus, run the query, format the answer (in the query process)."""
+def run_job(job: QueryJob, started: Progress) -> tuple[str, list[str]]:
+    """Load the corpus, run the query, format the answer (in the query process); the
+    answer, and notes on files skipped."""
     with _escaped_errors():  # here, in the worker: a message leaves it as text
-        return _run_job(job, started)
+        notes: list[str] = []
+        return _run_job(job, started, notes), notes
 
 
-def _run_job(job: QueryJob, started: Progress) -> str:
-    from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_documents
+def _run_job(job: QueryJob, started: Progress, notes: list[str]) -> str:
+    from pypolicy.query.dataset import build_dataset, find_inputs, load_documents
     from pypolicy.query.engines import Engine, OxigraphEngine, RdflibEngine
+    from pypolicy.query.network_namespace import leave_network
     from pypolicy.query.pack import bind_parameters
     from pypolicy.query.remote import RemoteEngine
     from pypolicy.query.results import format_result
     from pypolicy.query.safety import check_query
+    from pypolicy.query.store import load_into_memory, open_for_reading
     from pypolicy.query.worker import offline
 
     query = check_query(job.text, job.source, allow_remote=job.allow_remote)
@@ -166,12 +176,14 @@ def _run_job(job: QueryJob, started: Progress) -> str:
         started()
         result = remote.run(query, bindings)
     else:
-        documents = load_documents(job.files)
-        if job.store == "oxigraph":
-            engine = OxigraphEngine(build_oxigraph_store(documents))
+        if job.store_path:
+            engine = OxigraphEngine(open_for_reading(job.store_path))
+        elif job.store == "oxigraph":  # read, checked and loaded a batch at a time
+            engine = OxigraphEngine(load_into_memory(find_inputs(job.files, job.patterns),
+                                                     notes=notes))
         else:
-            engine = RdflibEngine(build_dataset(documents))
-        del documents
+            engine = RdflibEngine(build_dataset(load_documents(
+                job.files, patterns=job.patterns, notes=notes)))
         # Modules the engine imports on first use are imported now: inside offline() no
         # file can be opened (nor a connection, which is the point).
         engine.run(check_query("ASK { ?s ?p ?o }", "warm-up"), {})
@@ -180,7 +192,10 @@ def _run_job(job: QueryJob, started: Progress) -> str:
         gc.collect()
         gc.freeze()
         started()
-        with offline():
+        # A store on disk opens its files while the query runs: walled off from the
+        # network by a namespace of its own rather than by offline() (see its module).
+        walled = bool(job.store_path) and leave_network()
+        with contextlib.nullcontext() if walled else offline():
             result = engine.run(query, bindings)
     return format_result(result, job.result_format, query.prefixes)
 
@@ -203,6 +218,29 @@ def _list_pack(stdout: TextIO) -> int:
         stdout.write("\n")
     stdout.write("Run one with: pypolicy query --name NAME [--param name=value] FILE_OR_DIR...\n")
     return 0
+
+
+def _show(name: str, parameters: dict[str, str]) -> str:
+    """A pack query as another SPARQL tool takes it: the standard prefixes it uses
+    declared, its parameters bound in a VALUES block (as Oxigraph and endpoints get it)."""
+    from pypolicy.query.pack import bind_parameters, pack_query
+    from pypolicy.query.safety import STANDARD_PREFIXES, check_query, tokens, with_values
+
+    pack = pack_query(name)
+    source = f"{pack.name} ({pack.path.name})"
+    declared = check_query(pack.text, source).prefixes
+    own = {p for p in declared if p not in STANDARD_PREFIXES or
+           declared[p] != STANDARD_PREFIXES[p]} | set(re.findall(
+               r"(?im)^\s*PREFIX\s+([\w\-.]*):", pack.text))
+    used = sorted({t.text.split(":", 1)[0] for t in tokens(pack.text)
+                   if t.kind == "word" and ":" in t.text} & set(STANDARD_PREFIXES) - own)
+    lines = pack.text.splitlines(keepends=True)
+    head = next((i for i, line in enumerate(lines)
+                 if line.strip() and not line.lstrip().startswith("#")), len(lines))
+    text = "".join([*lines[:head], *(f"PREFIX {p}: <{STANDARD_PREFIXES[p]}>\n" for p in used),
+                    *lines[head:]])
+    query = check_query(text, source, prefixes={})
+    return with_values(query, bind_parameters(query, pack.parameters, parameters))
 
 
 def _read_query_file(name: str) -> str:
@@ -232,6 +270,9 @@ def cmd_query(args: argparse.Namespace, stdout: TextIO) -> int:
 def _query(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.list:
         return _list_pack(stdout)
+    if args.show:
+        stdout.write(_show(args.show, dict(args.param)))
+        return 0
     from pypolicy.query.dataset import oxigraph_available
     from pypolicy.query.pack import bind_parameters, pack_query, parse_header
     from pypolicy.query.remote import check_endpoint
@@ -257,11 +298,15 @@ def _query(args: argparse.Namespace, stdout: TextIO) -> int:
         if args.files and not args.update_endpoint:
             raise ConfigError("to load FILE_OR_DIR into the endpoint give --update-endpoint;"
                               " to query what it holds, give no files")
-    elif not args.files:
+    if args.store_path and (args.files or args.endpoint):
+        raise ConfigError("--store-path answers from the store alone: give no FILE_OR_DIR"
+                          " (pypolicy load brings the store up to date) and no --endpoint")
+    if not (args.files or args.endpoint or args.store_path):
         raise ConfigError("give the policy documents to query (files or directories), or"
-                          " --endpoint URL")
+                          " --store-path DIR, or --endpoint URL")
     if args.store == "oxigraph" and not args.endpoint and not oxigraph_available():
-        raise ConfigError("--store oxigraph needs pyoxigraph: pip install 'pypolicy[oxigraph]'")
+        raise ConfigError("pyoxigraph, a dependency of pypolicy, is missing from this"
+                          " installation: pip install pyoxigraph, or use --store rdflib")
 
     # Refuse, and report syntax errors, before anything is loaded or any engine runs;
     # within the time limit, since parsing a long query takes time too.
@@ -273,8 +318,10 @@ def _query(args: argparse.Namespace, stdout: TextIO) -> int:
     memory = default_memory_limit() if args.memory_limit == -1 else args.memory_limit
     job = QueryJob(text, source, args.allow_remote, declared, parameters, tuple(args.files),
                    args.store, args.endpoint, args.update_endpoint, args.result_format,
-                   args.timeout or DEFAULT_TIMEOUT)
-    output = call_with_time_limit(run_job, (job,), args.timeout, memory_limit=memory)
+                   args.timeout or DEFAULT_TIMEOUT, args.store_path, tuple(args.pattern))
+    output, notes = call_with_time_limit(run_job, (job,), args.timeout, memory_limit=memory)
+    for note in notes:
+        sys.stderr.write(f"pypolicy: note: {one_line(note)}\n")
     from pypolicy.cli.main import write_output
 
     inputs = [*args.files, *([args.file] if args.file else [])]
@@ -302,25 +349,3 @@ def _escaped_errors() -> Iterator[None]:
         if safe != text:
             raise type(exc)(safe) from None
         raise
-
-
-# ------------------------------------------------------------------------------ load
-
-
-def cmd_load(args: argparse.Namespace, stdout: TextIO) -> int:
-    with _escaped_errors():
-        return _load(args, stdout)
-
-
-def _load(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.query.dataset import load_documents
-    from pypolicy.query.remote import RemoteEngine, check_endpoint
-
-    endpoint = check_endpoint(args.update_endpoint, "--update-endpoint")
-    documents = load_documents(args.files)
-    remote = RemoteEngine(endpoint, endpoint, args.timeout)
-    graphs = remote.load(documents)  # raises unless every request succeeded (HTTP 2xx)
-    stdout.write(f"loaded {len(documents)} polic{'y' if len(documents) == 1 else 'ies'}"
-                 f" ({graphs} named graphs, with the vocabulary and jurisdictions) into"
-                 f" {one_line(endpoint)}\n")
-    return 0

@@ -101,7 +101,7 @@ class LoadReport:
     documents: int = 0  # policy graphs in the store afterwards
 
 
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]  # called with the number of files done since the last call
 
 
 class CorpusLoader:
