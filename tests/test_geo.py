@@ -372,3 +372,56 @@ def test_labels_reject_unknown_places() -> None:
 def test_data_is_loaded_once() -> None:
     assert _geo._load() is _geo._load()
     assert countries_in("EU") is countries_in("EU")
+
+
+# --- the data file's own schema ------------------------------------------------------------
+
+
+def test_the_data_file_matches_its_json_schema(raw: dict[str, Any]) -> None:
+    import jsonschema
+
+    schema = json.loads(_geo.SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert [error.message for error in validator.iter_errors(raw)] == []
+
+
+def _tampered(raw: dict[str, Any], change: Any) -> dict[str, Any]:
+    data = json.loads(json.dumps(raw))
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(("change", "where", "problem"), [
+    (lambda d: d["adequacy"][0].update(adopted="2000-13-01"), "adequacy[0].adopted",
+     "is not a 'date'"),
+    (lambda d: d["adequacy"][1].update(requiresCertification="no"),
+     "adequacy[1].requiresCertification", "is not of type 'boolean'"),
+    (lambda d: d["adequacy"][2].update(inForceUnitl="2020-01-01"), "adequacy[2]",
+     "'inForceUnitl' was unexpected"),
+    (lambda d: d["regions"]["EU"].update(members="FR"), "regions.EU.members",
+     "is not of type 'array'"),
+    (lambda d: d.pop("version"), "top level", "'version' is a required property"),
+    (lambda d: d.update(version="1.0"), "version", "does not match"),
+    (lambda d: d["regions"]["EU"]["members"].append("XX"), "regions.EU.members[27]",
+     "not an ISO 3166-1 alpha-2 code known to pycountry"),
+    (lambda d: d["regions"]["EU"].update(includes=["EEA"]), "regions",
+     "circular 'includes'"),
+    (lambda d: d["adequacy"][0].update(inForceUntil="1999-01-01"), "adequacy[0]",
+     "inForceUntil is before adopted"),
+])
+def test_a_malformed_data_file_is_refused_naming_the_place(
+        raw: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch, change: Any,
+        where: str, problem: str) -> None:
+    bad = tmp_path / "jurisdictions.json"
+    bad.write_text(json.dumps(_tampered(raw, change)), encoding="utf-8")
+    monkeypatch.setattr(_geo, "DATA_FILE", bad)
+    _geo._load.cache_clear()
+    try:
+        with pytest.raises(_geo.JurisdictionDataError) as caught:
+            _geo._load()
+    finally:
+        _geo._load.cache_clear()
+    assert f"jurisdictions.json: {where}: " in str(caught.value)
+    assert problem in str(caught.value)

@@ -2,8 +2,9 @@
 
 Which countries make up the EU and the EEA, and which places hold a European
 Commission adequacy decision, live in ``data/jurisdictions.json``; this module
-only reads that file (once, cached) and answers questions about it, such as
-"could a recipient said to be in the USA be inside the EEA?" (no).
+only reads that file (once, cached, checked against ``data/jurisdictions.schema.json``)
+and answers questions about it, such as "could a recipient said to be in the USA be
+inside the EEA?" (no).
 
 Places are the policy format's ``Place`` terms: an ISO 3166-1 alpha-2 code
 (as known to pycountry), ``EU``, ``EEA``, ``worldwide`` or ``unknownPlace``.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 DATA_FILE: Final[Path] = Path(__file__).parent / "data" / "jurisdictions.json"
+SCHEMA_FILE: Final[Path] = Path(__file__).parent / "data" / "jurisdictions.schema.json"
 
 WORLDWIDE: Final = "worldwide"
 UNKNOWN_PLACE: Final = "unknownPlace"
@@ -50,8 +51,6 @@ ALL_COUNTRIES: Final[frozenset[str]] = frozenset(
     str(country.alpha_2) for country in pycountry.countries
 )
 """Every ISO 3166-1 alpha-2 code that pycountry knows."""
-
-_SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
 class UnknownPlaceError(ValueError):
@@ -104,44 +103,32 @@ def _fail(where: str, problem: str) -> JurisdictionDataError:
     return JurisdictionDataError(f"{DATA_FILE.name}: {where}: {problem}")
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(where, "expected an object")
+def _check_shape(raw: Any) -> None:
+    """Types, required keys and spellings, by the JSON Schema kept beside the data."""
+    import jsonschema  # here, not at the top: only the first question about places pays
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(raw))
+    if error is not None:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
+                        for p in error.absolute_path).lstrip(".") or "top level"
+        raise _fail(where, error.message)
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)  # the schema checked the form YYYY-MM-DD
+
+
+def _code(value: str, where: str) -> str:
+    if value not in ALL_COUNTRIES:
+        raise _fail(where, f"{value!r} is not an ISO 3166-1 alpha-2 code known to pycountry")
     return value
 
 
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(where, "expected a list")
-    return value
-
-
-def _str(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise _fail(where, "expected a non-empty string")
-    return value
-
-
-def _opt_str(value: Any, where: str) -> str | None:
-    return None if value is None else _str(value, where)
-
-
-def _date(value: Any, where: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(_str(value, where))
-    except ValueError as exc:
-        raise _fail(where, f"not an ISO date: {value!r}") from exc
-
-
-def _code(value: Any, where: str) -> str:
-    code = _str(value, where)
-    if code not in ALL_COUNTRIES:
-        raise _fail(where, f"{code!r} is not an ISO 3166-1 alpha-2 code known to pycountry")
-    return code
-
-
-def _codes(value: Any, where: str) -> frozenset[str]:
-    return frozenset(_code(item, f"{where}[{i}]") for i, item in enumerate(_list(value, where)))
+def _codes(values: list[str], where: str) -> frozenset[str]:
+    return frozenset(_code(item, f"{where}[{i}]") for i, item in enumerate(values))
 
 
 def _parse_regions(
@@ -155,30 +142,25 @@ def _parse_regions(
     # A region may include others ("EEA" includes "EU"); resolve in dependency order.
     while pending:
         progressed = False
-        for name, value in list(pending.items()):
+        for name, region in list(pending.items()):
             where = f"regions.{name}"
-            region = _obj(value, where)
-            includes = [
-                _str(r, f"{where}.includes") for r in _list(region.get("includes", []), where)
-            ]
+            includes: list[str] = region.get("includes", [])
             if any(r not in raw for r in includes):
                 raise _fail(where, f"includes an unknown region: {includes}")
             if any(r in pending for r in includes):
                 continue
             own = _codes(region.get("members", []), f"{where}.members")
             territories = frozenset(
-                _code(_obj(t, f"{where}.territories[{i}]").get("code"), f"{where}.territories[{i}]")
-                for i, t in enumerate(_list(region.get("territories", []), f"{where}.territories"))
+                _code(t["code"], f"{where}.territories[{i}]")
+                for i, t in enumerate(region.get("territories", []))
             )
-            names[name] = _str(region.get("name"), f"{where}.name")
+            names[name] = region["name"]
             members[name] = own.union(*(members[r] for r in includes))
             places[name] = own | territories
             places[name] = places[name].union(*(places[r] for r in includes))
             former[name] = {
-                _code(_obj(f, f"{where}.formerMembers[{i}]").get("code"), where): _date(
-                    f.get("left"), f"{where}.formerMembers[{i}].left"
-                )
-                for i, f in enumerate(_list(region.get("formerMembers", []), where))
+                _code(f["code"], f"{where}.formerMembers[{i}]"): _date(f["left"])
+                for i, f in enumerate(region.get("formerMembers", []))
             }
             del pending[name]
             progressed = True
@@ -187,25 +169,21 @@ def _parse_regions(
     return names, members, places, former
 
 
-def _parse_adequacy(raw: list[Any]) -> dict[str, tuple[AdequacyDecision, ...]]:
+def _parse_adequacy(raw: list[dict[str, Any]]) -> dict[str, tuple[AdequacyDecision, ...]]:
     by_code: dict[str, list[AdequacyDecision]] = {}
-    for i, value in enumerate(raw):
+    for i, entry in enumerate(raw):
         where = f"adequacy[{i}]"
-        entry = _obj(value, where)
-        certification = entry.get("requiresCertification", False)
-        if not isinstance(certification, bool):
-            raise _fail(where, "requiresCertification must be true or false")
         until = entry.get("inForceUntil")
         decision = AdequacyDecision(
-            code=_code(entry.get("code"), f"{where}.code"),
-            decision=_str(entry.get("decision"), f"{where}.decision"),
-            adopted=_date(entry.get("adopted"), f"{where}.adopted"),
-            scope=_opt_str(entry.get("scope"), f"{where}.scope"),
-            requires_certification=certification,
-            source=_str(entry.get("source"), f"{where}.source"),
-            celex=_opt_str(entry.get("celex"), f"{where}.celex"),
-            in_force_until=None if until is None else _date(until, f"{where}.inForceUntil"),
-            note=_opt_str(entry.get("note"), f"{where}.note"),
+            code=_code(entry["code"], f"{where}.code"),
+            decision=entry["decision"],
+            adopted=_date(entry["adopted"]),
+            scope=entry.get("scope"),
+            requires_certification=entry["requiresCertification"],
+            source=entry["source"],
+            celex=entry.get("celex"),
+            in_force_until=None if until is None else _date(until),
+            note=entry.get("note"),
         )
         if decision.in_force_until is not None and decision.in_force_until < decision.adopted:
             raise _fail(where, "inForceUntil is before adopted")
@@ -215,27 +193,21 @@ def _parse_adequacy(raw: list[Any]) -> dict[str, tuple[AdequacyDecision, ...]]:
 
 @cache
 def _load() -> _Jurisdictions:
-    raw = _obj(json.loads(DATA_FILE.read_text(encoding="utf-8")), "top level")
-    version = _str(raw.get("version"), "version")
-    if not _SEMVER.match(version):
-        raise _fail("version", f"{version!r} is not a semantic version")
-    _date(raw.get("updated"), "updated")
-    names, members, places, former = _parse_regions(_obj(raw.get("regions"), "regions"))
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    _check_shape(raw)
+    names, members, places, former = _parse_regions(raw["regions"])
     clash = set(names) & ALL_COUNTRIES | set(names) & {WORLDWIDE, UNKNOWN_PLACE}
     if clash:
         raise _fail("regions", f"region names clash with country codes or keywords: {clash}")
-    hints = {
-        _str(k, "codeHints"): _code(v, f"codeHints.{k}")
-        for k, v in _obj(raw.get("codeHints", {}), "codeHints").items()
-    }
-    labels = _obj(raw.get("labels", {}), "labels")
+    hints = {k: _code(v, f"codeHints.{k}") for k, v in raw.get("codeHints", {}).items()}
+    labels = raw.get("labels", {})
     return _Jurisdictions(
-        version=version,
+        version=raw["version"],
         region_names=MappingProxyType(names),
         members=MappingProxyType(members),
         places=MappingProxyType(places),
         former=MappingProxyType({k: MappingProxyType(v) for k, v in former.items()}),
-        adequacy=MappingProxyType(_parse_adequacy(_list(raw.get("adequacy"), "adequacy"))),
+        adequacy=MappingProxyType(_parse_adequacy(raw["adequacy"])),
         code_hints=MappingProxyType(hints),
         definite_article=_codes(labels.get("definiteArticle", []), "labels.definiteArticle"),
     )

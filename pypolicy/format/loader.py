@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 
 from pypolicy.core.errors import InputTooLargeError, NotAPolicyError, ParseError, UnsafeInputError
+from pypolicy.format.pointers import escape
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
@@ -123,10 +124,6 @@ class LoadedDocument:
             probe = probe.rsplit("/", 1)[0]
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _pointer_lines(text: str, syntax: Syntax = "yaml") -> dict[str, int]:
     """Map JSON pointers to 1-based lines (of the value, else of its key)."""
     if syntax == "json":
@@ -144,8 +141,8 @@ def _pointer_lines(text: str, syntax: Syntax = "yaml") -> dict[str, int]:
         lines[pointer] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                walk(value, f"{pointer}/{_escape(str(key.value))}")
-                lines.setdefault(f"{pointer}/{_escape(str(key.value))}", key.start_mark.line + 1)
+                walk(value, f"{pointer}/{escape(str(key.value))}")
+                lines.setdefault(f"{pointer}/{escape(str(key.value))}", key.start_mark.line + 1)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 walk(item, f"{pointer}/{index}")
@@ -206,7 +203,7 @@ def _scan_json(text: str, *, max_depth: int | None = None,
         if not stack:
             return ""
         top = stack[-1]
-        return f"{top.pointer}/{_escape(top.key)}" if top.is_object else \
+        return f"{top.pointer}/{escape(top.key)}" if top.is_object else \
             f"{top.pointer}/{top.index}"
 
     while True:
@@ -227,7 +224,7 @@ def _scan_json(text: str, *, max_depth: int | None = None,
                 top = stack[-1]
                 if duplicates and key in top.keys:
                     raise _Located(f"duplicate key {key!r}", position,
-                                   f"{top.pointer}/{_escape(key)}")
+                                   f"{top.pointer}/{escape(key)}")
                 top.keys.add(key)
                 top.key = key
                 expecting_key = False
@@ -298,7 +295,7 @@ def _first_problem(data: Any, limit: int) -> tuple[str, str] | None:
                                 " valid Unicode"
         elif isinstance(value, dict):
             for key, item in value.items():
-                here = f"{pointer}/{_escape(key)}"
+                here = f"{pointer}/{escape(key)}"
                 if _LONE_SURROGATE.search(key):
                     return here, "a key with a lone surrogate, which is not valid Unicode"
                 stack.append((item, here, depth + 1))
@@ -440,7 +437,7 @@ def iter_pointers(data: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
     yield pointer, data
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from iter_pointers(value, f"{pointer}/{_escape(str(key))}")
+            yield from iter_pointers(value, f"{pointer}/{escape(str(key))}")
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from iter_pointers(value, f"{pointer}/{index}")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 # Re-exported: the rules compare retention periods through the model's module.
 from pypolicy.format.durations import duration_days as duration_days
+from pypolicy.format.pointers import escape
 
 T = TypeVar("T")
 
@@ -366,10 +367,6 @@ class Policy:
         return stances
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 Converter = Callable[[Any, str], Any]
 
 
@@ -401,7 +398,7 @@ def _converter(tp: Any) -> Converter:
 def _plan(cls: type) -> tuple[tuple[str, str, str, Converter], ...]:
     """(field name, JSON key, escaped key, converter) for each field of a model class."""
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, _json_name(f.name), _escape(_json_name(f.name)),
+    return tuple((f.name, _json_name(f.name), escape(_json_name(f.name)),
                   _converter(hints[f.name]))
                  for f in dataclasses.fields(cls) if f.name not in ("pointer", "_index"))
 

@@ -20,6 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pypolicy.core.errors import InputError, UnsafeInputError
+from pypolicy.format.pointers import child
 from pypolicy.format.resources import context, policy_schema, schema_file, vocabulary_index
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def _typed(value: Any, class_name: str, pointer: str = "") -> Any:
     result: dict[str, Any] = {"@type": class_name}
     kinds = _kinds()
     for key, item in value.items():
-        here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        here = child(pointer, str(key))
         kind = kinds.get(key)
         if key == "id" and pointer:
             _check_name(item, here)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from pypolicy.format.pointers import join as join_pointer
 from pypolicy.format.resources import policy_schema
 from pypolicy.format.value_forms import mismatch_message
 
@@ -98,10 +99,6 @@ def is_valid(data: Any) -> bool:
 def is_valid_python(data: Any) -> bool:
     """The same verdict from python-jsonschema (used to show that the two agree)."""
     return bool(_python_validator().is_valid(data))
-
-
-def _pointer(parts: Iterable[Any]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 # Codes people write that ISO 3166-1 spells differently.
@@ -192,25 +189,25 @@ def violations(data: Any) -> list[SchemaViolation]:
     for error in _python_validator().iter_errors(data):
         alternatives = _required_alternatives(error)
         if alternatives:
-            pointer = _pointer(error.absolute_path)
+            pointer = join_pointer(error.absolute_path)
             how = "exactly one" if error.validator == "oneOf" else "at least one"
             message = f"needs {how} of {', '.join(repr(a) for a in alternatives)}"
             found.setdefault((pointer, message), SchemaViolation(
-                pointer, message, str(error.validator), _pointer(error.absolute_schema_path)))
+                pointer, message, str(error.validator), join_pointer(error.absolute_schema_path)))
             continue
         leaf = _leaf(error) if error.validator in ("oneOf", "anyOf") else error
-        pointer = _pointer(leaf.absolute_path)
+        pointer = join_pointer(leaf.absolute_path)
         message = _message(leaf)
         if error.validator == "oneOf" and leaf is error:
             message = "matches more than one alternative: " + message
         key = (pointer, message)
         found.setdefault(key, SchemaViolation(pointer, message, str(leaf.validator),
-                                              _pointer(leaf.absolute_schema_path)))
+                                              join_pointer(leaf.absolute_schema_path)))
     if not found:  # the fast validator saw something the messages did not: still an error
         for rust_error in _rust_validator().iter_errors(data):
-            pointer = _pointer(rust_error.instance_path)
+            pointer = join_pointer(rust_error.instance_path)
             found.setdefault((pointer, rust_error.message), SchemaViolation(
-                pointer, rust_error.message, "schema", _pointer(rust_error.schema_path)))
+                pointer, rust_error.message, "schema", join_pointer(rust_error.schema_path)))
     return sorted(found.values(), key=lambda v: (_sort_key(v.pointer), v.message))
 
 
