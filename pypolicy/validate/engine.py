@@ -31,7 +31,7 @@ from pypolicy.format.model import Policy
 from pypolicy.format.schema import violations
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.validate.fingerprint import fingerprints
-from pypolicy.validate.regions import document_regions, region_at
+from pypolicy.validate.regions import Regions, document_regions
 from pypolicy.validate.rules import RULES, Rule, RuleContext
 from pypolicy.validate.rules._base import ACTIVE_STANCES, REGIME_PROFILES
 
@@ -190,7 +190,7 @@ def _finish(findings: list[Finding], data: dict[str, Any]
     return list(dict.fromkeys(kept)), suppressed
 
 
-def _locate(finding: Finding, loaded: LoadedDocument, regions: dict[str, Region] | None,
+def _locate(finding: Finding, loaded: LoadedDocument, regions: Regions | None,
             fingerprint: str) -> Finding:
     """The finding with its line, fingerprint and regions (each pointer's line at least;
     columns and ends when asked for)."""
@@ -200,7 +200,7 @@ def _locate(finding: Finding, loaded: LoadedDocument, regions: dict[str, Region]
         pointer_line = loaded.line_of(pointer)
         if pointer_line is None:
             continue
-        region = region_at(regions, pointer) if regions is not None else None
+        region = regions.at(pointer) if regions is not None else None
         # the loader's line is the authority: a region that disagrees gives only the line
         located.append((pointer, region if region is not None and
                         region.start_line == pointer_line else Region(pointer_line)))

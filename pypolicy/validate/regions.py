@@ -58,51 +58,67 @@ class _Text:
             end = line_start
 
 
-def document_regions(loaded: LoadedDocument) -> dict[str, Region]:
-    """The region of every pointer in a loaded document; empty if the text will not
-    compose."""
-    text = loaded.text.replace("\t", " ") if loaded.syntax == "json" else loaded.text
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError, ValueError):
-        return {}
-    if root is None:
-        return {}
-    where = _Text(loaded.text)
-    yaml_syntax = loaded.syntax == "yaml"
-    regions: dict[str, Region] = {
-        "": Region(root.start_mark.line + 1, root.start_mark.column + 1)}
+class Regions:
+    """The regions of a composed document, worked out for the pointers asked about."""
 
-    def region(node: Any) -> Region:
+    def __init__(self, loaded: LoadedDocument, root: Any) -> None:
+        self._root = root
+        self._text = _Text(loaded.text)
+        self._yaml = loaded.syntax == "yaml"
+        self._cache: dict[str, Region | None] = {}
+
+    def _node(self, pointer: str) -> Any:
+        node = self._root
+        for token in pointer.split("/")[1:] if pointer else ():
+            if isinstance(node, yaml.MappingNode):
+                node = next((value for key, value in node.value
+                             if _escape(str(key.value)) == token), None)
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit() and \
+                    int(token) < len(node.value):
+                node = node.value[int(token)]
+            else:
+                node = None
+            if node is None:
+                return None
+        return node
+
+    def _region(self, node: Any) -> Region:
+        where = self._text
         start = where.offset(node.start_mark.line, node.start_mark.column)
         end = where.offset(node.end_mark.line, node.end_mark.column)
-        end = where.trimmed_end(start, max(start, end), yaml_syntax)
+        end = where.trimmed_end(start, max(start, end), self._yaml)
         end_line, end_column = where.position(end)
         return Region(node.start_mark.line + 1, node.start_mark.column + 1, end_line + 1,
                       end_column + 1)
 
-    def walk(node: Any, pointer: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = f"{pointer}/{_escape(str(key.value))}"
-                regions[child] = region(value)
-                walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = f"{pointer}/{index}"
-                regions[child] = region(item)
-                walk(item, child)
+    def exact(self, pointer: str) -> Region | None:
+        """The region of the value at ``pointer``; for the root, only where it starts."""
+        if pointer not in self._cache:
+            node = self._node(pointer)
+            if node is None:
+                self._cache[pointer] = None
+            elif not pointer:
+                self._cache[pointer] = Region(node.start_mark.line + 1,
+                                              node.start_mark.column + 1)
+            else:
+                self._cache[pointer] = self._region(node)
+        return self._cache[pointer]
 
-    walk(root, "")
-    return regions
+    def at(self, pointer: str) -> Region | None:
+        """The region of ``pointer``, else of its nearest ancestor that has one."""
+        probe = pointer
+        while True:
+            region = self.exact(probe)
+            if region is not None or not probe:
+                return region
+            probe = probe.rsplit("/", 1)[0]
 
 
-def region_at(regions: dict[str, Region], pointer: str) -> Region | None:
-    """The region of ``pointer``, else of its nearest ancestor that has one."""
-    probe = pointer
-    while True:
-        if probe in regions:
-            return regions[probe]
-        if not probe:
-            return None
-        probe = probe.rsplit("/", 1)[0]
+def document_regions(loaded: LoadedDocument) -> Regions | None:
+    """The regions of a loaded document; None if the text will not compose."""
+    text = loaded.text.replace("\t", " ") if loaded.syntax == "json" else loaded.text
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    return Regions(loaded, root) if root is not None else None
