@@ -22,7 +22,8 @@ prints:
 - must-not: findings the file says must not appear (``pending`` ones are known and
   awaiting a fix, and do not fail the guard);
 - severity: expected findings reported at another severity than the file says;
-- foreign law: findings citing law the file says does not apply to the document.
+- foreign law: findings citing law the file says does not apply to the document;
+- regimes: whether the regimes applied are the ones the file lists (``regimes``).
 
 An item's ``at`` lists places (entry ids or JSON pointers such as /provider); a finding
 matches when it cites every one of them (``match: any``: at least one). Without ``at``
@@ -82,6 +83,7 @@ class Expectations:
     items: tuple[Item, ...]
     guard: dict[str, Any]
     foreign_law: tuple[str, ...]
+    regimes: tuple[str, ...] | None  # the regimes a reviewer applies, when listed
 
 
 @dataclass
@@ -98,6 +100,7 @@ class Score:
     pending: list[str] = field(default_factory=list)
     severity: list[str] = field(default_factory=list)
     foreign_law: list[str] = field(default_factory=list)
+    regimes: list[str] = field(default_factory=list)  # disagreements on the law applied
     findings: int = 0
 
     @property
@@ -109,7 +112,8 @@ class Score:
                 "reported": len(self.reported), "recall": round(self.recall, 3),
                 "toReview": len(self.to_review), "duplicates": len(self.duplicates),
                 "mustNot": len(self.must_not), "pending": len(self.pending),
-                "severity": len(self.severity), "foreignLaw": len(self.foreign_law)}
+                "severity": len(self.severity), "foreignLaw": len(self.foreign_law),
+                "regimes": len(self.regimes)}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -129,8 +133,10 @@ def load_expectations(path: Path) -> Expectations:
                               raw.get("match") == "any", _strings(raw.get("says")),
                               _strings(raw.get("repeatedBy")), raw.get("severity"),
                               raw.get("law"), raw.get("pending")))
+    regimes = data.get("regimes")
     return Expectations(path.stem, path, ROOT / data["document"], tuple(items),
-                        dict(data.get("guard") or {}), _strings(data.get("foreignLaw")))
+                        dict(data.get("guard") or {}), _strings(data.get("foreignLaw")),
+                        None if regimes is None else _strings(regimes))
 
 
 def all_expectations(folder: Path = EXPECTATIONS) -> list[Expectations]:
@@ -183,6 +189,11 @@ def score(expectations: Expectations, config: Config | None = None) -> Score:
         raise SystemExit(f"{expectations.document}: {result.error}")
     data = load_path(str(expectations.document)).data
     out = Score(expectations.name, findings=len(result.findings))
+    if expectations.regimes is not None:
+        applied = [d.regime for d in result.regimes if d.applied]
+        if set(applied) != set(expectations.regimes):
+            out.regimes.append(f"applied {', '.join(applied) or 'none'}; the reviewer applies"
+                               f" {', '.join(expectations.regimes) or 'none'}")
     items = expectations.items
     expected = [i for i in items if i.kind == "expected"]
     out.expected = len(expected)
@@ -245,20 +256,21 @@ def total(scores: Sequence[Score]) -> Score:
         overall.expected += s.expected
         overall.findings += s.findings
         for name in ("reported", "missed", "to_review", "duplicates", "must_not", "pending",
-                     "severity", "foreign_law"):
+                     "severity", "foreign_law", "regimes"):
             getattr(overall, name).extend(getattr(s, name))
     return overall
 
 
 def print_table(scores: Sequence[Score], details: bool) -> None:
     header = (f"{'document':<22}{'findings':>9}{'recall':>14}{'to review':>11}"
-              f"{'duplicates':>12}{'must-not':>10}{'pending':>9}{'severity':>10}{'law':>5}")
+              f"{'duplicates':>12}{'must-not':>10}{'pending':>9}{'severity':>10}{'law':>5}"
+              f"{'regimes':>9}")
     print(header)
     for s in [*scores, total(scores)]:
         recall = f"{len(s.reported)}/{s.expected} {s.recall:4.0%}"
         print(f"{s.name:<22}{s.findings:>9}{recall:>14}{len(s.to_review):>11}"
               f"{len(s.duplicates):>12}{len(s.must_not):>10}{len(s.pending):>9}"
-              f"{len(s.severity):>10}{len(s.foreign_law):>5}")
+              f"{len(s.severity):>10}{len(s.foreign_law):>5}{len(s.regimes):>9}")
     if not details:
         return
     for s in scores:
@@ -268,7 +280,8 @@ def print_table(scores: Sequence[Score], details: bool) -> None:
                  *(f"  MUST NOT: {t}" for t in s.must_not),
                  *(f"  pending must-not: {t}" for t in s.pending),
                  *(f"  severity: {t}" for t in s.severity),
-                 *(f"  foreign law: {t}" for t in s.foreign_law)]
+                 *(f"  foreign law: {t}" for t in s.foreign_law),
+                 *(f"  regimes: {t}" for t in s.regimes)]
         if lines:
             print(f"\n{s.name}")
             print("\n".join(lines))

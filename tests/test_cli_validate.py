@@ -44,8 +44,10 @@ def test_fail_level_warning_counts_warnings() -> None:
     code, _, _ = run("validate", ITNET, "--select", "VP209")
     assert code == 0
     voiceterm = str(ROOT / "examples" / "voiceterm.policy.json")
-    assert run("validate", voiceterm, "--select", "VP209")[0] == 0  # warnings only
-    assert run("validate", voiceterm, "--select", "VP209", "--fail-level", "warning")[0] == 1
+    # consent by use is judged under the GDPR, which the profile forces (issue 12)
+    assert run("validate", voiceterm, "--select", "VP209", "--profile", "gdpr")[0] == 0
+    assert run("validate", voiceterm, "--select", "VP209", "--profile", "gdpr",
+               "--fail-level", "warning")[0] == 1
 
 
 def test_config_file_selects_and_overrides_severity(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pypolicy.core.findings import Finding
 from pypolicy.validate.engine import Config, check_document
-from pypolicy.validate.rules import BASE_EXAMPLE
+from pypolicy.validate.rules import BASE_EXAMPLE, RULES
 from pypolicy.validate.rules._base import REGIME_PROFILES
 from pypolicy.validate.rules.completeness import PROFILE_REGIMES, RIGHTS_ARTICLES
 
@@ -26,6 +26,8 @@ EPRIVACY = "regimes: [{id: rg-ep, regime: eprivacy, stance: applies}]"
 CPNI = "regimes: [{id: rg-cpni, regime: usCpni, stance: claimed}]"
 CONTACT = "dataCategories: [{id: d-contact, name: Contact data, categories: [contact]}]"
 CDR = "dataCategories: [{id: d-cdr, name: Call records, categories: [callDetailRecord]}]"
+US_PROVIDER = "provider: {name: Example VoIP Inc., country: US, contacts: [{channel: email," \
+    " value: privacy@example.com}]}"
 
 
 def document(*fragments: str) -> dict[str, Any]:
@@ -98,7 +100,18 @@ def test_profiles_switched_on_by_the_same_regimes_as_the_pipeline() -> None:
     ("{serviceKinds: [wholesaleTermination]}", False),
 ])
 def test_emergency_profile_follows_interconnected_voip(service: str, applies: bool) -> None:
-    assert bool(findings(document(f"service: {service}"), "VP341")) is applies
+    assert bool(findings(document(US_PROVIDER, f"service: {service}"), "VP341")) is applies
+
+
+@pytest.mark.parametrize("provider", ["provider: {name: Example Telecom Ltd, country: GB,"
+                                      " contacts: [{channel: email, value: a@b.example}]}",
+                                      "provider: {name: Example Telecom, contacts:"
+                                      " [{channel: email, value: a@b.example}]}"])
+def test_the_us_emergency_rules_stay_out_of_other_countries(provider: str) -> None:
+    data = document(provider, "service: {serviceKinds: [consumerVoip]}")
+    assert not findings(data, "VP341")
+    # forcing the profile still applies it, and says so
+    assert findings(data, "VP341", profiles=("emergency",))
 
 
 # -- GDPR ---------------------------------------------------------------------------------
@@ -626,7 +639,7 @@ def test_cpni_restriction_right() -> None:
 
 
 def emergency(statement: str) -> dict[str, Any]:
-    return document("service: {serviceKinds: [consumerVoip]}", """\
+    return document(US_PROVIDER, "service: {serviceKinds: [consumerVoip]}", """\
 parties:
   - {id: p-psap, name: emergency services, roles: [emergencyServicesProvider]}
   - {id: p-carrier, name: carriers, roles: [telecomCarrier]}
@@ -660,3 +673,72 @@ def test_an_adequate_destination_is_reported_as_unstated_not_as_unlawful() -> No
     # the US decision covers only certified recipients, so it is not taken for granted
     (usa,) = findings(transfer("[US]", "[agreementByUse]"), "VP307")
     assert "without a transfer mechanism" in usa.message
+
+
+# -- the law that applies ----------------------------------------------------------------
+
+
+def decisions(*fragments: str, forced: tuple[str, ...] = ()) -> dict[str, Any]:
+    from pypolicy.format.model import Policy
+    from pypolicy.validate.rules._regimes import decide
+
+    return {d.regime: d for d in decide(Policy.from_dict(document(*fragments)), forced)}
+
+
+def test_establishment_decides_and_is_given_as_the_ground() -> None:
+    uk = decisions("provider: {name: P Ltd, country: GB}")
+    assert uk["ukGdpr"].applied and uk["ukGdpr"].grounds == \
+        "provider established in the United Kingdom"
+    assert not uk["gdpr"].applied and not uk["usCpni"].applied
+    eea = decisions("provider: {name: P AS, country: 'NO'}",
+                    "regimes: [{id: rg, regime: gdpr, stance: disclaimed}]")
+    assert eea["gdpr"].applied, "a disclaimer does not undo establishment in the EEA"
+
+
+def test_us_interconnected_voip_falls_under_cpni_e911_and_caloppa_by_assumption() -> None:
+    found = decisions(US_PROVIDER, "service: {serviceKinds: [consumerVoip, websiteService]}")
+    assert {k for k, d in found.items() if d.applied} == {"usCpni", "e911", "ftc", "calOppa"}
+    assert found["calOppa"].assumed and not found["usCpni"].assumed
+    assert not found["ccpa"].applied and "thresholds" in found["ccpa"].grounds
+    wholesale = decisions(US_PROVIDER, "service: {serviceKinds: [wholesaleTermination]}")
+    assert not wholesale["usCpni"].applied and not wholesale["e911"].applied
+
+
+def test_a_claim_applies_the_regime_and_a_forced_profile_says_so() -> None:
+    claimed = decisions(GDPR)
+    assert claimed["gdpr"].applied and claimed["gdpr"].grounds == \
+        "the policy claims compliance with the GDPR"
+    forced = decisions(forced=("gdpr", "cpni"))
+    assert forced["gdpr"].grounds == "forced with --profile gdpr"
+    assert forced["usCpni"].grounds == "forced with --profile cpni"
+
+
+def test_the_uk_ePrivacy_claim_is_pecr() -> None:
+    found = decisions("provider: {name: P Ltd, country: GB}", EPRIVACY)
+    assert found["pecr"].applied and not found["eprivacy"].applied
+
+
+def test_findings_cite_only_the_law_of_applied_regimes() -> None:
+    uk = document("provider: {name: P Ltd, country: GB}", CONTACT)
+    (finding,) = findings(uk, "VP308")
+    assert finding.legal_reference == "UK GDPR Art. 13(2)(a) and 14(2)(a)"
+    both = document("provider: {name: P Ltd, country: GB}", GDPR, CONTACT)
+    (finding,) = findings(both, "VP308")
+    assert finding.legal_reference == \
+        "GDPR Art. 13(2)(a) and 14(2)(a); UK GDPR Art. 13(2)(a) and 14(2)(a)"
+    # a contradiction under no regime at all is still reported, citing nothing
+    contradiction = document(RULES["VP101"].fail_example)
+    (finding,) = findings(contradiction, "VP101")
+    assert finding.legal_reference is None
+
+
+def test_a_report_states_the_regimes_and_their_grounds(tmp_path: Any) -> None:
+    from pypolicy.validate.engine import validate_path
+
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(document("provider: {name: P Ltd, country: GB,"
+                                            " contacts: [{channel: email, value: a@b.c}]}")))
+    result = validate_path(str(path))
+    applied = {d.regime: d.grounds for d in result.applied_regimes()}
+    assert applied == {"ukGdpr": "provider established in the United Kingdom"}
+    assert {d.regime for d in result.regimes} >= {"gdpr", "usCpni", "dpdp"}

@@ -2,7 +2,7 @@
 (tests/expectations/, scored by bench/score_findings.py): recall never drops below the
 recorded figure, no finding the reviewer ruled out appears, and duplicates, findings to
 review, known false positives awaiting a fix and citations of law that does not apply
-never grow past the recorded figures."""
+never grow past the recorded figures, and the regimes applied are the reviewer's."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def test_findings_meet_the_reviewed_expectations(expectations: Any) -> None:
     score = scoring.score(expectations)
     guard = expectations.guard
     assert score.must_not == [], "findings the reviewer ruled out"
+    assert score.regimes == [], "the law applied differs from the reviewer's"
     assert score.recall >= guard["recall"] - 1e-9, \
         f"recall {score.recall:.3f} below {guard['recall']}; missed: " + \
         "; ".join(i.label() for i in score.missed)

@@ -159,6 +159,30 @@ class SuppressedFinding:
 
 
 @dataclass(frozen=True)
+class RegimeDecision:
+    """Whether a legal regime was applied to a document, and on what grounds: "provider
+    established in GB", "the policy claims compliance", "forced with --profile gdpr", or
+    an assumption the validator states ("a US provider's website is open to California
+    residents"). Findings cite only the law of applied regimes."""
+
+    regime: str  # gdpr, ukGdpr, eprivacy, pecr, usCpni, e911, ftc, ccpa, calOppa, dpdp
+    label: str  # as a reader knows it: "UK GDPR", "US CPNI rules"
+    applied: bool
+    grounds: str
+    assumed: bool = False  # applied (or not) on an assumption the document cannot confirm
+    profile: str | None = None  # the completeness profile the regime switches on
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"regime": self.regime, "label": self.label,
+                                  "applied": self.applied, "grounds": self.grounds}
+        if self.assumed:
+            result["assumed"] = True
+        if self.profile:
+            result["profile"] = self.profile
+        return result
+
+
+@dataclass(frozen=True)
 class FileResult:
     """The outcome for one input file: its findings, or why it could not be used."""
 
@@ -172,10 +196,16 @@ class FileResult:
     extra: dict[str, Any] = field(default_factory=dict)
     error_column: int | None = None
     suppressed_findings: tuple[SuppressedFinding, ...] = ()  # the suppressed ones, with reasons
+    # every regime considered for the document, applied or not, with its grounds
+    regimes: tuple[RegimeDecision, ...] = ()
 
     @property
     def usable(self) -> bool:
         return self.error is None
+
+    def applied_regimes(self) -> tuple[RegimeDecision, ...]:
+        """The regimes whose law the findings apply, with the grounds for each."""
+        return tuple(r for r in self.regimes if r.applied)
 
     def worst(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)

@@ -21,6 +21,7 @@ from pypolicy.core.errors import InputError, InputTooLargeError
 from pypolicy.core.findings import (
     FileResult,
     Finding,
+    RegimeDecision,
     Region,
     RuleInfo,
     Severity,
@@ -33,14 +34,11 @@ from pypolicy.format.vocabulary import vocabulary
 from pypolicy.validate.fingerprint import fingerprints
 from pypolicy.validate.regions import Regions, document_regions
 from pypolicy.validate.rules import RULES, Rule, RuleContext
-from pypolicy.validate.rules._base import ACTIVE_STANCES, REGIME_PROFILES
+from pypolicy.validate.rules._regimes import decide, profiles_of
 
 # A code prefix selects every rule whose code starts with it: VP selects all, VP3 the
 # completeness rules, VP31 VP310-VP319.
 CODE_PREFIX = re.compile(r"VP[0-9]{0,3}")
-
-INTERCONNECTED_SERVICES = frozenset({"consumerVoip", "hostedPbx", "carrierServices",
-                                     "softphone"})
 
 
 @dataclass(frozen=True)
@@ -90,16 +88,10 @@ def known_selector(key: str) -> bool:
 
 
 def active_profiles(policy: Policy, forced: Iterable[str]) -> frozenset[str]:
-    """Profiles the document declares (a regime it claims or falls under) plus forced ones."""
-    profiles = set(forced)
-    for claim in policy.regimes:
-        if claim.stance in ACTIVE_STANCES and claim.regime in REGIME_PROFILES:
-            profiles.add(REGIME_PROFILES[claim.regime])
-    service = policy.service
-    if service is not None and service.public_network is not False and \
-            INTERCONNECTED_SERVICES & set(service.service_kinds):
-        profiles.add("emergency")
-    return frozenset(profiles)
+    """The completeness profiles of the regimes that apply to the document (from the
+    provider's establishment, its claims and its service: ``rules._regimes.decide``),
+    the forced ones, and the general profile."""
+    return profiles_of(decide(policy, forced), forced)
 
 
 def rule_catalogue() -> dict[str, RuleInfo]:
@@ -124,12 +116,12 @@ def check_document(data: dict[str, Any], config: Config = Config(),
                    rules: Iterable[type[Rule]] | None = None) -> tuple[list[Finding], int]:
     """Run the rules on a parsed document; returns the findings and how many were
     suppressed by the document itself."""
-    findings, suppressed = _check(data, config, rules)
+    findings, suppressed, _regimes = _check(data, config, rules)
     return findings, len(suppressed)
 
 
 def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | None
-           ) -> tuple[list[Finding], list[SuppressedFinding]]:
+           ) -> tuple[list[Finding], list[SuppressedFinding], tuple[RegimeDecision, ...]]:
     # by code, so that findings come out in the same order however the rule modules are
     # laid out and imported
     selected = sorted((r for r in (rules if rules is not None else RULES.values())
@@ -143,18 +135,20 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
     for rule_cls in schema_rules:
         findings.extend(_run(rule_cls, ctx, config))
     if findings or (not schema_rules and violations(data)):
-        return _finish(findings, data)
+        return (*_finish(findings, data), ())
     for rule_cls in other_structural:
         findings.extend(_run(rule_cls, ctx, config))
     if findings:
-        return _finish(findings, data)
+        return (*_finish(findings, data), ())
     policy = Policy.from_dict(data)
-    ctx = RuleContext(data, policy, vocab, active_profiles(policy, config.profiles))
+    # the law that applies, and why: findings cite only the law of applied regimes
+    regimes = decide(policy, config.profiles)
+    ctx = RuleContext(data, policy, vocab, profiles_of(regimes, config.profiles), regimes)
     for layer in (2, 3, 4):
         for rule_cls in selected:
             if rule_cls.layer == layer:
                 findings.extend(_run(rule_cls, ctx, config))
-    return _finish(findings, data)
+    return (*_finish(findings, data), regimes)
 
 
 def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding]:
@@ -212,7 +206,7 @@ def validate_loaded(loaded: LoadedDocument, config: Config = Config(),
                     regions: bool = False) -> FileResult:
     """Validate a loaded document; ``regions`` adds columns and ends to the findings'
     places (for code scanning), at the cost of composing the text once more."""
-    findings, suppressed = _check(loaded.data, config, rules)
+    findings, suppressed, regimes = _check(loaded.data, config, rules)
     found = document_regions(loaded) if regions and (findings or suppressed) else None
     prints = fingerprints([*findings, *(s.finding for s in suppressed)], loaded.data)
     located = [_locate(f, loaded, found, p) for f, p in zip(findings, prints, strict=False)]
@@ -222,7 +216,7 @@ def validate_loaded(loaded: LoadedDocument, config: Config = Config(),
                      for s, p in zip(suppressed, prints[len(findings):], strict=True))
     doc_id = loaded.data.get("id") if isinstance(loaded.data.get("id"), str) else None
     return FileResult(loaded.path, tuple(located), suppressed=len(suppressed),
-                      document_id=doc_id, suppressed_findings=accepted)
+                      document_id=doc_id, suppressed_findings=accepted, regimes=regimes)
 
 
 def _unusable(path: str, exc: InputError, loaded: LoadedDocument | None = None) -> FileResult:

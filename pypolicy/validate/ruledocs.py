@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pypolicy.validate.rules import BASE_EXAMPLE, RULES
 from pypolicy.validate.rules._base import rule_anchor
+from pypolicy.validate.rules._regimes import BY_KEY, REGIMES
 
 LAYERS = {1: "Structure", 2: "Contradictions", 3: "Consistency", 4: "Completeness"}
 
@@ -25,9 +26,19 @@ def rules_markdown() -> str:
            "<!-- Generated from pypolicy/validate/rules by"
            " `python -m pypolicy.validate.ruledocs`; do not edit. -->",
            "", "`pypolicy validate` runs these rules in layers; each layer runs only on a"
-           " document that passed the one before. Completeness rules belong to a profile that"
-           " applies when the document declares the regime (`regimes` with stance `claimed` or"
-           " `applies`) or when forced with `--profile`.", "",
+           " document that passed the one before. Which law applies is decided per document"
+           " from the provider's establishment (`provider.country`), what the policy claims"
+           " (`regimes` with stance `claimed` or `applies`; `disclaimed` unless establishment"
+           " decides) and the service it runs; every report states each regime's decision and"
+           " grounds. A finding cites only the law of the regimes that apply. Completeness"
+           " rules belong to a profile that an applied regime switches on (the `general`"
+           " profile applies to every document), or that `--profile` forces.", "",
+           "| regime | profile | applies to |", "|---|---|---|",
+           *(f"| {r.label} | {r.profile or '(citations only)'} | {r.jurisdiction} |"
+             for r in REGIMES), "",
+           "Severities: **error**, the text contradicts itself or a notice duty the policy text"
+           " itself must meet is unmet; **warning**, a likely problem (and any duty under a"
+           " regime applied only by assumption); **info**, good practice.", "",
            "Every example below is merged onto this base document (its top-level keys replace"
            " the base's):", "", "```yaml", BASE_EXAMPLE.rstrip(), "```", ""]
     for layer, title in LAYERS.items():
@@ -42,7 +53,10 @@ def rules_markdown() -> str:
                     f"- groups: {', '.join(rule.groups)}"]
             if rule.profile:
                 out.append(f"- profile: {rule.profile}")
-            if rule.legal_reference:
+            if rule.citations:
+                out.append("- cites, where the regime applies: " + "; ".join(
+                    f"{BY_KEY[key].label}: {text}" for key, text in rule.citations.items()))
+            elif rule.legal_reference:
                 out.append(f"- legal reference: {rule.legal_reference}")
             for ref in rule.references:
                 out.append(f"- see: {ref}")

@@ -9,13 +9,15 @@ of files, the CLI or reporters.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
-from pypolicy.core.findings import Finding, Quote, RuleInfo, Severity
+from pypolicy.core.findings import Finding, Quote, RegimeDecision, RuleInfo, Severity
 from pypolicy.format.model import Evidence, Policy
 from pypolicy.format.vocabulary import Vocabulary
+from pypolicy.validate.rules._regimes import ACTIVE_STANCES, PROFILES, REGIMES, applied
 
 
 class HasEvidence(Protocol):
@@ -34,6 +36,12 @@ class RuleContext:
     policy: Policy | None  # None while the document is not schema-valid
     vocabulary: Vocabulary
     profiles: frozenset[str]  # completeness profiles to apply (gdpr, eprivacy, cpni, ...)
+    # every regime considered, applied or not, with its grounds (rules._regimes.decide)
+    regimes: tuple[RegimeDecision, ...] = ()
+
+    def applied(self) -> tuple[str, ...]:
+        """The keys of the regimes whose law applies."""
+        return applied(self.regimes)
 
 
 class Rule:
@@ -51,12 +59,23 @@ class Rule:
     severity: ClassVar[Severity]
     groups: ClassVar[tuple[str, ...]]
     references: ClassVar[tuple[str, ...]] = ()
-    legal_reference: ClassVar[str | None] = None
+    legal_reference: ClassVar[str | None] = None  # for the rule reference: every provision
+    # what a finding cites, by regime: only the provisions of regimes that apply to the
+    # document are cited (a finding under no applicable regime cites none)
+    citations: ClassVar[Mapping[str, str]] = {}
+    needs_regime: ClassVar[bool] = False  # the rule runs only where a regime it cites applies
     profile: ClassVar[str | None] = None  # a completeness profile the rule belongs to
     layer: ClassVar[int]  # 1 schema/references, 2 contradictions, 3 consistency, 4 completeness
     opt_in: ClassVar[bool] = False  # runs only when selected by code, name or group
     fail_example: ClassVar[str]
     pass_example: ClassVar[str]
+
+    _applied: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.citations and "legal_reference" not in cls.__dict__:
+            cls.legal_reference = "; ".join(dict.fromkeys(cls.citations.values()))
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
@@ -64,7 +83,26 @@ class Rule:
     def run(self, ctx: RuleContext) -> list[Finding]:
         """The rule's findings, one per problem: findings that cite exactly the same
         passages of the text (two annotations of one sentence) are one finding."""
+        self._applied = ctx.applied()
         return merge_repeats(self.check(ctx))
+
+    @staticmethod
+    def with_severity(finding: Finding, severity: Severity) -> Finding:
+        """A finding judged at another severity than the rule's default."""
+        return finding if finding.severity == severity else replace(finding, severity=severity)
+
+    def cite(self, table: Mapping[str, str] | None = None) -> str | None:
+        """The provisions of ``table`` (by default the rule's ``citations``) of the
+        regimes that apply, in the order of ``REGIMES``; the rule's one reference when it
+        cites no regime in particular."""
+        table = self.citations if table is None else table
+        if not table:
+            return self.legal_reference
+        cited = [table[key] for key in self._applied if key in table]
+        return "; ".join(dict.fromkeys(cited)) or None
+
+    def cited_regimes(self, ctx: RuleContext) -> tuple[str, ...]:
+        return tuple(key for key in ctx.applied() if key in self.citations)
 
     @classmethod
     def rationale(cls) -> str:
@@ -78,7 +116,9 @@ class Rule:
                         pass_example=cls.pass_example)
 
     def applies(self, ctx: RuleContext) -> bool:
-        return self.profile is None or self.profile in ctx.profiles
+        if self.profile is not None and self.profile not in ctx.profiles:
+            return False
+        return not self.needs_regime or bool(self.cited_regimes(ctx))
 
     def finding(self, message: str, items: Sequence[HasEvidence] = (), *,
                 pointers: Sequence[str] = (), hint: str | None = None,
@@ -87,7 +127,7 @@ class Rule:
         all_pointers = tuple(dict.fromkeys([*(i.pointer for i in items), *pointers]))
         quotes = tuple(quote for item in items for quote in quotes_of(item))
         return Finding(self.code, self.name, self.severity, message, all_pointers, quotes,
-                       legal_reference or self.legal_reference, hint)
+                       legal_reference or self.cite(), hint)
 
 
 def merge_repeats(findings: Iterable[Finding]) -> list[Finding]:
@@ -150,11 +190,36 @@ def rule_help_uri(code: str) -> str:
     return f"{RULE_REFERENCE_URI}#{rule_anchor(code)}"
 
 
-# Completeness profiles, and the declared regimes that switch each one on (a regime
-# claim with stance "claimed" or "applies"); "emergency" follows from the service instead.
-PROFILES = ("gdpr", "eprivacy", "cpni", "emergency")
-REGIME_PROFILES = {"gdpr": "gdpr", "ukGdpr": "gdpr", "eprivacy": "eprivacy", "usCpni": "cpni"}
-ACTIVE_STANCES = ("claimed", "applies")
+# The declared regimes (vocabulary terms) that switch each profile on, for callers that
+# read claims; which regimes apply is decided in ``_regimes`` from more than claims.
+REGIME_PROFILES = {claim: regime.profile for regime in REGIMES for claim in regime.claims
+                   if regime.profile}
+__all__ = ["ACTIVE_STANCES", "PROFILES", "REGIME_PROFILES"]
+
+
+def citing(table: Mapping[str, str]) -> Mapping[str, str]:
+    """A rule's citations by regime, read-only (they are shared by every instance)."""
+    return MappingProxyType(dict(table))
+
+
+def gdpr_family(provision: str) -> Mapping[str, str]:
+    """A GDPR provision as the GDPR and the UK GDPR each number it."""
+    return citing({"gdpr": f"GDPR {provision}", "ukGdpr": f"UK GDPR {provision}"})
+
+
+def eprivacy_family(article: str, regulation: str) -> Mapping[str, str]:
+    """An ePrivacy Directive article, and the PECR regulation implementing it in the UK."""
+    return citing({"eprivacy": f"ePrivacy Directive 2002/58/EC {article}",
+                   "pecr": f"PECR {regulation} (ePrivacy Directive {article})"})
+
+
+# A policy that contradicts itself or misleads: the transparency the law of each regime
+# asks of it.
+TRANSPARENCY = citing({**gdpr_family("Art. 5(1)(a) and 12(1)"),
+                       "ftc": "FTC Act s. 5, 15 U.S.C. 45(a) (deceptive statements)",
+                       "ccpa": "CCPA Regulations, 11 CCR 7003(a) (notices easy to understand)",
+                       "dpdp": "DPDP Act 2023 s. 5(1) and 6(1) (an informed notice)"})
+
 
 RULES: dict[str, type[Rule]] = {}
 
@@ -181,6 +246,8 @@ def join(items: Iterable[str]) -> str:
     return ", ".join(values[:-1]) + " and " + values[-1]
 
 
+# The provider of the examples says no country, so that only the regimes an example
+# claims (or the country it gives) decide the law that applies.
 BASE_EXAMPLE = """\
 formatVersion: 1.0.0
 id: example
@@ -188,6 +255,5 @@ title: Example Telecom privacy policy
 language: en
 provider:
   name: Example Telecom Ltd
-  country: GB
   contacts: [{channel: email, value: privacy@example.net}]
 """

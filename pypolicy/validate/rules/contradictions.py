@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Party, Statement
-from pypolicy.validate.rules._base import Rule, RuleContext, register
+from pypolicy.validate.rules._base import (
+    TRANSPARENCY,
+    Rule,
+    RuleContext,
+    citing,
+    gdpr_family,
+    register,
+)
 from pypolicy.validate.rules._reasoning import Reasoner, Relation, describe, reasoner_for
 
 CONSENT_PROMISE = "withConsent"
@@ -80,7 +87,7 @@ class ContradictingStatements(Rule):
     groups = ("contradictions",)
     layer = 2
     references = ("PolicyLint: Andow et al., USENIX Security 2019",)
-    legal_reference = "GDPR Art. 5(1)(a) and 12(1) (transparent, intelligible information)"
+    citations = TRANSPARENCY
     fail_example = _PROMISE + """\
 statements:
   - id: s-no-eea-transfer
@@ -142,7 +149,7 @@ class PossibleContradiction(Rule):
     severity = Severity.WARNING
     groups = ("contradictions",)
     layer = 2
-    legal_reference = "GDPR Art. 13(1)(f) (transfers to third countries)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 13(1)(f)")})
     fail_example = _PROMISE.replace("locations: [US]", "outside: [EU]") + """\
 statements:
   - id: s-no-eea-transfer
@@ -203,6 +210,7 @@ class NarrowingDefinition(Rule):
     groups = ("contradictions",)
     layer = 2
     references = ("PolicyLint: Andow et al., USENIX Security 2019 (narrowing definitions)",)
+    citations = TRANSPARENCY
     fail_example = _PROMISE + """\
 statements:
   - id: s-share-all

@@ -1,16 +1,18 @@
 """What the completeness profiles share: reading the document the way the law asks
 (which statements are practices about people, on which legal bases, covered by which
 retention rule), the ``CompletenessRule`` base whose findings about a missing
-disclosure point at the regime claim that requires it, and the regime lines the rules'
-examples start from.
+disclosure point at what makes the law apply (the regime claim, else the provider whose
+establishment decides, else the service), and the regime lines the rules' examples start
+from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import ClassVar
 
-from pypolicy.core.findings import Finding
+from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import DataEntry, Policy, RetentionRule, Statement
 from pypolicy.format.vocabulary import Vocabulary
 from pypolicy.validate.rules._base import (
@@ -55,11 +57,10 @@ def regime_claims(policy: Policy, profile: str | None) -> list[HasEvidence]:
     return [c for c in policy.regimes if c.regime in regimes and c.stance in ACTIVE_STANCES]
 
 
-def gdpr_regimes(policy: Policy) -> list[str]:
-    """The GDPR regimes the document declares; plain GDPR when the profile was forced."""
-    declared = [c.regime for c in policy.regimes
-                if c.regime in PROFILE_REGIMES["gdpr"] and c.stance in ACTIVE_STANCES]
-    return list(dict.fromkeys(declared)) or ["gdpr"]
+def gdpr_regimes(ctx: RuleContext) -> list[str]:
+    """The GDPR regimes that apply (gdpr, ukGdpr); plain GDPR when the profile was forced
+    on a document neither applies to."""
+    return [k for k in ctx.applied() if k in ("gdpr", "ukGdpr")] or ["gdpr"]
 
 
 def about_people(policy: Policy, vocab: Vocabulary, statement: Statement) -> bool:
@@ -138,13 +139,28 @@ def ids(statements: Sequence[Statement], one: str, many: str) -> str:
 
 class CompletenessRule(Rule):
     """Shared by the completeness rules: findings about what is missing from the document
-    point at the regime claim that requires it."""
+    point at what makes the law apply, and a duty that applies only by assumption (a
+    regime the document cannot confirm, such as CalOPPA for a US website) is a likely
+    problem, a warning, not an error."""
 
     layer: ClassVar[int] = 4
 
+    def run(self, ctx: RuleContext) -> list[Finding]:
+        found = super().run(ctx)
+        decisions = [d for d in ctx.regimes if d.applied and d.profile == self.profile]
+        if decisions and all(d.assumed for d in decisions):
+            found = [replace(f, severity=min(f.severity, Severity.WARNING)) for f in found]
+        return found
+
     def missing(self, ctx: RuleContext, message: str, items: Sequence[HasEvidence] = (), *,
                 hint: str | None = None, legal_reference: str | None = None) -> Finding:
-        anchors = regime_claims(policy_of(ctx), self.profile)
+        policy = policy_of(ctx)
+        anchors: list[HasEvidence] = list(regime_claims(policy, self.profile))
+        decided = [d for d in ctx.regimes if d.applied and d.profile == self.profile]
+        if not anchors and any(not d.grounds.startswith("forced") for d in decided):
+            # the law applies by where the provider is (or, for the general profile, to
+            # everyone): the provider is where the disclosure belongs
+            anchors = [policy.provider]
         cited = [*items, *anchors]
         return self.finding(message, cited, pointers=() if cited else ("",), hint=hint,
                             legal_reference=legal_reference)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Statement
 from pypolicy.format.vocabulary import Vocabulary
-from pypolicy.validate.rules._base import RuleContext, register
+from pypolicy.validate.rules._base import RuleContext, citing, register
 from pypolicy.validate.rules.completeness._shared import (
     CDR_DATA,
     CPNI,
@@ -44,7 +44,7 @@ class CpniMarketingWithoutApproval(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "cpni", "consent")
     profile = "cpni"
-    legal_reference = "47 CFR 64.2005(a), 64.2007 and 64.2008"
+    citations = citing({"usCpni": "47 CFR 64.2005(a), 64.2007 and 64.2008"})
     fail_example = CPNI + CDR_DATA + """\
 statements:
   - {id: s-upsell, modality: may, actions: [use], data: [d-cdr], purposes: [marketing]}
@@ -96,7 +96,7 @@ class CpniBreachNotification(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "cpni")
     profile = "cpni"
-    legal_reference = "47 CFR 64.2011"
+    citations = citing({"usCpni": "47 CFR 64.2011"})
     fail_example = CPNI + """\
 breachNotification: {modality: does, notifies: [notifyDataSubjects]}
 """
@@ -133,7 +133,7 @@ class CpniRestrictionRightMissing(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "cpni", "rights")
     profile = "cpni"
-    legal_reference = "47 CFR 64.2008"
+    citations = citing({"usCpni": "47 CFR 64.2008"})
     fail_example = CPNI + """\
 rights:
   - {id: r-access, right: access}

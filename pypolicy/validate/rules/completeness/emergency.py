@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.validate.rules._base import RuleContext, register
+from pypolicy.validate.rules._base import RuleContext, citing, register
 from pypolicy.validate.rules.completeness._shared import CompletenessRule, any_within, policy_of
 
 
@@ -26,7 +26,7 @@ class EmergencyLocationUndisclosed(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "emergency")
     profile = "emergency"
-    legal_reference = "47 CFR 9.11; EECC Directive (EU) 2018/1972 Art. 109(6)"
+    citations = citing({"e911": "47 CFR 9.11; 47 U.S.C. 222(d)(4)"})
     fail_example = """\
 service: {serviceKinds: [consumerVoip]}
 dataCategories:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import DataEntry, RetentionRule
-from pypolicy.validate.rules._base import RuleContext, join, register
+from pypolicy.validate.rules._base import RuleContext, citing, eprivacy_family, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CDR_DATA,
     EPRIVACY,
@@ -43,7 +43,7 @@ class TrafficDataRetention(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "eprivacy", "retention")
     profile = "eprivacy"
-    legal_reference = "ePrivacy Directive 2002/58/EC Art. 6(1) and 6(2)"
+    citations = eprivacy_family("Art. 6(1), 6(2) and 6(4)", "reg. 7")
     fail_example = EPRIVACY + CDR_DATA + """\
 statements:
   - {id: s-cdr, modality: does, actions: [collect], data: [d-cdr], purposes: [billing]}
@@ -101,7 +101,7 @@ class TrafficDataMarketingWithoutConsent(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "eprivacy", "consent")
     profile = "eprivacy"
-    legal_reference = "ePrivacy Directive 2002/58/EC Art. 6(3) and 9(1)"
+    citations = eprivacy_family("Art. 6(3) and 9(1)", "reg. 7(3) and 14")
     fail_example = EPRIVACY + CDR_DATA + """\
 statements:
   - id: s-upsell
@@ -154,7 +154,9 @@ class CookieConsent(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "eprivacy", "consent", "tracking")
     profile = "eprivacy"
-    legal_reference = "ePrivacy Directive 2002/58/EC Art. 5(3); CJEU C-673/17 Planet49"
+    citations = citing({
+        "eprivacy": "ePrivacy Directive 2002/58/EC Art. 5(3); CJEU C-673/17 Planet49",
+        "pecr": "PECR reg. 6 (ePrivacy Directive Art. 5(3))"})
     fail_example = EPRIVACY + """\
 tracking:
   technologies: [cookies]

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.validate.rules._base import Rule, RuleContext, register
+from pypolicy.validate.rules._base import (
+    TRANSPARENCY,
+    Rule,
+    RuleContext,
+    citing,
+    gdpr_family,
+    register,
+)
 from pypolicy.validate.rules._reasoning import describe
 
 
@@ -22,7 +29,8 @@ class ChildrenContradiction(Rule):
     severity = Severity.ERROR
     groups = ("consistency", "children")
     layer = 3
-    legal_reference = "GDPR Art. 8 and recital 38"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 8 and recital 38"),
+                        "dpdp": "DPDP Act 2023 s. 9 (children's personal data)"})
     fail_example = """\
 children: {directedToChildren: false}
 dataCategories:

@@ -7,8 +7,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.format.model import Policy, Statement, Transfer
-from pypolicy.validate.rules._base import HasEvidence, Rule, RuleContext, join, register
+from pypolicy.format.model import Policy, Statement, Tracking, Transfer
+from pypolicy.validate.rules._base import (
+    TRANSPARENCY,
+    HasEvidence,
+    Rule,
+    RuleContext,
+    citing,
+    eprivacy_family,
+    gdpr_family,
+    join,
+    register,
+)
 from pypolicy.validate.rules._reasoning import describe, reasoner_for
 
 
@@ -22,6 +32,8 @@ def consent_promises(policy: Policy) -> Iterator[Statement]:
             yield replace(statement, modality="doesNot", conditions=(),
                           exceptions=statement.conditions + statement.exceptions)
 
+
+DPDP_CONSENT = "DPDP Act 2023 s. 6(1) (consent by a clear affirmative action)"
 
 _CONSENT_BASE = """\
 parties:
@@ -69,7 +81,8 @@ class DisclosureWithoutConsent(_ConsentPromiseRule):
     severity = Severity.ERROR
     groups = ("consistency", "consent", "contradictions")
     layer = 3
-    legal_reference = "GDPR Art. 6(1), 7 and 13(1)(c)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a), 6(1) and 13(1)(c)"),
+                        "dpdp": "DPDP Act 2023 s. 4(1) and 6(1)"})
     disclosure = True
     fail_example = _CONSENT_BASE + """\
 statements:
@@ -116,7 +129,8 @@ class ProcessingWithoutConsent(_ConsentPromiseRule):
     severity = Severity.ERROR
     groups = ("consistency", "consent", "contradictions")
     layer = 3
-    legal_reference = "GDPR Art. 6(1), 7(3) and 13(1)(c)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 6(1), 7(3) and 13(1)(c)"),
+                        "dpdp": "DPDP Act 2023 s. 4(1) and 6(4)"})
     disclosure = False
     fail_example = _CONSENT_BASE + """\
 statements:
@@ -162,12 +176,17 @@ class ConsentInferredFromUse(Rule):
     severity = Severity.WARNING
     groups = ("consistency", "consent")
     layer = 3
-    legal_reference = "GDPR Art. 4(11), 7, 49(1)(a); ePrivacy Directive Art. 5(3)"
+    # only laws that ask consent to be an affirmative act; elsewhere the rule is quiet
+    needs_regime = True
+    citations = citing({**gdpr_family("Art. 4(11) and 7"),
+                        **eprivacy_family("Art. 5(3)", "reg. 6"), "dpdp": DPDP_CONSENT})
     fail_example = """\
+regimes: [{id: rg-gdpr, regime: gdpr, stance: claimed}]
 transfers:
   - {id: t-us, destinations: [US], mechanisms: [agreementByUse]}
 """
     pass_example = """\
+regimes: [{id: rg-gdpr, regime: gdpr, stance: claimed}]
 transfers:
   - {id: t-us, destinations: [US], mechanisms: [standardContractualClauses]}
 """
@@ -183,11 +202,20 @@ transfers:
             resting.append(tracking)
         for practice in same_sentence_groups(resting):
             ids = [getattr(item, "id", None) or item.pointer.lstrip("/") for item in practice]
-            transfers = [i for i in practice if isinstance(i, Transfer)]
+            transfers = [i for i in practice if isinstance(i, Transfer) or
+                         (isinstance(i, Statement) and (i.locations or i.outside))]
+            cookies = [i for i in practice if isinstance(i, Tracking)]
             hint = "name a Chapter V mechanism (adequacy, SCCs, BCRs) or ask for explicit" \
                 " consent" if transfers else "ask for consent by a clear affirmative act"
+            if cookies:
+                table = self.citations
+            elif transfers:
+                table = {**gdpr_family("Art. 4(11), 7 and 49(1)(a)"), "dpdp": DPDP_CONSENT}
+            else:
+                table = {**gdpr_family("Art. 4(11) and 7"), "dpdp": DPDP_CONSENT}
             yield self.finding(f"{join(ids)} rest{'s' if len(ids) == 1 else ''} on consent"
-                               " inferred from use of the service", practice, hint=hint)
+                               " inferred from use of the service", practice, hint=hint,
+                               legal_reference=self.cite(table))
 
 
 def same_sentence_groups(items: Sequence[HasEvidence]) -> list[list[HasEvidence]]:

@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Statement
 from pypolicy.format.vocabulary import Vocabulary
-from pypolicy.validate.rules._base import Rule, RuleContext, categories, join, register
+from pypolicy.validate.rules._base import (
+    TRANSPARENCY,
+    Rule,
+    RuleContext,
+    categories,
+    citing,
+    gdpr_family,
+    join,
+    register,
+)
 from pypolicy.validate.rules._reasoning import Reasoner, reasoner_for
 
 SERVICE_PURPOSES = ("serviceProvision", "legalCompliance", "security")
@@ -28,7 +37,8 @@ class RecipientOwnPurposes(Rule):
     severity = Severity.ERROR
     groups = ("consistency", "recipients", "contradictions")
     layer = 3
-    legal_reference = "GDPR Art. 4(8), 28(3)(a) and 13(1)(e)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a), 13(1)(e) and 28(3)(a)"),
+                        "dpdp": "DPDP Act 2023 s. 5(1) and 8(2) (processors under a contract)"})
     fail_example = """\
 parties:
   - {id: p-third-parties, name: third parties, roles: [thirdParty]}

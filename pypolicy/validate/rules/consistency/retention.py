@@ -7,7 +7,16 @@ from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Policy, RetentionRule, duration_days
-from pypolicy.validate.rules._base import HasEvidence, Rule, RuleContext, categories, register
+from pypolicy.validate.rules._base import (
+    TRANSPARENCY,
+    HasEvidence,
+    Rule,
+    RuleContext,
+    categories,
+    citing,
+    gdpr_family,
+    register,
+)
 
 _STORE_BASE = """\
 dataCategories:
@@ -32,7 +41,7 @@ class NotStoredButRetained(Rule):
     severity = Severity.ERROR
     groups = ("consistency", "retention")
     layer = 3
-    legal_reference = "GDPR Art. 5(1)(a) and 13(2)(a)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 13(2)(a)")})
     fail_example = _STORE_BASE + """\
 statements:
   - {id: s-no-store, modality: doesNot, actions: [store], data: [d-contacts]}
@@ -83,7 +92,8 @@ class ConflictingRetentionPeriods(Rule):
     severity = Severity.WARNING
     groups = ("consistency", "retention")
     layer = 3
-    legal_reference = "GDPR Art. 13(2)(a)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 13(2)(a)"),
+                        "ccpa": "Cal. Civ. Code 1798.100(a)(3) (how long each category is kept)"})
     fail_example = _STORE_BASE + """\
 retention:
   - {id: r-one, data: [d-card], duration: P1Y, from: endOfContract}

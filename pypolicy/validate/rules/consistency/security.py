@@ -7,7 +7,16 @@ from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import SecurityEntry
-from pypolicy.validate.rules._base import Rule, RuleContext, categories, join, register
+from pypolicy.validate.rules._base import (
+    TRANSPARENCY,
+    Rule,
+    RuleContext,
+    categories,
+    citing,
+    gdpr_family,
+    join,
+    register,
+)
 
 
 @register
@@ -24,7 +33,11 @@ class EndToEndEncryptionClaim(Rule):
     severity = Severity.ERROR
     groups = ("consistency", "security")
     layer = 3
-    legal_reference = "GDPR Art. 5(1)(a), 32; ePrivacy Directive Art. 5(1)"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 32"),
+                        "eprivacy": "ePrivacy Directive 2002/58/EC Art. 4 and 5(1)",
+                        "pecr": "PECR reg. 5 (security of the service)",
+                        "ftc": "FTC Act s. 5, 15 U.S.C. 45(a) (deceptive security claims)",
+                        "dpdp": "DPDP Act 2023 s. 8(5) (reasonable security safeguards)"})
     fail_example = """\
 dataCategories:
   - {id: d-voice, name: voice data, categories: [callContent]}
@@ -92,7 +105,9 @@ class ContradictorySecurityClaims(Rule):
     severity = Severity.WARNING
     groups = ("consistency", "security")
     layer = 3
-    legal_reference = "GDPR Art. 32"
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 32"),
+                        "ftc": "FTC Act s. 5, 15 U.S.C. 45(a) (deceptive security claims)",
+                        "dpdp": "DPDP Act 2023 s. 8(5) (reasonable security safeguards)"})
     fail_example = """\
 securityMeasures:
   - {id: sec-never, claim: neverMisused}

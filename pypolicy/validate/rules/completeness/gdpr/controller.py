@@ -1,5 +1,6 @@
-"""GDPR profile: who the controller is and how to reach it, its data protection
-officer, and its representative in the EU or UK (Art. 13(1)(a)-(b), 14(1)(a)-(b), 27)."""
+"""GDPR profile: the controller's data protection officer and its representative in the
+EU or UK (Art. 13(1)(a)-(b), 14(1)(a)-(b), 27); how to reach the controller itself is the
+general profile's (``completeness.general``), since every regime asks for it."""
 
 from __future__ import annotations
 
@@ -7,50 +8,13 @@ from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.geography import ALL_COUNTRIES, countries_in, place_label
-from pypolicy.validate.rules._base import RuleContext, register
+from pypolicy.validate.rules._base import RuleContext, gdpr_family, register
 from pypolicy.validate.rules.completeness._shared import (
     GDPR,
     CompletenessRule,
     gdpr_regimes,
     policy_of,
 )
-
-
-@register
-class ControllerIdentity(CompletenessRule):
-    """A person must be able to tell who is responsible for their data and how to reach
-    them: GDPR Art. 13(1)(a) requires the identity and the contact details of the
-    controller. A brand name alone, with no email address, telephone number, web form or
-    postal address, leaves a person with no way to exercise any right the policy grants."""
-
-    code = "VP301"
-    name = "controller-identity"
-    summary = "The policy gives no contact point or postal address for the controller."
-    severity = Severity.ERROR
-    groups = ("completeness", "gdpr")
-    profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(a) and 14(1)(a)"
-    fail_example = GDPR + """\
-provider: {name: Example Telecom Ltd, country: GB}
-"""
-    pass_example = GDPR + """\
-provider:
-  name: Example Telecom Ltd
-  country: GB
-  address: 1 Example Street, London EC1A 1AA
-"""
-
-    def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        provider = policy_of(ctx).provider
-        if not provider.name.strip():
-            yield self.finding("the provider has no name", [provider],
-                               hint="give the controller's name (and legal name)")
-        if not provider.contacts and not (provider.address or "").strip():
-            yield self.finding(
-                f"{provider.name} gives no contact point or postal address as controller",
-                [provider],
-                hint="add provider.contacts (an email address, telephone number or web form)"
-                     " or provider.address")
 
 
 @register
@@ -67,7 +31,7 @@ class DpoContact(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(b), 14(1)(b) and 37(7)"
+    citations = gdpr_family("Art. 13(1)(b), 14(1)(b) and 37(7)")
     fail_example = GDPR + """\
 dataProtectionOfficer: {appointed: true, title: Data Protection Officer}
 """
@@ -102,7 +66,7 @@ class RepresentativeMissing(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 27 and 13(1)(a)"
+    citations = gdpr_family("Art. 27 and 13(1)(a)")
     fail_example = GDPR + """\
 provider:
   name: Example VoIP Inc.
@@ -127,7 +91,7 @@ representative:
             return
         homes = {"gdpr": (countries_in("EEA"), "the EEA"),
                  "ukGdpr": (frozenset({"GB"}), "the United Kingdom")}
-        for regime in gdpr_regimes(policy):
+        for regime in gdpr_regimes(ctx):
             home, name = homes[regime]
             if country not in home:
                 yield self.finding(
@@ -135,4 +99,4 @@ representative:
                     f" {name}, and names no representative in {name}", [provider],
                     hint="add representative (name and contacts), or suppress with the"
                          " Art. 27(2) reason if processing is occasional",
-                    legal_reference="UK GDPR Art. 27" if regime == "ukGdpr" else None)
+                    legal_reference=self.citations[regime])

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Statement
 from pypolicy.format.vocabulary import Vocabulary
-from pypolicy.validate.rules._base import RuleContext, join, register
+from pypolicy.validate.rules._base import RuleContext, citing, gdpr_family, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
@@ -47,7 +47,7 @@ class LegalBasisMissing(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(c) and 14(1)(c)"
+    citations = gdpr_family("Art. 13(1)(c) and 14(1)(c)")
     fail_example = GDPR + CONTACT_DATA + """\
 statements:
   - {id: s-billing, modality: does, actions: [use], data: [d-contact], purposes: [billing]}
@@ -97,7 +97,9 @@ class PurposeWithoutBasis(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(c); EDPB Guidelines on transparency (WP260 rev.01), Annex"
+    citations = citing({
+        "gdpr": "GDPR Art. 13(1)(c); EDPB Guidelines on transparency (WP260 rev.01), Annex",
+        "ukGdpr": "UK GDPR Art. 13(1)(c); ICO guidance on the right to be informed"})
     fail_example = GDPR + CONTACT_DATA + """\
 statements:
   - id: s-billing
@@ -168,7 +170,7 @@ class LegitimateInterestsUnstated(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(d) and 14(2)(b)"
+    citations = gdpr_family("Art. 13(1)(d) and 14(2)(b)")
     fail_example = GDPR + CONTACT_DATA + """\
 statements:
   - id: s-bases

@@ -10,7 +10,7 @@ from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.geography import adequacy_for, countries_in, countries_of, place_label
 from pypolicy.format.model import Policy, Statement, Transfer
 from pypolicy.format.vocabulary import Vocabulary
-from pypolicy.validate.rules._base import RuleContext, join, register
+from pypolicy.validate.rules._base import RuleContext, gdpr_family, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
@@ -41,7 +41,7 @@ class RecipientsUndisclosed(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(e) and 14(1)(e)"
+    citations = gdpr_family("Art. 13(1)(e) and 14(1)(e)")
     fail_example = GDPR + CONTACT_DATA + """\
 statements:
   - {id: s-share, modality: may, actions: [share], data: [d-contact], purposes: [billing]}
@@ -71,11 +71,11 @@ statements:
                      " telecomCarrier, lawEnforcement) and name them in the statements")
 
 
-def home_zone(policy: Policy) -> tuple[frozenset[str], str]:
+def home_zone(ctx: RuleContext) -> tuple[frozenset[str], str]:
     """Where personal data may go without a Chapter V mechanism, and its name. Under the
     UK GDPR alone, the United Kingdom and the EEA (UK adequacy regulations cover the EEA)."""
     eea = countries_in("EEA")
-    if gdpr_regimes(policy) == ["ukGdpr"]:
+    if gdpr_regimes(ctx) == ["ukGdpr"]:
         return eea | {"GB"}, "the United Kingdom and the EEA"
     return eea, place_label("EEA")
 
@@ -126,7 +126,7 @@ class TransferWithoutMechanism(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr", "transfers")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(1)(f), 14(1)(f) and 44-49"
+    citations = gdpr_family("Art. 13(1)(f), 14(1)(f) and 44-49")
     fail_example = GDPR + """\
 transfers:
   - {id: t-us, destinations: [US], mechanisms: [agreementByUse, policySafeguards]}
@@ -139,7 +139,7 @@ transfers:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = policy_of(ctx), ctx.vocabulary
-        home, home_name = home_zone(policy)
+        home, home_name = home_zone(ctx)
         for transfer in policy.transfers:
             uncovered = uncovered_destinations(transfer, home)
             if not uncovered:

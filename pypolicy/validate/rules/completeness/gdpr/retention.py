@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import RetentionRule
-from pypolicy.validate.rules._base import RuleContext, join, register
+from pypolicy.validate.rules._base import RuleContext, citing, gdpr_family, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
@@ -29,7 +29,7 @@ class RetentionMissing(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr", "retention")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(2)(a) and 14(2)(a)"
+    citations = gdpr_family("Art. 13(2)(a) and 14(2)(a)")
     fail_example = GDPR + CONTACT_DATA
     pass_example = GDPR + CONTACT_DATA + """\
 retention:
@@ -64,7 +64,9 @@ class VagueRetention(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "gdpr", "retention")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(2)(a); EDPB Guidelines on transparency (WP260 rev.01) para. 48"
+    citations = citing({
+        "gdpr": "GDPR Art. 13(2)(a); EDPB Guidelines on transparency (WP260 rev.01) para. 48",
+        "ukGdpr": "UK GDPR Art. 13(2)(a); ICO guidance on the right to be informed"})
     fail_example = GDPR + CONTACT_DATA + """\
 retention:
   - {id: r-necessary, data: [d-contact], criteria: [purposeFulfilled]}

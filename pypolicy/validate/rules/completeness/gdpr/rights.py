@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.validate.rules._base import RuleContext, accepted_parts, join, register
+from pypolicy.validate.rules._base import (
+    RuleContext,
+    accepted_parts,
+    gdpr_family,
+    join,
+    register,
+)
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
@@ -48,7 +54,7 @@ class RightMissing(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr", "rights")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(2)(b) and 14(2)(c)"
+    citations = gdpr_family("Art. 13(2)(b) and 14(2)(c)")
     fail_example = GDPR + """\
 rights:
   - {id: r-access, right: access}
@@ -93,7 +99,7 @@ rights:
                            hint="add a rights entry for each (right: "
                                 f"{', '.join(missing)}); to accept one that does not apply,"
                                 f" suppress {self.code} with targets: [/rights/<right>]",
-                           legal_reference=f"GDPR Art. 13(2)(b) and {articles}")
+                           legal_reference=self.cite(gdpr_family(f"Art. 13(2)(b) and {articles}")))
 
 
 @register
@@ -110,7 +116,7 @@ class WithdrawConsentMissing(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr", "rights", "consent")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(2)(c), 14(2)(d) and 7(3)"
+    citations = gdpr_family("Art. 13(2)(c), 14(2)(d) and 7(3)")
     fail_example = GDPR + CONTACT_DATA + """\
 statements:
   - id: s-newsletter
@@ -158,7 +164,7 @@ class ComplaintRightMissing(CompletenessRule):
     severity = Severity.ERROR
     groups = ("completeness", "gdpr", "rights")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(2)(d), 14(2)(e) and 77"
+    citations = gdpr_family("Art. 13(2)(d), 14(2)(e) and 77")
     fail_example = GDPR + """\
 rights:
   - {id: r-access, right: access}
@@ -190,7 +196,7 @@ class SourceUndisclosed(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 14(2)(f)"
+    citations = gdpr_family("Art. 14(2)(f)")
     fail_example = GDPR + """\
 dataCategories:
   - {id: d-credit, name: Credit reference data, categories: [financial], sources: [fromThirdParty]}
@@ -230,7 +236,7 @@ class AutomatedDecisionsUnstated(CompletenessRule):
     severity = Severity.WARNING
     groups = ("completeness", "gdpr")
     profile = "gdpr"
-    legal_reference = "GDPR Art. 13(2)(f), 14(2)(g) and 22"
+    citations = gdpr_family("Art. 13(2)(f), 14(2)(g) and 22")
     fail_example = GDPR + CONTACT_DATA + """\
 statements:
   - id: s-interests

@@ -1,0 +1,199 @@
+"""The law that applies to a document, and why.
+
+Each regime carries its jurisdiction condition, judged from what the document says: where
+the provider is established (``provider.country``), what it claims (``regimes`` with a
+stance), and what service it runs (``service``). The GDPR applies to an establishment in
+the EEA or to a provider that claims it; the UK GDPR and PECR to the United Kingdom; the
+ePrivacy Directive to public electronic communications in the EEA; the CPNI rules and
+the E911 rules to interconnected VoIP in the United States; CalOPPA to a US provider's
+website, assumed to reach Californians (the format has no service area); the CCPA only
+when claimed, since its thresholds cannot be read from a policy; the DPDP Act to a
+provider established in India. A regime the document disclaims is not applied unless its
+establishment makes it apply anyway. A profile forced on the command line applies its
+first regime, "forced". Rules cite only the law of applied regimes; every report states
+each regime's decision and grounds (``FileResult.regimes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pypolicy.core.findings import RegimeDecision
+from pypolicy.format.geography import countries_in, place_label
+from pypolicy.format.model import Policy
+
+ACTIVE_STANCES = ("claimed", "applies")
+
+# Services that carry calls to and from the public telephone network (interconnected
+# VoIP, 47 CFR 9.3), unless the document says the network is private.
+INTERCONNECTED_SERVICES = frozenset({"consumerVoip", "hostedPbx", "carrierServices",
+                                     "softphone"})
+# Publicly available electronic communications services (ePrivacy Directive Art. 3).
+PUBLIC_SERVICES = INTERCONNECTED_SERVICES | {"messaging", "wholesaleTermination"}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A body of law the validator can apply, with the condition under which it does."""
+
+    key: str
+    label: str
+    profile: str | None  # the completeness profile it switches on (None: citations only)
+    jurisdiction: str  # the condition, in words, for the rule reference
+    claims: tuple[str, ...]  # the vocabulary's regime terms whose claim counts
+
+
+REGIMES: tuple[Regime, ...] = (
+    Regime("gdpr", "GDPR", "gdpr", "established in the EEA, or offering services to or"
+           " monitoring people there (GDPR Art. 3); taken as applying when the policy"
+           " claims it", ("gdpr",)),
+    Regime("ukGdpr", "UK GDPR", "gdpr", "established in the United Kingdom, or offering"
+           " services to or monitoring people there (UK GDPR Art. 3)", ("ukGdpr",)),
+    Regime("eprivacy", "ePrivacy Directive", "eprivacy", "a public electronic"
+           " communications service, or cookies, in the EEA (Directive 2002/58/EC Art. 3"
+           " and 5(3))", ("eprivacy",)),
+    Regime("pecr", "PECR", "eprivacy", "a public electronic communications service, or"
+           " cookies, in the United Kingdom (Privacy and Electronic Communications"
+           " Regulations 2003)", ("pecr",)),
+    Regime("usCpni", "US CPNI rules", "cpni", "a telecommunications carrier or"
+           " interconnected VoIP provider in the United States (47 U.S.C. 222; 47 CFR"
+           " 64.2003)", ("usCpni",)),
+    Regime("e911", "US E911 rules", "emergency", "interconnected VoIP in the United"
+           " States (47 CFR 9.11; Kari's Law and RAY BAUM'S Act, 47 CFR 9.16)", ("e911",)),
+    Regime("ftc", "FTC Act s. 5", None, "a business in the United States (15 U.S.C."
+           " 45(a): deceptive practices, which a policy contradicting itself is)", ("ftc",)),
+    Regime("ccpa", "CCPA/CPRA", "ccpa", "a business above the thresholds of Cal. Civ. Code"
+           " 1798.140(d), which a policy cannot show; applied when claimed", ("ccpa",)),
+    Regime("calOppa", "CalOPPA", "caloppa", "an operator of a website collecting personal"
+           " information from California residents (Cal. Bus. & Prof. Code 22575); assumed"
+           " for a US provider's website", ("calOppa", "caloppa")),
+    Regime("dpdp", "DPDP Act 2023", "dpdp", "digital personal data processed in India, or"
+           " outside India to offer goods or services to people in India (DPDP Act 2023"
+           " s. 3)", ("dpdp", "inDpdp")),
+)
+BY_KEY: Mapping[str, Regime] = {r.key: r for r in REGIMES}
+
+# The completeness profiles, in the order the rule reference lists them.
+PROFILES = ("general", "gdpr", "eprivacy", "cpni", "emergency", "ccpa", "caloppa", "dpdp")
+# "general" is not a regime's: it applies to every document.
+ALWAYS = "general"
+
+
+def _claims(policy: Policy, regime: Regime) -> set[str]:
+    return {c.stance for c in policy.regimes if c.regime in regime.claims}
+
+
+def _claimed(stances: set[str], label: str) -> str | None:
+    if "claimed" in stances:
+        return f"the policy claims compliance with the {label}"
+    if "applies" in stances:
+        return f"the document says the {label} applies"
+    return None
+
+
+def _service(policy: Policy, kinds: frozenset[str]) -> bool:
+    service = policy.service
+    return service is not None and service.public_network is not False and \
+        bool(kinds & set(service.service_kinds))
+
+
+def _website(policy: Policy) -> bool:
+    service = policy.service
+    return policy.tracking is not None or (
+        service is not None and "websiteService" in service.service_kinds)
+
+
+def decide(policy: Policy, forced: Iterable[str] = ()) -> tuple[RegimeDecision, ...]:
+    """Every regime, applied or not, with its grounds."""
+    country = policy.provider.country
+    where = place_label(country) if country else None
+    in_eea = country is not None and country in countries_in("EEA")
+    decisions: list[RegimeDecision] = []
+
+    def add(key: str, grounds: list[str], otherwise: str, *, assumed: bool = False) -> None:
+        regime = BY_KEY[key]
+        stances = _claims(policy, regime)
+        claim = _claimed(stances, regime.label)
+        reasons = [g for g in (*grounds, claim) if g]
+        if reasons:
+            decisions.append(RegimeDecision(key, regime.label, True, "; ".join(reasons),
+                                            assumed and not claim, regime.profile))
+        elif "disclaimed" in stances:
+            decisions.append(RegimeDecision(key, regime.label, False,
+                                            f"the policy says the {regime.label} does not"
+                                            " apply", profile=regime.profile))
+        else:
+            decisions.append(RegimeDecision(key, regime.label, False, otherwise,
+                                            profile=regime.profile))
+
+    nowhere = "the provider's country is not stated" if country is None else \
+        f"the provider is established in {where}"
+    add("gdpr", [f"provider established in {where}, in the EEA"] if in_eea else [],
+        f"{nowhere}, and the policy neither claims the GDPR nor says it offers services to"
+        " people in the EEA")
+    add("ukGdpr", [f"provider established in {where}"] if country == "GB" else [],
+        f"{nowhere}, and the policy does not claim the UK GDPR")
+    public = _service(policy, PUBLIC_SERVICES)
+    eprivacy_claimed = bool(_claims(policy, BY_KEY["eprivacy"]) & set(ACTIVE_STANCES))
+    eea_grounds = [f"public electronic communications service, provider established in"
+                   f" {where}"] if in_eea and public else []
+    if country == "GB" and eprivacy_claimed:
+        # the document's ePrivacy claim, for a UK provider, is PECR (the UK's implementation)
+        decisions.append(RegimeDecision("eprivacy", BY_KEY["eprivacy"].label, False,
+                                        "the provider is in the United Kingdom, where PECR"
+                                        " implements it", profile="eprivacy"))
+    else:
+        add("eprivacy", eea_grounds, f"{nowhere}, and no public electronic communications"
+            " service or claim in the EEA is stated")
+    pecr_grounds = []
+    if country == "GB" and (public or eprivacy_claimed):
+        pecr_grounds.append(f"{'public electronic communications service, ' if public else ''}"
+                            "provider established in the United Kingdom"
+                            + ("; the document says the ePrivacy rules apply"
+                               if eprivacy_claimed else ""))
+    add("pecr", pecr_grounds, f"{nowhere}, and no UK public electronic communications"
+        " service is stated")
+    voip = _service(policy, INTERCONNECTED_SERVICES)
+    us_voip = [f"interconnected VoIP provider established in {where}"] \
+        if country == "US" and voip else []
+    add("usCpni", us_voip, f"{nowhere}, and no US interconnected VoIP service is stated")
+    add("e911", us_voip, f"{nowhere}, and no US interconnected VoIP service is stated")
+    add("ftc", [f"provider established in {where}"] if country == "US" else [], nowhere)
+    add("ccpa", [], "not claimed, and the CCPA's thresholds (Cal. Civ. Code 1798.140(d))"
+        " cannot be judged from the policy")
+    add("calOppa", ["assumed: the website of a provider established in the United States is"
+                    " open to California residents"] if country == "US" and _website(policy)
+        else [], f"{nowhere}, and no US website is stated", assumed=True)
+    add("dpdp", [f"provider established in {where}"] if country == "IN" else [],
+        f"{nowhere}, and the policy does not say it serves people in India")
+    return _force(decisions, forced)
+
+
+def _force(decisions: list[RegimeDecision], forced: Iterable[str]) -> tuple[RegimeDecision, ...]:
+    """A forced profile applies its first regime unless one of its regimes applies."""
+    result = list(decisions)
+    for profile in forced:
+        if any(d.applied and d.profile == profile for d in result):
+            continue
+        for index, decision in enumerate(result):
+            if decision.profile == profile:
+                result[index] = RegimeDecision(decision.regime, decision.label, True,
+                                               f"forced with --profile {profile}",
+                                               profile=profile)
+                break
+    return tuple(result)
+
+
+def profiles_of(decisions: Iterable[RegimeDecision],
+                forced: Iterable[str] = ()) -> frozenset[str]:
+    """The completeness profiles the applied regimes switch on, the forced ones, and the
+    general profile, which applies to every document."""
+    return frozenset({ALWAYS, *forced, *(d.profile for d in decisions
+                                         if d.applied and d.profile)})
+
+
+def applied(decisions: Iterable[RegimeDecision]) -> tuple[str, ...]:
+    """The keys of the applied regimes, in the order of ``REGIMES``."""
+    keys = {d.regime for d in decisions if d.applied}
+    return tuple(r.key for r in REGIMES if r.key in keys)
