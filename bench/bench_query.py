@@ -1,21 +1,28 @@
-"""Benchmark: the query pack over a generated corpus, rdflib against Oxigraph.
+"""Benchmark: the corpus store at scale, and rdflib against Oxigraph for the ratio.
 
-    .venv/bin/python bench/bench_query.py                  # 10,000 policies (~1M triples)
-    .venv/bin/python bench/bench_query.py --policies 1000  # smaller
+    .venv/bin/python bench/bench_query.py                          # 10,000 and 100,000
+    .venv/bin/python bench/bench_query.py --sizes 2000 --rdflib-size 500   # a quick run
 
-Generates schema-valid policy documents (seeded, so every run sees the same corpus),
-writes them to a temporary directory, and measures in one run:
+Generates schema-valid policy documents (seeded, so every run sees the same corpus) and
+measures, in one run:
 
-* reading and validating the files (``load_documents``, once);
-* for each store, in a child process of its own (so that memory is its own): the time
-  to build the store from the documents, the resident memory the store added, the
-  peak resident memory of the process, and the time of every pack query (each query
-  in a forked process of its own, with a time limit);
-* whether both stores gave the same answers.
+* for each size in ``--sizes``: the files written to a temporary directory, then
+  ``pypolicy load DIR --store-path STORE`` run as a command (its time, and its peak
+  resident memory from the kernel's accounting of the child), the store's size on disk,
+  the same load again with nothing changed, and every pack query on the store: "cold",
+  the store opened and the query run once in a fresh process (as one ``pypolicy query
+  --store-path`` does it), and "warm", the best of ``--repeat`` further runs in that
+  process;
+* at ``--rdflib-size`` policies: for rdflib and for Oxigraph in memory, each in a child
+  process of its own (so that memory is its own), the time to build the store from the
+  documents, the resident memory the store added, the peak resident memory of the
+  process, the time of every pack query (each in a forked process with a time limit),
+  and whether both gave the same answers.
 
 Resident memory is measured rather than traced (tracemalloc), because Oxigraph's
 memory is allocated by Rust and invisible to tracemalloc, and tracing would slow rdflib
-several-fold.
+several-fold. The files of a store just loaded are in the operating system's cache, so
+"cold" means a fresh process, not a cold disk.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -244,61 +253,181 @@ def _mb(value: int) -> str:
     return f"{value / 1e6:,.0f} MB"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--policies", type=int, default=10_000)
-    parser.add_argument("--stores", default="rdflib,oxigraph")
-    parser.add_argument("--queries", default="", help="comma-separated pack names (all)")
-    parser.add_argument("--query-timeout", type=float, default=300.0,
-                        help="seconds before a query is stopped (default 300)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per query, in one process; the fastest counts (default 1:"
-                             " the first run, as one query command makes it)")
-    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    args = parser.parse_args(argv)
-    names = [n for n in args.queries.split(",") if n] or list(query_pack())
-    stores = [s for s in args.stores.split(",") if s]
+# ------------------------------------------------------------------------------ at scale
 
-    with tempfile.TemporaryDirectory(prefix="pypolicy-bench-") as directory:
-        begin = time.perf_counter()
-        corpus = synthetic_corpus(args.policies)
-        for document in corpus:
-            Path(directory, f"{document['id']}.json").write_text(json.dumps(document))
-        generate = time.perf_counter() - begin
-        begin = time.perf_counter()
-        load_documents([directory])
-        read = time.perf_counter() - begin
-        print(f"{args.policies} policies generated in {generate:.1f} s; read and validated"
-              f" in {read:.1f} s")
-        results = {store: run_store(store, directory, names, args.query_timeout, args.repeat)
-                   for store in stores}
 
+def write_corpus(count: int, directory: Path) -> float:
+    """Generate ``count`` policies as JSON files; the seconds it took."""
+    begin = time.perf_counter()
+    directory.mkdir(parents=True)
+    rng = random.Random(2026)
+    for index in range(count):
+        document = synthetic_policy(index, rng)
+        (directory / f"{document['id']}.json").write_text(json.dumps(document))
+    return time.perf_counter() - begin
+
+
+def run_load(directory: Path, store: Path) -> dict[str, Any]:
+    """``pypolicy load DIR --store-path STORE`` as a command: seconds, peak memory, output."""
+    begin = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pypolicy", "load", str(directory), "--store-path", str(store),
+         "--progress", "never"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - begin
+    out = process.stdout.read().decode() if process.stdout else ""
+    err = process.stderr.read().decode() if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"pypolicy load failed ({process.returncode}): {err[-2000:]}")
+    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return {"seconds": seconds, "peak_bytes": peak, "output": out.strip()}
+
+
+def directory_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _store_query(store_path: str, name: str, repeat: int,
+                 started: Callable[[], None]) -> tuple[float, float, str]:
+    """A pack query on the store on disk: cold (store opened and the query run once, in
+    this fresh process), warm (best of ``repeat`` more runs), and the answer's digest."""
+    from pypolicy.query.store import open_for_reading
+
+    pack = query_pack()[name]
+    query = check_query(pack.text, pack.path.name)
+    parameters = {"on": "2025-06-01"} if any(p.name == "on" for p in pack.parameters) else {}
+    bindings = bind_parameters(query, pack.parameters, parameters)
+    started()
+    begin = time.perf_counter()
+    engine = OxigraphEngine(open_for_reading(store_path))
+    result = engine.run(query, bindings)
+    cold = time.perf_counter() - begin
+    warm = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        result = engine.run(query, bindings)
+        warm.append(time.perf_counter() - begin)
+    text = format_result(result, "tsv")
+    return cold, min(warm or [cold]), \
+        f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _count_quads(store_path: str, started: Callable[[], None]) -> int:
+    from pypolicy.query.store import open_for_reading
+
+    return len(open_for_reading(store_path))
+
+
+def measure_size(count: int, work: Path, names: list[str], limit: float,
+                 repeat: int) -> dict[str, Any]:
+    corpus, store = work / f"corpus-{count}", work / f"store-{count}"
+    print(f"{count:,} policies: generating", file=sys.stderr, flush=True)
+    generate = write_corpus(count, corpus)
+    print(f"  written in {generate:.1f} s; loading", file=sys.stderr, flush=True)
+    load = run_load(corpus, store)
+    print(f"  loaded in {load['seconds']:.1f} s; again", file=sys.stderr, flush=True)
+    again = run_load(corpus, store)
+    size = directory_bytes(store)
+    quads = call_with_time_limit(_count_quads, (str(store),), None)
+    queries: dict[str, Any] = {}
+    for name in names:
+        try:
+            cold, warm, answer = call_with_time_limit(_store_query, (str(store), name, repeat),
+                                                      limit * (repeat + 1))
+            queries[name] = {"cold": cold, "warm": warm, "answer": answer}
+            shown = f"cold {cold:.3f} s, warm {warm:.3f} s"
+        except QueryError as exc:
+            queries[name] = {"error": str(exc).split(";")[0]}
+            shown = "stopped"
+        print(f"  {name}: {shown}", file=sys.stderr, flush=True)
+    shutil.rmtree(corpus)
+    shutil.rmtree(store)
+    return {"policies": count, "generate_seconds": generate, "load": load, "load_again": again,
+            "store_bytes": size, "quads": quads, "queries": queries}
+
+
+def print_size(result: dict[str, Any], names: list[str]) -> None:
+    load, again = result["load"], result["load_again"]
+    print(f"\n{result['policies']:,} policies, {result['quads']:,} quads"
+          f" (files written in {result['generate_seconds']:.1f} s)")
+    print(f"  pypolicy load, new store:        {load['seconds']:8.1f} s, peak memory"
+          f" {_mb(load['peak_bytes'])}, store on disk {_mb(result['store_bytes'])}")
+    print(f"  pypolicy load, nothing changed:  {again['seconds']:8.1f} s, peak memory"
+          f" {_mb(again['peak_bytes'])}")
+    print(f"  {'query':<38}{'rows':>8}{'cold s':>10}{'warm s':>10}")
+    for name in names:
+        cell = result["queries"][name]
+        if "error" in cell:
+            print(f"  {name:<38}{'':>8}{'stopped':>10}")
+            continue
+        print(f"  {name:<38}{int(cell['answer'].split()[0]):>8,}{cell['cold']:>10.3f}"
+              f"{cell['warm']:>10.3f}")
+
+
+def print_ratio(results: dict[str, dict[str, Any]], names: list[str], count: int,
+                limit: float) -> None:
+    print(f"\nrdflib against Oxigraph (in memory) at {count:,} policies")
     for store, result in results.items():
         if "error" in result:
-            print(f"{store}: {result['error']}")
+            print(f"  {store}: {result['error']}")
             continue
-        print(f"{store}: {result['quads']:,} quads loaded in {result['load_seconds']:.1f} s;"
+        print(f"  {store}: {result['quads']:,} quads built in {result['load_seconds']:.1f} s;"
               f" store {_mb(result['store_bytes'])}, peak process {_mb(result['peak_bytes'])}")
-    usable = [s for s in stores if "error" not in results[s]]
-    header = f"{'query':<38}" + "".join(f"{s + ' s':>12}" for s in usable)
+    usable = [s for s in results if "error" not in results[s]]
+    header = f"  {'query':<38}" + "".join(f"{s + ' s':>12}" for s in usable)
     if len(usable) == 2:
         header += f"{'ratio':>9}  same answer"
     print(header)
     for name in names:
-        line = f"{name:<38}"
+        line = f"  {name:<38}"
         cells = [results[s]["queries"][name] for s in usable]
         for cell in cells:
             line += (f"{cell['seconds']:>12.3f}" if "seconds" in cell else
-                     f"{'>' + format(args.query_timeout, 'g'):>12}")
+                     f"{'>' + format(limit, 'g'):>12}")
         if len(cells) == 2 and all("seconds" in c for c in cells):
             ratio = cells[0]["seconds"] / max(cells[1]["seconds"], 1e-6)
             same = "yes" if cells[0]["answer"] == cells[1]["answer"] else "NO"
             line += f"{ratio:>9.0f}  {same} ({cells[0]['answer'].split()[0]} rows)"
         print(line)
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=_sizes, default=[10_000, 100_000], metavar="N,N",
+                        help="corpus sizes for the store on disk (default 10000,100000)")
+    parser.add_argument("--rdflib-size", type=int, default=2000, metavar="N",
+                        help="corpus size for rdflib against Oxigraph (default 2000; 0: skip)")
+    parser.add_argument("--queries", default="", help="comma-separated pack names (all)")
+    parser.add_argument("--query-timeout", type=float, default=120.0,
+                        help="seconds before a query is stopped (default 120)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="warm runs per query on the store; the fastest counts (default 3)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    names = [n for n in args.queries.split(",") if n] or list(query_pack())
+    figures: dict[str, Any] = {"sizes": [], "ratio": None}
+
+    with tempfile.TemporaryDirectory(prefix="pypolicy-bench-") as temporary:
+        work = Path(temporary)
+        for count in args.sizes:
+            result = measure_size(count, work, names, args.query_timeout, args.repeat)
+            figures["sizes"].append(result)
+            print_size(result, names)
+        if args.rdflib_size:
+            directory = work / f"corpus-{args.rdflib_size}"
+            write_corpus(args.rdflib_size, directory)
+            results = {store: run_store(store, str(directory), names, args.query_timeout, 1)
+                       for store in ("rdflib", "oxigraph")}
+            figures["ratio"] = {"policies": args.rdflib_size, "stores": results}
+            print_ratio(results, names, args.rdflib_size, args.query_timeout)
     if args.json:
-        Path(args.json).write_text(json.dumps({"policies": args.policies, "generate": generate,
-                                               "read_validate": read, "stores": results},
-                                              indent=2))
+        Path(args.json).write_text(json.dumps(figures, indent=2))
     return 0
 
 
