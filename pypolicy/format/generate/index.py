@@ -19,7 +19,8 @@ def build_index(s: Sources, schema: dict[str, Any]) -> dict[str, Any]:
         "schemes": {sn: list(sc.terms) for sn, sc in s.schemes.items()},
         "terms": {
             t.name: {"scheme": t.scheme, "label": t.label, "definition": t.definition,
-                     "broader": list(t.broader)}
+                     "broader": list(t.broader),
+                     **({"altLabels": list(t.alt_labels)} if t.alt_labels else {})}
             for sc in s.schemes.values() for t in sc.terms.values()
         },
         "countries": dict(s.countries),

@@ -3,14 +3,15 @@
 Sources (in ``schema/src/``):
   - ``policy.schema.yaml``: the JSON Schema without its vocabulary enums;
   - ``vocabulary.yaml``: the controlled vocabularies (SKOS schemes with hierarchies);
-  - ``ontology.yaml``: definitions and DPV alignment of every class and property.
+  - ``ontology.yaml``: definitions and DPV alignment of every class and property;
+  - ``lexicon.yaml``: the phrasings of each term (its SKOS alternative labels).
 
 Every generated artefact is built from the ``Sources`` this module returns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ class Term:
     definition: str
     broader: tuple[str, ...]
     alignment: Alignment
+    alt_labels: tuple[str, ...] = ()  # phrasings from lexicon.yaml (skos:altLabel)
 
 
 @dataclass
@@ -117,6 +119,25 @@ def _refuse_cycles(scheme: Scheme) -> None:
         visit(name, [])
 
 
+def _add_alt_labels(schemes: dict[str, Scheme], path: Path) -> None:
+    """The phrasings of ``lexicon.yaml`` (scheme -> term -> list), as the terms' alternative
+    labels; a scheme or term it names must be in the vocabulary."""
+    if not path.is_file():
+        return
+    lexicon = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for sname, terms in lexicon.items():
+        if sname not in schemes:
+            raise FormatSourceError(f"lexicon.yaml: no scheme {sname!r} in the vocabulary")
+        for tname, phrasings in terms.items():
+            term = schemes[sname].terms.get(tname)
+            if term is None:
+                raise FormatSourceError(f"lexicon.yaml: {sname} has no term {tname!r}")
+            if not isinstance(phrasings, list) or not all(
+                    isinstance(p, str) and p.strip() for p in phrasings):
+                raise FormatSourceError(f"lexicon.yaml: {sname}.{tname} is a list of phrasings")
+            schemes[sname].terms[tname] = replace(term, alt_labels=tuple(phrasings))
+
+
 def repo_root() -> Path:
     """The source checkout this package sits in (the generator is a development tool)."""
     return Path(__file__).resolve().parents[3]
@@ -149,6 +170,7 @@ def load_sources(root: Path | None = None) -> Sources:
                     raise FormatSourceError(f"{sname}.{term.name}: broader {b!r} not in scheme")
         _refuse_cycles(scheme)
         schemes[sname] = scheme
+    _add_alt_labels(schemes, src / "lexicon.yaml")
     classes = {k: (v[0], Alignment.parse(v[1], k)) for k, v in onto["classes"].items()}
     properties = {k: (v[0], Alignment.parse(v[1], k)) for k, v in onto["properties"].items()}
     import pycountry  # only the generator needs the ISO list; it is baked into the outputs

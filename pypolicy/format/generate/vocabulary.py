@@ -113,6 +113,8 @@ def build_vocabulary(s: Sources, schema: dict[str, Any]) -> GraphBuilder:
                              term.definition)
             v.add(subject, "skos:inScheme", scheme_iri)
             v.align(subject, term.alignment)
+            for alt_label in term.alt_labels:
+                v.add(subject, "skos:altLabel", en(alt_label))
             for broader in term.broader:
                 v.add(subject, "skos:broader", v.iri(f"pp:{broader}"))
             if not term.broader:
