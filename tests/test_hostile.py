@@ -248,6 +248,39 @@ def test_a_directory_given_as_a_file_is_unusable(cli: Any, tmp_path: Path) -> No
     unusable(cli("validate", "folder.json"), "folder.json", words="cannot read")
 
 
+# Huge but once schema-valid durations crashed validate, diff, render and compare
+# (OverflowError, Python's limit on long digit strings) and made rdflib log a traceback
+# in export and SHACL (issue 18). The schema now bounds each number to six digits.
+HUGE_DURATIONS = {"400 nines": "P" + "9" * 400 + "Y", "5000 digits": "P" + "1" * 5000 + "D",
+                  "330-digit hours": "PT" + "3" * 330 + "H"}
+
+
+@pytest.mark.parametrize("duration", list(HUGE_DURATIONS.values()), ids=list(HUGE_DURATIONS))
+def test_a_huge_duration_is_a_clear_error_in_every_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture, duration: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    document = copy.deepcopy(MINIMAL)
+    document["retention"] = [{"id": "r", "data": ["d-contact"], "duration": duration}]
+    write(tmp_path, "huge.json", json.dumps(document, indent=1))
+    write(tmp_path, "fine.json", json.dumps({**MINIMAL, "id": "fine"}))
+    place = re.compile(r"huge\.json:\d+ \(at /retention/0/duration\)")
+    for args in (["render", "huge.json"], ["render", "huge.json", "-f", "html"],
+                 ["export", "huge.json", "--to", "turtle"],
+                 ["export", "huge.json", "--to", "nquads"], ["diff", "fine.json", "huge.json"],
+                 ["compare", "fine.json", "huge.json"],
+                 ["query", "-q", "SELECT * WHERE { ?s ?p ?o }", "huge.json"]):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert place.search(err) and "ISO 8601 duration" in err, (args, err)
+        assert len(err) < 2000, (args, len(err))  # the value is not echoed in full
+    code = main(["validate", "huge.json", "--shacl", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert "/retention/0/duration" in json.dumps(report)
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+
+
 # =========================================================================== no fetching
 
 

@@ -175,6 +175,36 @@ def test_shacl_refuses_inferred_evidence_without_a_rationale() -> None:
     assert not shacl_validate(to_graph(doc))[0]
 
 
+# Found by the schema~SHACL property with another seed: SHACL had no pattern for
+# durations (the schema's used lookahead, which XPath lacks) and rdflib's xsd:duration
+# parser took P1.5Y; the pattern is now written without lookahead and shared.
+@pytest.mark.parametrize("duration", ["P1.5Y", "7 years", "P", "PT", "P1Y2D3M", "P1234567D",
+                                      "PT1H2H", "P1YT"])
+def test_schema_and_shacl_both_refuse_a_duration_the_format_does_not_allow(
+        duration: str) -> None:
+    doc = {"formatVersion": "1.0.0", "id": "x", "title": "t", "language": "en",
+           "provider": {"name": "P"},
+           "dataCategories": [{"id": "d", "name": "n", "categories": ["contact"]}],
+           "retention": [{"id": "r", "data": ["d"], "duration": duration}]}
+    assert [v.pointer for v in violations(doc)] == ["/retention/0/duration"]
+    try:
+        graph = to_graph(doc)
+    except InputError:
+        return
+    assert not shacl_validate(graph)[0]
+
+
+@pytest.mark.parametrize("duration", ["P1Y", "P13M", "P2W", "PT48H", "P1Y2M3W4DT5H6M7S",
+                                      "P999999Y999999M999999W999999DT999999H999999M999999S"])
+def test_schema_and_shacl_both_accept_the_durations_the_format_allows(duration: str) -> None:
+    doc = {"formatVersion": "1.0.0", "id": "x", "title": "t", "language": "en",
+           "provider": {"name": "P"},
+           "dataCategories": [{"id": "d", "name": "n", "categories": ["contact"]}],
+           "retention": [{"id": "r", "data": ["d"], "duration": duration}]}
+    assert violations(doc) == []
+    assert shacl_validate(to_graph(doc))[0]
+
+
 # =========================================================================== 4. RDF
 
 
@@ -492,6 +522,8 @@ def _mutation(code: str, doc: dict[str, Any], data: DataObject) -> tuple[str, di
                                                     "claim": "securityNotGuaranteed"})
         return "securityMeasures", {"id": "sec-never", "claim": "neverMisused"}, [disclaimer]
     assert code == "VP209"
+    # consent inferred from use is judged only where consent must be an affirmative act
+    _add(doc, "regimes", {"id": "rg-claims-gdpr", "regime": "gdpr", "stance": "claimed"})
     if data.draw(st.booleans(), label="as a transfer"):
         return "transfers", {"id": "t-by-use", "destinations": ["US"],
                              "mechanisms": ["agreementByUse"]}, []

@@ -22,7 +22,7 @@ import jsonschema_rs
 
 from pypolicy.format.pointers import join as join_pointer
 from pypolicy.format.resources import policy_schema
-from pypolicy.format.value_forms import mismatch_message
+from pypolicy.format.value_forms import mismatch_message, shown
 
 if TYPE_CHECKING:  # python-jsonschema is imported only when a document is invalid
     import jsonschema
@@ -113,7 +113,7 @@ def _enum_message(error: ValidationError) -> str:
     hint = [alias] if alias in allowed else difflib.get_close_matches(str(error.instance),
                                                                        allowed, n=3)
     label = ref_name or name
-    message = f"{error.instance!r} is not a {label} term"
+    message = f"{shown(error.instance)} is not a {label} term"
     if hint:
         message += f"; did you mean {' or '.join(repr(h) for h in hint)}?"
     elif len(allowed) <= 12:
@@ -152,9 +152,11 @@ def _message(error: ValidationError) -> str:
     if error.validator == "required":
         return str(error.message).replace("is a required property", "is required here")
     if error.validator in ("pattern", "format"):
-        return mismatch_message(str(error.validator), error.validator_value,
-                                error.instance) or str(error.message)
-    return str(error.message)
+        known = mismatch_message(str(error.validator), error.validator_value, error.instance)
+        if known:
+            return known
+    # jsonschema's own messages start with the value's repr: never echo a huge one whole
+    return str(error.message).replace(repr(error.instance), shown(error.instance), 1)
 
 
 def _required_alternatives(error: ValidationError) -> list[str]:

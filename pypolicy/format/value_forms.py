@@ -1,7 +1,7 @@
 """What the schema's patterns and formats ask for, in words, with an example.
 
 A value that breaks a ``pattern`` or ``format`` would otherwise be reported with the
-raw regular expression (``'6 months' does not match '^P(?!$)([0-9]+Y)?…'``); a person
+raw regular expression (``'6 months' does not match '^P([0-9]{1,6}Y(…'``); a person
 needs "an ISO 8601 duration, such as P6M". Each form names its examples, and a test
 checks every example against its pattern and every pattern of the schema against this
 table, so the advice cannot drift from the schema.
@@ -22,13 +22,33 @@ class ValueForm:
     examples: tuple[str, ...]  # every value the advice names, each valid
 
     def message(self, value: Any) -> str:
-        return f"{value!r} is not {self.what}; {self.advice}"
+        return f"{shown(value)} is not {self.what}; {self.advice}"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut short for a message: a 5,000-digit duration or a 4 MB title
+    is named by its start and its length, not echoed whole."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} long"
+    return f"{text[:limit]}… ({size})"
 
 
 DURATION = ValueForm(
     "an ISO 8601 duration",
-    "write one such as P6M (six months), P1Y (a year), P30D (30 days) or PT12H (12 hours)",
+    "write one such as P6M (six months), P1Y (a year), P30D (30 days) or PT12H (12 hours),"
+    " in whole numbers of at most six digits",
     ("P6M", "P1Y", "P30D", "PT12H"))
+
+
+def _duration_pattern(digits: int) -> str:
+    """The schema's Duration pattern, built the way it is written: units in ISO order, at
+    least one, at least one after T, one alternative per first unit (no lookahead)."""
+    n = f"[0-9]{{1,{digits}}}"
+    time = f"T({n}H({n}M)?({n}S)?|{n}M({n}S)?|{n}S)"
+    return (f"^P({n}Y({n}M)?({n}W)?({n}D)?({time})?|{n}M({n}W)?({n}D)?({time})?"
+            f"|{n}W({n}D)?({time})?|{n}D({time})?|{time})$")
 PARTIAL_DATE = ValueForm(
     "a date", "use YYYY-MM-DD, such as 2024-05-31 (or YYYY-MM, or YYYY, when the day or"
     " month is not known)", ("2024-05-31", "2024-05", "2024"))
@@ -38,8 +58,7 @@ URI = ValueForm("an absolute URI", "use one such as https://example.net/privacy"
 
 # Keyed by the schema's patterns, exactly as the schema writes them.
 PATTERNS: dict[str, ValueForm] = {
-    "^P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?"
-    "([0-9]+S)?)?$": DURATION,
+    _duration_pattern(6): DURATION,
     "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$": PARTIAL_DATE,
     "^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$": ValueForm(
         "a language tag", "use a BCP 47 tag such as en, de or pt-BR", ("en", "de", "pt-BR")),
