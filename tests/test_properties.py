@@ -769,8 +769,9 @@ def test_findings_are_stable_under_a_no_op_round_trip(document: dict[str, Any],
     assert second.data == first.data
     expected = Counter(findings(document))
     for loaded in (first, second):
-        assert Counter(replace(f, line=None) for f in validate_loaded(loaded).findings) == \
-            expected
+        # where the findings are in the text is the loaded document's alone
+        assert Counter(replace(f, line=None, regions=(), fingerprint=None)
+                       for f in validate_loaded(loaded).findings) == expected
     assert validate_loaded(first).findings == validate_loaded(second).findings
 
 
