@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
-
-from pypolicy.core.errors import ConfigError
 
 
 def write_output(text: str, output: str | None, inputs: Sequence[str], stdout: TextIO) -> None:
@@ -14,11 +11,6 @@ def write_output(text: str, output: str | None, inputs: Sequence[str], stdout: T
     if output is None or output == "-":
         stdout.write(text)
         return
-    target = Path(output)
-    from pypolicy.core.files import refuse_overwriting_inputs, write_atomic
+    from pypolicy.core.files import write_output_file
 
-    refuse_overwriting_inputs(target, inputs)
-    try:
-        write_atomic(target, text)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+    write_output_file(output, text, inputs)
