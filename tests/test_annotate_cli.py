@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from pypolicy.core.version import FORMAT_VERSION
+
 REPO = Path(__file__).resolve().parents[1]
 
 # Invented for these tests. It has what trips annotators up: an en dash inside a word,
@@ -163,7 +165,7 @@ def test_init_writes_a_skeleton_with_source_sections_fields_and_worklist(folder:
         "3. Who Receives Your Data", "4. How Long We Keep It", "5. Your Rights"]
     assert skeleton["boilerplate"] == ["Last updated: 12 May 2025"]
     document = skeleton["document"]
-    assert document["formatVersion"] == "1.0.0" and document["id"] == "larkspur"
+    assert document["formatVersion"] == FORMAT_VERSION and document["id"] == "larkspur"
     assert document["title"] == "Larkspur Telecom Privacy Notice"
     assert document["lastUpdated"] == "2025-05-12"
     assert document["provider"]["name"].startswith("TODO:")

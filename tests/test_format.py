@@ -22,7 +22,7 @@ import yaml
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from pypolicy.core.version import FORMAT_VERSION
+from pypolicy.core.version import FORMAT_VERSION, READABLE_FORMAT_VERSIONS
 from pypolicy.format import model as _model
 from pypolicy.format.generate import FormatSourceError, generate, load_sources, stale_files
 from pypolicy.format.loader import load_path
@@ -117,7 +117,8 @@ def test_schema_is_valid_against_the_2020_12_metaschema() -> None:
 def test_schema_carries_the_format_version() -> None:
     schema = policy_schema()
     assert FORMAT_VERSION in schema["$id"]
-    assert schema["properties"]["formatVersion"]["const"] == FORMAT_VERSION
+    # since 1.1 a document may declare any version this release reads (1.0 stays valid)
+    assert FORMAT_VERSION in schema["properties"]["formatVersion"]["enum"]
 
 
 def test_every_object_type_is_closed() -> None:
@@ -442,7 +443,7 @@ def test_the_model_keeps_every_property_of(schema_name: str) -> None:
 def test_example_is_schema_valid(path: Path) -> None:
     document = load_path(path).data
     assert violations(document) == []
-    assert document["formatVersion"] == FORMAT_VERSION
+    assert document["formatVersion"] in READABLE_FORMAT_VERSIONS
 
 
 def test_the_examples_are_there() -> None:

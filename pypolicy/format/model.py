@@ -35,6 +35,7 @@ class Evidence:
     end: int | None = None
     inferred: bool = False
     rationale: str | None = None
+    occurrence: int | None = None
     pointer: str = ""
 
 
@@ -55,7 +56,9 @@ class Capacity:
 
 @dataclass(frozen=True)
 class Provider:
-    name: str
+    # "" when the policy never names the provider (allowed since format 1.1): a string
+    # still, so that whatever prints the name need not test for None
+    name: str = ""
     legal_name: str | None = None
     country: str | None = None
     address: str | None = None
@@ -70,6 +73,8 @@ class Provider:
 class Officer:
     appointed: bool
     title: str | None = None
+    officer_role: str | None = None
+    name: str | None = None
     contacts: tuple[ContactPoint, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
@@ -150,7 +155,7 @@ class Statement:
     id: str
     modality: str
     actions: tuple[str, ...]
-    data: tuple[str, ...]
+    data: tuple[str, ...] = ()  # empty: the statement does not say which data (1.1)
     actors: tuple[str, ...] = ()
     purposes: tuple[str, ...] = ()
     legal_bases: tuple[str, ...] = ()
@@ -161,6 +166,12 @@ class Statement:
     conditions: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     except_purposes: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    qualifier: str | None = None
+    exhaustive: tuple[str, ...] = ()
+    illustrative: tuple[str, ...] = ()
+    duty: str | None = None
+    consequences: tuple[str, ...] = ()
     note: str | None = None
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
@@ -175,15 +186,28 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class RetentionPeriod:
+    """A retention period that is a range or a bound (format 1.1)."""
+
+    at_least: str | None = None
+    at_most: str | None = None
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class RetentionRule:
     id: str
     data: tuple[str, ...]
     duration: str | None = None
+    period: RetentionPeriod | None = None
     from_: str | None = None
     criteria: tuple[str, ...] = ()
     indefinite: bool | None = None
     afterwards: str | None = None
     exceptions: tuple[str, ...] = ()
+    imposed_by: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    qualifier: str | None = None
     note: str | None = None
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
@@ -217,6 +241,8 @@ class RightEntry:
     response_time: str | None = None
     fee: str | None = None
     limitations: tuple[str, ...] = ()
+    qualifier: str | None = None
+    consequences: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
 
@@ -238,16 +264,20 @@ class BreachNotice:
     modality: str
     notifies: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
+    qualifier: str | None = None
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
 
 
 @dataclass(frozen=True)
 class Tracking:
+    modality: str | None = None
     technologies: tuple[str, ...] = ()
     cookie_kinds: tuple[str, ...] = ()
     third_parties: tuple[str, ...] = ()
     consent_mechanisms: tuple[str, ...] = ()
+    consent_required_for: tuple[str, ...] = ()
+    consequences: tuple[str, ...] = ()
     do_not_track: str | None = None
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
@@ -264,8 +294,19 @@ class Children:
 
 
 @dataclass(frozen=True)
+class QualifiedNotice:
+    """A change notice the policy hedges (format 1.1)."""
+
+    notice: str
+    qualifier: str
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class Changes:
     notices: tuple[str, ...] = ()
+    qualified_notices: tuple[QualifiedNotice, ...] = ()
+    qualifier: str | None = None
     acceptance_by_continued_use: bool | None = None
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
@@ -311,6 +352,7 @@ class Policy:
     source: Source | None = None
     data_protection_officer: Officer | None = None
     representative: Contactable | None = None
+    officers: tuple[Officer, ...] = ()
     supervisory_authority: Authority | None = None
     service: Service | None = None
     audiences: tuple[Audience, ...] = ()

@@ -33,9 +33,20 @@ ROOT_CLASS = "PolicyDocument"
 
 
 def context_iri() -> str:
+    """The IRI of the bundled context, for the format version this package writes."""
     from pypolicy.core.version import FORMAT_VERSION
 
     return f"https://w3id.org/pypolicy/context/{FORMAT_VERSION}/context.jsonld"
+
+
+def readable_context_iris() -> tuple[str, ...]:
+    """The context IRIs a document may name: those of every format version this package
+    reads. The bundled context serves them all, by value: a later minor only adds terms,
+    and every term of an earlier one keeps its IRI."""
+    from pypolicy.core.version import READABLE_FORMAT_VERSIONS
+
+    return tuple(f"https://w3id.org/pypolicy/context/{version}/context.jsonld"
+                 for version in READABLE_FORMAT_VERSIONS)
 
 
 def document_iri(document_id: str) -> str:
@@ -61,10 +72,11 @@ def check_keys(document: Any, pointer: str = "") -> None:
         for key, value in document.items():
             if key.startswith("@"):
                 if pointer == "" and key == "@context":
-                    if value != context_iri():
+                    if not isinstance(value, str) or value not in readable_context_iris():
                         raise UnsafeInputError(
                             f"the document names the JSON-LD context {value!r}; only the bundled"
-                            f" context {context_iri()} is accepted (contexts are never fetched)",
+                            f" context {context_iri()} (or that of an earlier 1.x version) is"
+                            " accepted (contexts are never fetched)",
                             pointer="/@context")
                     continue
                 raise UnsafeInputError(f"JSON-LD keyword {key!r} is not accepted in a policy"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pypolicy.core.version import FORMAT_VERSION
+from pypolicy.core.version import READABLE_FORMAT_VERSIONS
 from pypolicy.format.generate.sources import (
     PLACE_SCHEME,
     ROOT_CLASS,
@@ -22,7 +22,8 @@ def build_schema(s: Sources) -> dict[str, Any]:
     for key, value in s.schema_src.items():
         if key not in ("$schema", "$defs"):
             schema[key] = value
-    schema["properties"]["formatVersion"]["const"] = FORMAT_VERSION
+    # a minor version reads the documents of the earlier minors of its major
+    schema["properties"]["formatVersion"]["enum"] = list(READABLE_FORMAT_VERSIONS)
     defs = dict(s.schema_src["$defs"])
     for sname, scheme in s.schemes.items():
         if sname in defs:
