@@ -1,0 +1,154 @@
+"""``annotate draft``: an annotation file pre-filled with proposals for a person to review.
+
+The file is the one ``annotate init`` writes (source, sections, boilerplate, document,
+worklist) with the document filled in by the drafters. Every proposed entry carries a
+``draft:`` line saying why it was proposed; the reviewer checks each against its quote,
+corrects it, and deletes the line. ``annotate build`` refuses entries that still have it
+(unless given ``--accept-drafts``). The worklist lists the sentences no proposal quotes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pypolicy.annotate.annotation import decode_source, read_source
+from pypolicy.annotate.build import relative_path
+from pypolicy.annotate.draft.assemble import Draft, draft_document
+from pypolicy.annotate.draft.text import PolicyText
+from pypolicy.annotate.htmltext import extract, looks_like_html
+from pypolicy.annotate.mismatch import visible
+from pypolicy.annotate.outline import read_outline
+from pypolicy.annotate.skeleton import document_id
+from pypolicy.core.errors import ConfigError, InputError
+from pypolicy.core.files import write_atomic
+from pypolicy.format.loader import parse_text
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    annotation: Path
+    extracted: Path | None
+    proposals: int
+    sentences: int
+    unused: int
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, with short lists of terms on one line (``actions: [collect, use]``)."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = bool(data) and len(data) <= 12 and all(
+        isinstance(item, str) and len(item) <= 40 and item.isascii() and " " not in item
+        for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
+def _yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise ConfigError(f"{path} exists; pass --force to overwrite it")
+
+
+def draft_annotation(source: Path, annotation: Path | None, *, url: str | None = None,
+                     force: bool = False) -> DraftResult:
+    """Draft the annotation of ``source`` (plain text, Markdown or an HTML page)."""
+    raw = read_source(source, shown_as=str(source))
+    stem = source.name.rsplit(".", 1)[0] if "." in source.name[1:] else source.name
+    annotation = annotation or source.with_name(f"{stem}.annotation.yaml")
+    extracted: Path | None = None
+    headings: tuple[str, ...] | None = None
+    title = language = None
+    origin: dict[str, str] | None = None
+    if looks_like_html(source.name, raw):
+        page = extract(raw, str(source))
+        extracted = source.with_name(f"{stem}.txt")
+        if extracted.resolve() == source.resolve():
+            extracted = source.with_name(f"{stem}.extracted.txt")
+        if extracted.exists() and extracted.read_text("utf-8", "replace") != page.text:
+            _refuse_overwrite(extracted, force)
+        text, title, language = page.text, page.title, page.language
+        headings = page.headings if len(page.headings) >= 2 else None
+        origin = {"file": relative_path(source, annotation.parent),
+                  "sha256": hashlib.sha256(raw).hexdigest()}
+        raw = text.encode("utf-8")
+        text_path = extracted
+    else:
+        text = decode_source(raw, str(source))
+        text_path = source
+    if not text.strip():
+        raise InputError("the source has no text to draft from", path=str(source))
+    if annotation.resolve() in (source.resolve(), text_path.resolve()):
+        raise ConfigError(f"the annotation cannot be written over its source {annotation}")
+    _refuse_overwrite(annotation, force)
+    reading = read_outline(text, headings)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    if title is None and reading.sections and reading.sections[0] in first_line:
+        title = reading.sections[0]
+    policy = PolicyText(text, reading.sections)
+    doc_id = document_id(stem)
+    draft = draft_document(policy, doc_id=doc_id, title=title, language=language,
+                           last_updated=reading.last_updated[0] if reading.last_updated
+                           else None, fallback_name=doc_id)
+    meta: dict[str, Any] = {"file": relative_path(text_path, annotation.parent),
+                            "sha256": hashlib.sha256(raw).hexdigest()}
+    if url:
+        meta["url"] = url
+    if origin:
+        meta["extractedFrom"] = origin
+    content = _annotation_text(meta, reading.sections, reading.boilerplate, draft, policy,
+                               annotation.name)
+    parse_text(content, str(annotation), "yaml")  # what we write must read back
+    if extracted is not None:
+        _write(extracted, text)
+    _write(annotation, content)
+    return DraftResult(annotation, extracted, draft.proposals, len(policy.sentences),
+                       len(draft.unused))
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _annotation_text(meta: dict[str, Any], sections: tuple[str, ...],
+                     boilerplate: tuple[str, ...], draft: Draft, policy: PolicyText,
+                     name: str) -> str:
+    header = [
+        f"# A DRAFT annotation of {visible(str(meta['file']))}, written by `pypolicy annotate "
+        "draft`.",
+        "#",
+        "# Every entry marked `draft:` is a proposal a program made from the words of its",
+        "# quote: it can be wrong, incomplete or miss what the text implies. For each one:",
+        "# read the quote, correct the entry (docs/annotating.md, docs/format.md), then",
+        "# delete its `draft:` line. Add what the drafter missed: the worklist at the end",
+        "# lists the sentences no proposal quotes. Check title, language and the sections.",
+        f"#   pypolicy annotate build {name}     refuses entries still marked draft",
+        f"#   pypolicy annotate coverage {name}  shows what no quote covers yet",
+        "",
+    ]
+    body = _yaml({"source": meta}) + "\n"
+    body += "# The headings of the source, verbatim and in order (found by init: check them).\n"
+    body += _yaml({"sections": list(sections)}) + "\n"
+    body += "# Passages that state no practice; coverage counts them apart.\n"
+    body += _yaml({"boilerplate": list(boilerplate)}) + "\n"
+    body += _yaml({"document": draft.document}) + "\n"
+    body += "# Sentences no proposal quotes: cover each with a quote, or move it to\n"
+    body += "# boilerplate. Not read by build.\n"
+    worklist = [policy.source.normalise(policy.sentences[i].text) for i in draft.unused]
+    body += _yaml({"worklist": worklist})
+    return "\n".join(header) + body
