@@ -77,7 +77,9 @@ def test_forced_profile_applies_and_points_at_the_document_root() -> None:
     data = document()
     found = findings(data, "VP308", profiles=("gdpr",))
     assert len(found) == 1 and found[0].pointers == ("",)
-    assert completeness_codes(data, profiles=("cpni",)) == {"VP332", "VP333"}
+    # the CPNI rules ask nothing of a policy that neither seeks approval nor describes
+    # its breach procedure (issue 12)
+    assert completeness_codes(data, profiles=("cpni",)) == set()
 
 
 def test_missing_disclosure_points_at_the_regime_claim_and_quotes_it() -> None:
@@ -619,7 +621,7 @@ def test_cpni_for_the_service_itself_needs_no_approval() -> None:
 
 
 @pytest.mark.parametrize(("notice", "pointer"), [
-    ("", "/regimes/0"),
+    ("", None),  # reporting a breach is a duty to act, not something the policy must say
     ("breachNotification: {modality: does, notifies: [notifyDataSubjects, notifyAuthority]}",
      "/breachNotification"),
     ("breachNotification: {modality: doesNot}", "/breachNotification"),
@@ -630,9 +632,35 @@ def test_cpni_breach_notification(notice: str, pointer: str | None) -> None:
     assert [f.pointers[0] for f in found] == ([pointer] if pointer else [])
 
 
-def test_cpni_restriction_right() -> None:
-    assert findings(document(CPNI, rights("access", "optOutMarketing")), "VP333")
-    assert not findings(document(CPNI, rights("cpniRestriction")), "VP333")
+@pytest.mark.parametrize(("statement", "fires"), [
+    ("{id: s, modality: may, actions: [use], data: [d-cdr], purposes: [thirdPartyMarketing],"
+     " legalBases: [cpniOptOutApproval]}", True),
+    ("{id: s, modality: may, actions: [use], data: [d-cdr], purposes: [marketing]}", True),
+    ("{id: s, modality: may, actions: [use], data: [d-cdr], purposes: [marketing],"
+     " conditions: [existingCustomer]}", False),
+    ("{id: s, modality: does, actions: [use], data: [d-cdr], purposes: [billing]}", False),
+])
+def test_cpni_restriction_right_is_owed_with_a_solicitation_for_approval(statement: str,
+                                                                          fires: bool) -> None:
+    base = (CPNI, CDR, statements(statement))
+    assert bool(findings(document(*base, rights("access", "optOutMarketing")), "VP333")) \
+        is fires
+    assert not findings(document(*base, rights("cpniRestriction")), "VP333")
+
+
+def test_a_general_list_of_purposes_is_read_with_the_specific_cpni_marketing_sentence() -> None:
+    data = document(CPNI, """\
+dataCategories:
+  - {id: d-pii, name: PII, categories: [contact]}
+  - {id: d-cdr, name: Call records, categories: [callDetailRecord]}
+""", statements(
+        "{id: s-bases, modality: does, actions: [use], data: [d-pii, d-cdr],"
+        " purposes: [marketing, productDevelopment], legalBases: [legitimateInterest]}",
+        "{id: s-market, modality: may, actions: [use], data: [d-pii, d-cdr],"
+        " purposes: [directMarketing], conditions: [existingCustomer]}"))
+    assert not findings(data, "VP331")
+    data["statements"][0]["purposes"].append("thirdPartyMarketing")
+    assert findings(data, "VP331"), "marketing for others is never within the total service"
 
 
 # -- emergency --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pypolicy.core.findings import Severity
 from pypolicy.format.schema import violations
 from pypolicy.validate.engine import Config, check_document
 from pypolicy.validate.rules import BASE_EXAMPLE, RULES, Rule
+from pypolicy.validate.rules._base import KINDS
 
 
 def example_document(fragment: str) -> dict[str, Any]:
@@ -58,6 +59,19 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
     if rule.layer == 4:
         assert rule.profile, "completeness rules belong to a profile"
         assert rule.legal_reference, "completeness rules cite the law they check"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: f"{r.code}-{r.name}")
+def test_severity_follows_what_the_rule_judges(rule: type[Rule]) -> None:
+    # error: the text contradicts itself, or a notice duty of the text is unmet; warning:
+    # a likely problem; info: good practice (issue 12)
+    assert rule.kind in KINDS
+    assert rule.severity in KINDS[rule.kind][1], (rule.kind, rule.severity)
+    rationale = rule.rationale()
+    if rule.kind == "notice":
+        assert "notice duty" in rationale, "say that it is a notice duty, and whose"
+    elif rule.kind in ("contradiction", "practice", "goodPractice"):
+        assert "not a notice duty" in rationale.lower(), "say why it is not a notice duty"
 
 
 def test_layers_order_structure_first() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pypolicy.validate.rules import BASE_EXAMPLE, RULES
-from pypolicy.validate.rules._base import rule_anchor
+from pypolicy.validate.rules._base import KINDS, rule_anchor
 from pypolicy.validate.rules._regimes import BY_KEY, REGIMES
 
 LAYERS = {1: "Structure", 2: "Contradictions", 3: "Consistency", 4: "Completeness"}
@@ -50,6 +50,7 @@ def rules_markdown() -> str:
             out += [f'<a id="{rule_anchor(code)}"></a>', "", f"### {code} {rule.name}", "",
                     f"*{rule.summary}*", "",
                     f"- severity: **{rule.severity.label}**",
+                    f"- judges: {KINDS[rule.kind][0]}",
                     f"- groups: {', '.join(rule.groups)}"]
             if rule.profile:
                 out.append(f"- profile: {rule.profile}")

@@ -64,6 +64,7 @@ class Rule:
     # document are cited (a finding under no applicable regime cites none)
     citations: ClassVar[Mapping[str, str]] = {}
     needs_regime: ClassVar[bool] = False  # the rule runs only where a regime it cites applies
+    kind: ClassVar[str] = "structure"  # what the rule judges (KINDS), which sets its severity
     profile: ClassVar[str | None] = None  # a completeness profile the rule belongs to
     layer: ClassVar[int]  # 1 schema/references, 2 contradictions, 3 consistency, 4 completeness
     opt_in: ClassVar[bool] = False  # runs only when selected by code, name or group
@@ -188,6 +189,23 @@ def rule_anchor(code: str) -> str:
 def rule_help_uri(code: str) -> str:
     """Where a rule is explained, for SARIF ``helpUri`` and links in reports."""
     return f"{RULE_REFERENCE_URI}#{rule_anchor(code)}"
+
+
+# What a rule judges, and the severities that fit it: an error when the text contradicts
+# itself or a notice duty the policy text itself must meet is unmet; a warning for a likely
+# problem (a practice the law restricts, which the text describes but a duty to act does
+# not make a demand on the text; a notice duty the rule cannot be sure of); info for good
+# practice.
+KINDS: Mapping[str, tuple[str, tuple[Severity, ...]]] = MappingProxyType({
+    "structure": ("the document's form", (Severity.ERROR,)),
+    "contradiction": ("the text contradicts itself", (Severity.ERROR,)),
+    "unclear": ("the text may contradict itself or mislead", (Severity.WARNING,)),
+    "notice": ("a notice duty the policy text itself must meet",
+               (Severity.ERROR, Severity.WARNING)),
+    "practice": ("a practice the text describes that the law restricts; a duty to act, not"
+                 " a demand on the text", (Severity.WARNING,)),
+    "goodPractice": ("good practice, not a legal duty", (Severity.INFO,)),
+})
 
 
 # The declared regimes (vocabulary terms) that switch each profile on, for callers that

@@ -78,12 +78,18 @@ class ContradictingStatements(Rule):
     subjects) must fall within the negative's, through the vocabulary's hierarchies and
     the countries of the places; a stated exception of the negative that the positive
     meets ("except as required by law" against a disclosure for legal compliance) removes
-    the conflict."""
+    the conflict.
+
+    Not a notice duty: the text contradicts itself, which the transparency every regime
+    asks for rules out (GDPR and UK GDPR Art. 5(1)(a) and 12(1); FTC Act s. 5, 15 U.S.C.
+    45(a), for deceptive statements; DPDP Act 2023 s. 5(1)). An error, under whatever
+    law applies; under none, still reported, citing none."""
 
     code = "VP101"
     name = "contradicting-statements"
     summary = "A positive statement falls within a negative promise of the same policy."
     severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("contradictions",)
     layer = 2
     references = ("PolicyLint: Andow et al., USENIX Security 2019",)
@@ -141,12 +147,16 @@ class PossibleContradiction(Rule):
     """Where a positive statement falls within a negative promise on every axis except
     that its places only partly fall inside the promise's ("based outside the EU" against
     "not outside the EEA": Norway is outside the EU but inside the EEA), the policy does
-    not say enough to know whether it keeps its promise. A reviewer should ask."""
+    not say enough to know whether it keeps its promise. A reviewer should ask.
+
+    Not a notice duty, and not yet a contradiction: the text may mislead about where
+    data goes (GDPR and UK GDPR Art. 5(1)(a) and 13(1)(f)). A warning."""
 
     code = "VP102"
     name = "possible-contradiction"
     summary = "A positive statement may fall within a negative promise, depending on where."
     severity = Severity.WARNING
+    kind = "unclear"
     groups = ("contradictions",)
     layer = 2
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 13(1)(f)")})
@@ -201,12 +211,16 @@ class NarrowingDefinition(Rule):
     within a broader positive one ("we share your data with partners" and "we do not
     share your email address with advertisers"). Read together, the negative narrows the
     positive; read alone, either misleads. PolicyLint reports these as narrowing
-    definitions because readers and tools tend to take the broad statement at its word."""
+    definitions because readers and tools tend to take the broad statement at its word.
+
+    Not a notice duty: read alone, either statement misleads (GDPR and UK GDPR Art.
+    5(1)(a) and 12(1); FTC Act s. 5). A warning, since read together they agree."""
 
     code = "VP103"
     name = "narrowing-definition"
     summary = "A negative statement carves an unstated exception out of a broader positive one."
     severity = Severity.WARNING
+    kind = "unclear"
     groups = ("contradictions",)
     layer = 2
     references = ("PolicyLint: Andow et al., USENIX Security 2019 (narrowing definitions)",)

@@ -1,5 +1,7 @@
 """Emergency profile: an interconnected VoIP service gives emergency services the
-caller's location, and its policy says so (47 CFR 9.11; EECC Art. 109(6))."""
+caller's location, and its policy says so (47 CFR 9.11; Kari's Law and RAY BAUM'S
+Act for multi-line systems, 47 CFR 9.16). US law: the profile applies to interconnected
+VoIP in the United States (``rules._regimes``)."""
 
 from __future__ import annotations
 
@@ -12,18 +14,25 @@ from pypolicy.validate.rules.completeness._shared import CompletenessRule, any_w
 
 @register
 class EmergencyLocationUndisclosed(CompletenessRule):
-    """An interconnected VoIP service must deliver emergency calls with the caller's
-    location to the emergency answering point (47 CFR 9.11 in the US; EECC Art. 109(6)
-    in the EU, caller location for every emergency communication). The policy should say
-    so: it is a disclosure of location data every customer of a telephone service is
-    exposed to. The rule looks for a positive statement disclosing location data to
-    emergency services, or for emergency services purposes."""
+    """An interconnected VoIP service in the United States must deliver 911 calls with
+    the caller's location to the emergency answering point (47 CFR 9.11; for multi-line
+    telephone systems, a dispatchable location under Kari's Law and RAY BAUM'S Act,
+    47 CFR 9.16). The policy should say so: it is a disclosure of location data every
+    customer of a telephone service is exposed to. The rule looks for a positive
+    statement disclosing location data to emergency services, or for emergency services
+    purposes.
+
+    Not a notice duty: delivering the caller's location is a duty to act (47 CFR 9.11),
+    and 47 U.S.C. 222(d)(4) lets a carrier give call location to emergency services
+    without approval; saying so in the policy is good practice. Info. The E911 rules are
+    US law: the profile applies to US interconnected VoIP only."""
 
     code = "VP341"
     name = "emergency-location-undisclosed"
     summary = ("An interconnected VoIP service does not say it gives emergency services the"
                " caller's location.")
-    severity = Severity.WARNING
+    severity = Severity.INFO
+    kind = "goodPractice"
     groups = ("completeness", "emergency")
     profile = "emergency"
     citations = citing({"e911": "47 CFR 9.11; 47 U.S.C. 222(d)(4)"})

@@ -35,12 +35,18 @@ class TrafficDataRetention(CompletenessRule):
     needed for billing until the bill can no longer be challenged (ePrivacy Directive
     Art. 6(1)-(2)). A policy that processes traffic data should therefore say how long it
     is kept or that it is deleted or anonymised; "as long as necessary" does neither. A
-    rule counts if it names the data or data that includes it ("all personal data")."""
+    rule counts if it names the data or data that includes it ("all personal data").
+
+    A notice duty: the types of traffic data and how long they are processed must be
+    told (ePrivacy Directive Art. 6(4); PECR reg. 7(4)); erasing the data is a duty to
+    act (Art. 6(1); reg. 7(1)). One finding for all the traffic data without a period. A
+    warning, since the information may come with the contract."""
 
     code = "VP321"
     name = "traffic-data-retention"
     summary = "Traffic data is processed, but no rule says when it is deleted or anonymised."
     severity = Severity.WARNING
+    kind = "notice"
     groups = ("completeness", "eprivacy", "retention")
     profile = "eprivacy"
     citations = eprivacy_family("Art. 6(1), 6(2) and 6(4)", "reg. 7")
@@ -93,12 +99,17 @@ class TrafficDataMarketingWithoutConsent(CompletenessRule):
     policy infers from use, or a CPNI opt-out, does not do. The soft opt-in for existing
     customers (Art. 13(2)) concerns email contact details, not traffic or location data.
     Aggregated or anonymised use is outside the rule. The vocabulary has no term for
-    value-added services, so only marketing purposes are checked."""
+    value-added services, so only marketing purposes are checked.
+
+    Not a notice duty: obtaining consent is a duty to act (ePrivacy Directive Art. 6(3)
+    and 9(1); PECR reg. 7(3) and 14), and the text shows marketing with traffic or
+    location data without it: a likely problem, a warning."""
 
     code = "VP322"
     name = "traffic-data-marketing-without-consent"
     summary = "Traffic or location data is used for marketing without consent."
-    severity = Severity.ERROR
+    severity = Severity.WARNING
+    kind = "practice"
     groups = ("completeness", "eprivacy", "consent")
     profile = "eprivacy"
     citations = eprivacy_family("Art. 6(3) and 9(1)", "reg. 7(3) and 14")
@@ -146,12 +157,17 @@ class CookieConsent(CompletenessRule):
     (CJEU C-673/17 Planet49). Analytics and advertising cookies, web beacons and web
     analytics tools need it; telling people to block cookies in their browser, or taking
     use of the website as consent, is not consent. Functional cookies are left out: some
-    are strictly necessary for a feature the person asked for."""
+    are strictly necessary for a feature the person asked for.
+
+    Not a notice duty: the information about cookies is one, met when the text says what
+    they do; what the rule checks is consent, a duty to act (ePrivacy Directive Art.
+    5(3); PECR reg. 6), which the text shows is not sought: a likely problem, a warning."""
 
     code = "VP323"
     name = "cookie-consent"
     summary = "Non-essential cookies or beacons are used without an opt-in."
-    severity = Severity.ERROR
+    severity = Severity.WARNING
+    kind = "practice"
     groups = ("completeness", "eprivacy", "consent", "tracking")
     profile = "eprivacy"
     citations = citing({

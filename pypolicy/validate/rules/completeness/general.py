@@ -30,6 +30,7 @@ class ControllerIdentity(CompletenessRule):
     name = "controller-identity"
     summary = "The policy gives no contact point or postal address for the provider."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "general")
     profile = "general"
     citations = citing({

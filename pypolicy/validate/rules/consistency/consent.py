@@ -73,12 +73,16 @@ class _ConsentPromiseRule(Rule):
 class DisclosureWithoutConsent(_ConsentPromiseRule):
     """"We will not disclose your information without your consent" is a promise readers
     rely on; a disclosure elsewhere in the policy on another ground (to payment processors
-    for billing, to partners) that none of the promise's exceptions covers breaks it."""
+    for billing, to partners) that none of the promise's exceptions covers breaks it.
+
+    Not a notice duty: the text contradicts its own promise (GDPR and UK GDPR Art.
+    5(1)(a), 6(1) and 13(1)(c); FTC Act s. 5; DPDP Act 2023 s. 4(1) and 6(1)). An error."""
 
     code = "VP205"
     name = "disclosure-without-consent"
     summary = "No disclosure without consent is promised, but data is disclosed on another basis."
     severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "consent", "contradictions")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a), 6(1) and 13(1)(c)"),
@@ -121,12 +125,16 @@ class ProcessingWithoutConsent(_ConsentPromiseRule):
     """A policy that says it uses data only with consent, and elsewhere relies on other
     legal bases (contract, legitimate interests) for the same data, misstates its legal
     bases, which GDPR Art. 13(1)(c) requires it to state; consent also carries a right of
-    withdrawal the other bases do not."""
+    withdrawal the other bases do not.
+
+    Not a notice duty: the text contradicts itself on its legal bases (GDPR and UK GDPR
+    Art. 6(1), 7(3) and 13(1)(c); DPDP Act 2023 s. 4(1) and 6(4)). An error."""
 
     code = "VP207"
     name = "processing-without-consent"
     summary = "Consent is said to be required, but other bases are relied on."
     severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "consent", "contradictions")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 6(1), 7(3) and 13(1)(c)"),
@@ -168,12 +176,20 @@ class ConsentInferredFromUse(Rule):
     clear affirmative act (GDPR Art. 4(11), recital 32: silence or inactivity is not
     consent; CJEU C-673/17 Planet49); transfers on consent need explicit consent after
     being told the risks (Art. 49(1)(a)). "By using our services you agree" is none of
-    these, whether as a legal basis, a transfer mechanism or cookie consent."""
+    these, whether as a legal basis, a transfer mechanism or cookie consent.
+
+    Not a notice duty: obtaining consent is a duty to act, and the text shows the
+    consent it relies on is none, a likely problem (a warning). The rule runs only where
+    consent must be an affirmative act: GDPR and UK GDPR Art. 4(11) and 7 (and Art.
+    49(1)(a) for transfers); ePrivacy Directive Art. 5(3) with Art. 2(f), and PECR reg.
+    6, for cookies; DPDP Act 2023 s. 6(1). One finding per sentence that carries the
+    consent, however many entries annotate it."""
 
     code = "VP209"
     name = "consent-inferred-from-use"
     summary = "Consent is inferred from use of the service or website."
     severity = Severity.WARNING
+    kind = "practice"
     groups = ("consistency", "consent")
     layer = 3
     # only laws that ask consent to be an affirmative act; elsewhere the rule is quiet

@@ -29,12 +29,17 @@ class RecipientOwnPurposes(Rule):
     """"We do not allow third parties to use your data for their own purposes" is the
     promise that makes recipients processors; it is broken by recipients that act for
     themselves: advertising platforms collecting through the provider's website, partners
-    receiving data for their own marketing, a buyer of the business."""
+    receiving data for their own marketing, a buyer of the business.
+
+    Not a notice duty: the text contradicts its own promise (GDPR and UK GDPR Art.
+    5(1)(a), 13(1)(e) and 28(3)(a); FTC Act s. 5; DPDP Act 2023 s. 8(2)). A buyer of the
+    business that keeps to the policy is not a third party acting for itself. An error."""
 
     code = "VP206"
     name = "recipient-own-purposes"
     summary = "Third parties may not use data for their own purposes, yet some do."
     severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "recipients", "contradictions")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a), 13(1)(e) and 28(3)(a)"),

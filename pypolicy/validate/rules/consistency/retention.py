@@ -33,12 +33,16 @@ class NotStoredButRetained(Rule):
     data: either the data is kept, and the promise misleads, or it is not, and the
     retention rule is wrong. A general retention rule for all personal data does not
     contradict a promise about one kind of data; only a rule about data within the
-    promise does."""
+    promise does.
+
+    Not a notice duty: the text contradicts itself about retention (GDPR and UK GDPR
+    Art. 5(1)(a) and 13(2)(a)). An error."""
 
     code = "VP201"
     name = "not-stored-but-retained"
     summary = "Data promised not to be stored has a retention rule or storage location."
     severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "retention")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 13(2)(a)")})
@@ -84,12 +88,16 @@ class ConflictingRetentionPeriods(Rule):
     """Two retention periods for the same data leave the reader unable to tell how long it
     is kept. Different periods are fine when they run from different events or cover
     different data; the same data with the same starting event and different periods is
-    not."""
+    not.
+
+    Not a notice duty as such: the text contradicts itself on one (GDPR and UK GDPR Art.
+    13(2)(a); Cal. Civ. Code 1798.100(a)(3) under the CCPA). An error."""
 
     code = "VP202"
     name = "conflicting-retention-periods"
     summary = "The same data has two different retention periods."
-    severity = Severity.WARNING
+    severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "retention")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 13(2)(a)"),

@@ -25,12 +25,18 @@ class EndToEndEncryptionClaim(Rule):
     A provider that names hop-by-hop mechanisms as its "end-to-end encryption" (TLS for
     SIP signalling ends at the provider's SIP server; SRTP keyed through that server can
     be decrypted there) or that can record calls on its servers does not offer it, and
-    the claim misleads users about who can hear their calls."""
+    the claim misleads users about who can hear their calls.
+
+    Not a notice duty: the text contradicts itself about who can read calls (GDPR and UK
+    GDPR Art. 5(1)(a) and 32; ePrivacy Directive Art. 4 and 5(1), PECR reg. 5; FTC Act
+    s. 5 for deceptive security claims; DPDP Act 2023 s. 8(5)). One finding per claim,
+    giving every reason it fails. An error."""
 
     code = "VP203"
     name = "end-to-end-encryption-claim"
     summary = "End-to-end encryption is claimed, but the provider can decrypt or record calls."
     severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "security")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 32"),
@@ -97,12 +103,16 @@ class ContradictorySecurityClaims(Rule):
     """An absolute promise ("your information will never be misused", "every possible
     precaution") beside a disclaimer that security cannot be guaranteed tells the reader
     two incompatible things; security under GDPR Art. 32 is appropriate to the risk,
-    never absolute, so the promise is the misleading half."""
+    never absolute, so the promise is the misleading half.
+
+    Not a notice duty: the text contradicts itself (GDPR and UK GDPR Art. 5(1)(a) and
+    32; FTC Act s. 5 for deceptive security claims). An error."""
 
     code = "VP208"
     name = "contradictory-security-claims"
     summary = "An absolute security promise sits beside a disclaimer of security."
-    severity = Severity.WARNING
+    severity = Severity.ERROR
+    kind = "contradiction"
     groups = ("consistency", "security")
     layer = 3
     citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 32"),

@@ -23,12 +23,16 @@ class DpoContact(CompletenessRule):
     officer's contact details, so that people can reach the officer directly rather than
     through the business the officer oversees. Saying that a DPO exists and leaving out
     how to reach them is a common gap ("contact our DPO using the following details:"
-    followed by nothing)."""
+    followed by nothing).
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(1)(b), 14(1)(b); Art.
+    37(7)). An error."""
 
     code = "VP302"
     name = "dpo-contact"
     summary = "A data protection officer is appointed, but the policy gives no contact for them."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(1)(b), 14(1)(b) and 37(7)")
@@ -58,12 +62,16 @@ class RepresentativeMissing(CompletenessRule):
     must designate a representative in the EU (GDPR Art. 27) and name it in its policy
     (Art. 13(1)(a)); the same holds under the UK GDPR for controllers outside the United
     Kingdom. A warning, not an error: Art. 27(2) exempts occasional, low-risk processing,
-    which only the provider can judge."""
+    which only the provider can judge.
+
+    A notice duty (GDPR and UK GDPR Art. 27 and 13(1)(a)). A warning, for the Art. 27(2)
+    exemption."""
 
     code = "VP315"
     name = "representative-missing"
     summary = "The provider is established outside the EU or UK and names no representative."
     severity = Severity.WARNING
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 27 and 13(1)(a)")

@@ -39,12 +39,18 @@ class LegalBasisMissing(CompletenessRule):
     processes personal data (contract, legal obligation, legitimate interests, consent)
     leaves people unable to tell which rights apply to them: objection follows
     legitimate interests, withdrawal follows consent, portability follows consent and
-    contract."""
+    contract.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(1)(c), 14(1)(c)). A basis
+    counts only when the text states one: consent inferred from use is no basis, and
+    "when the law requires it" on one disclosure is its occasion, not a ground for the
+    processing. An error."""
 
     code = "VP303"
     name = "legal-basis-missing"
     summary = "No statement gives a legal basis for processing."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(1)(c) and 14(1)(c)")
@@ -89,12 +95,16 @@ class PurposeWithoutBasis(CompletenessRule):
     is met by complying with the law (Art. 6(1)(c)), so stating either basis anywhere
     founds that branch. It reports each unfounded branch whether or not any basis is
     given elsewhere (VP303 says when none is), so that stating a basis never adds a
-    finding."""
+    finding.
+
+    A notice duty as the EDPB and the ICO read Art. 13(1)(c): the basis of each purpose.
+    A warning, since the Article itself lists purposes and bases side by side."""
 
     code = "VP304"
     name = "purpose-without-basis"
     summary = "A purpose is pursued, but no statement gives a legal basis for it."
     severity = Severity.WARNING
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = citing({
@@ -162,12 +172,16 @@ class LegitimateInterestsUnstated(CompletenessRule):
     """Where processing rests on legitimate interests, GDPR Art. 13(1)(d) requires the
     policy to say which interests: the reader needs them to judge the balance and to
     object under Art. 21(1). "We process your data on the basis of our legitimate
-    interests" with no purpose attached tells them nothing."""
+    interests" with no purpose attached tells them nothing.
+
+    A notice duty (GDPR and UK GDPR Art. 13(1)(d), 14(2)(b)). A warning, since the
+    interests may be described in words the document links to no statement."""
 
     code = "VP305"
     name = "legitimate-interests-unstated"
     summary = "Legitimate interests are relied on, but the interests are not stated."
     severity = Severity.WARNING
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(1)(d) and 14(2)(b)")

@@ -33,12 +33,16 @@ class RecipientsUndisclosed(CompletenessRule):
     """GDPR Art. 13(1)(e) requires the recipients or categories of recipients of personal
     data. A policy that says it shares or discloses data but never says with whom
     (payment processors, carriers, authorities) does not meet it; the categories are
-    enough, names are not required."""
+    enough, names are not required.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(1)(e), 14(1)(e)). An
+    error."""
 
     code = "VP306"
     name = "recipients-undisclosed"
     summary = "Personal data is disclosed, but no recipients or categories of recipients are named."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(1)(e) and 14(1)(e)")
@@ -118,12 +122,17 @@ class TransferWithoutMechanism(CompletenessRule):
     platforms in the USA, a push notification service run from the USA), need a transfer
     entry too. Under the UK GDPR alone, the United Kingdom and the EEA are home ground;
     other destinations are judged by the EU decisions, which the UK's own adequacy
-    regulations and the UK extension of the Data Privacy Framework largely mirror."""
+    regulations and the UK extension of the Data Privacy Framework largely mirror.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(1)(f), 14(1)(f)), beside
+    the duty to transfer lawfully (Art. 44-49), which the text shows unmet or unknown.
+    An error."""
 
     code = "VP307"
     name = "transfer-without-mechanism"
     summary = "Personal data goes outside the EEA without a valid GDPR Chapter V mechanism."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr", "transfers")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(1)(f), 14(1)(f) and 44-49")

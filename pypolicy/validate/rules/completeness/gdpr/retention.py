@@ -21,12 +21,16 @@ from pypolicy.validate.rules.completeness._shared import (
 class RetentionMissing(CompletenessRule):
     """GDPR Art. 13(2)(a) requires the period for which personal data will be stored or,
     where that is not possible, the criteria used to decide it. A policy with no word on
-    retention at all leaves people to assume their data is kept forever."""
+    retention at all leaves people to assume their data is kept forever.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(2)(a), 14(2)(a)). An
+    error."""
 
     code = "VP308"
     name = "retention-missing"
     summary = "The policy says nothing about how long data is kept."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr", "retention")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(2)(a) and 14(2)(a)")
@@ -56,12 +60,16 @@ class VagueRetention(CompletenessRule):
     necessary: the period, or criteria a reader can apply (the contract's duration, a
     statutory period), must be given. A vague rule is not reported where every data entry
     it covers is also bounded by a more specific rule (a period, other criteria, or an
-    explicit "indefinitely"), since the policy then does say how long."""
+    explicit "indefinitely"), since the policy then does say how long.
+
+    A notice duty (GDPR and UK GDPR Art. 13(2)(a), 14(2)(a)). A warning, since whether
+    criteria can be applied is a judgement."""
 
     code = "VP309"
     name = "vague-retention"
     summary = "A retention rule says only 'as long as necessary', with no period or criteria."
     severity = Severity.WARNING
+    kind = "notice"
     groups = ("completeness", "gdpr", "retention")
     profile = "gdpr"
     citations = citing({

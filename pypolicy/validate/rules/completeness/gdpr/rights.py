@@ -46,12 +46,16 @@ class RightMissing(CompletenessRule):
     suppresses just that one, with ``targets: [/rights/portability]``. A narrower right
     does not stand in for a broader one: a marketing unsubscribe link, or the right to
     object to direct marketing (Art. 21(2)), is not the general right to object to
-    processing based on legitimate interests (Art. 21(1))."""
+    processing based on legitimate interests (Art. 21(1)).
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(2)(b), 14(2)(c)). An
+    error."""
 
     code = "VP310"
     name = "right-missing"
     summary = "A data subject right that GDPR Art. 13(2)(b) requires is not mentioned."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr", "rights")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(2)(b) and 14(2)(c)")
@@ -108,12 +112,16 @@ class WithdrawConsentMissing(CompletenessRule):
     that consent can be withdrawn at any time, and Art. 7(3) that withdrawing is as easy
     as giving it. Consent counts whether named as the basis or as the condition of a
     practice ("only with your consent"); consent the policy infers from use counts too,
-    since the policy relies on it."""
+    since the policy relies on it.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(2)(c), 14(2)(d)). An
+    error."""
 
     code = "VP311"
     name = "withdraw-consent-missing"
     summary = "Consent is relied on, but the right to withdraw it is not mentioned."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr", "rights", "consent")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(2)(c), 14(2)(d) and 7(3)")
@@ -156,12 +164,16 @@ rights:
 class ComplaintRightMissing(CompletenessRule):
     """GDPR Art. 13(2)(d) requires the policy to tell people that they may lodge a
     complaint with a supervisory authority (Art. 77). Offering to resolve concerns first is
-    fine; leaving out the authority is not."""
+    fine; leaving out the authority is not.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(2)(d), 14(2)(e)). An
+    error."""
 
     code = "VP312"
     name = "complaint-right-missing"
     summary = "The right to complain to a supervisory authority is not mentioned."
     severity = Severity.ERROR
+    kind = "notice"
     groups = ("completeness", "gdpr", "rights")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(2)(d), 14(2)(e) and 77")
@@ -188,12 +200,16 @@ class SourceUndisclosed(CompletenessRule):
     it comes from. "From third parties" or "from public sources" alone does not say
     which; the EDPB's transparency guidelines (WP260 rev.01, para. 60) expect the named
     sources, or at least their nature (the kind of organisation, the register), wherever
-    they can be given."""
+    they can be given.
+
+    A notice duty (GDPR and UK GDPR Art. 14(2)(f)). A warning, since the nature of the
+    sources may be enough where names cannot be given."""
 
     code = "VP313"
     name = "source-undisclosed"
     summary = "Data is obtained from third parties or public sources that are not named."
     severity = Severity.WARNING
+    kind = "notice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 14(2)(f)")
@@ -228,12 +244,16 @@ class AutomatedDecisionsUnstated(CompletenessRule):
     """GDPR Art. 13(2)(f) requires the policy to say whether decisions based solely on
     automated processing, including profiling, are made, and if so the logic and its
     consequences. A policy that profiles people (their interests, for marketing) and is
-    silent on automated decisions leaves them unable to tell whether Art. 22 applies."""
+    silent on automated decisions leaves them unable to tell whether Art. 22 applies.
+
+    Not a notice duty unless decisions under Art. 22(1) are made (GDPR and UK GDPR Art.
+    13(2)(f), 14(2)(g)); saying that none are is good practice. Info."""
 
     code = "VP314"
     name = "automated-decisions-unstated"
     summary = "The provider profiles people, but says nothing about automated decisions."
-    severity = Severity.WARNING
+    severity = Severity.INFO
+    kind = "goodPractice"
     groups = ("completeness", "gdpr")
     profile = "gdpr"
     citations = gdpr_family("Art. 13(2)(f), 14(2)(g) and 22")
