@@ -1,5 +1,9 @@
-"""Writing output files safely: whole or not at all, never over an input, never over
-something that is not a regular file.
+"""Reading inputs with a size limit, and writing output files safely: whole or not at
+all, never over an input, never over something that is not a regular file.
+
+``read_bounded`` reads at most a limit (plus one byte, so the caller can tell "too
+large"), from a regular file, a pipe or a device alike, and never waits for a writer
+that is not there: a named pipe nobody writes to reads as empty instead of hanging.
 
 ``write_output_file`` is what a command's ``-o`` does:
 
@@ -23,6 +27,7 @@ import fcntl
 import os
 import re
 import secrets
+import select
 import signal
 import stat
 import threading
@@ -30,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from pypolicy.core.errors import ConfigError
+from pypolicy.core.errors import ConfigError, InputTooLargeError
 
 # Linux's limit on one path component, in bytes; the temporary name must fit too.
 NAME_MAX = 255
@@ -39,6 +44,43 @@ _TEMPORARY_EXTRA = len("..") + 12 + len(".tmp")  # ".{name}.{12 hex digits}.tmp"
 _DESCRIPTOR = re.compile(r"^/proc/(self|thread-self|[0-9]+)/fd/[0-9]+$")
 # The signals that end a run politely; a temporary file is removed when one arrives.
 _CAUGHT = (signal.SIGTERM, signal.SIGHUP)
+
+
+def read_bounded(path: str | Path, limit: int) -> bytes:
+    """The bytes of a file, a pipe or a device, at most ``limit`` of them.
+
+    InputTooLargeError when there are more: a regular file says its size and is refused
+    unread; anything else (a pipe, ``/dev/zero``) is read only up to the limit. OSError
+    for what cannot be read, a directory included.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "it is a directory")
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise InputTooLargeError(f"larger than the limit of {limit} bytes"
+                                     f" ({info.st_size} bytes)", path=str(path))
+        chunks: list[bytes] = []
+        size = 0
+        waiting = select.poll()
+        waiting.register(descriptor, select.POLLIN)
+        while size <= limit:
+            try:
+                chunk = os.read(descriptor, min(1 << 20, limit + 1 - size))
+            except BlockingIOError:  # a pipe whose writer has not written yet
+                waiting.poll()
+                continue
+            if not chunk:  # the end, or a named pipe with no writer at all
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise InputTooLargeError(f"larger than the limit of {limit} bytes",
+                                     path=str(path))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def write_output_file(output: str, text: str, inputs: Iterable[str | Path]) -> None:

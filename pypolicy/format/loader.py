@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any, Literal
 import yaml
 
 from pypolicy.core.errors import InputTooLargeError, NotAPolicyError, ParseError, UnsafeInputError
+from pypolicy.core.files import read_bounded
 from pypolicy.format.pointers import escape
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -417,18 +416,14 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     """Read a JSON or YAML policy document from a file."""
     name = str(path)
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            # a regular file says its size: one over the limit is refused unread; anything
-            # else (a pipe, a device) is read only up to the limit
-            if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-                raise InputTooLargeError(f"larger than the limit of {max_bytes} bytes"
-                                         f" ({info.st_size} bytes)", path=name)
-            raw = handle.read(max_bytes + 1)
+        # a regular file over the limit is refused unread; a pipe or a device is read
+        # only up to the limit; a named pipe with no writer reads as empty, never hangs
+        raw = read_bounded(path, max_bytes)
+    except InputTooLargeError as exc:
+        exc.path = name
+        raise
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    if len(raw) > max_bytes:
-        raise InputTooLargeError(f"larger than the limit of {max_bytes} bytes", path=name)
     return parse_text(decode(raw, name), name, max_depth=max_depth)
 
 

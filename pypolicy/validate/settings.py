@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -36,6 +35,7 @@ from typing import Any
 
 from pypolicy.core.errors import ConfigError
 from pypolicy.core.findings import Severity
+from pypolicy.format.settings_file import settings_table
 from pypolicy.validate.engine import Config, known_selector
 from pypolicy.validate.rules._base import PROFILES
 
@@ -125,32 +125,16 @@ def find_config_file(start: Path) -> Path | None:
     directory = Path(os.path.abspath(start))
     while True:
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and "pypolicy" in _read_toml(candidate).get("tool", {}):
+        if candidate.is_file() and settings_table(candidate, explicit=False) is not None:
             return candidate
         if (directory / ".git").exists() or directory.parent == directory:
             return None
         directory = directory.parent
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
 def _table(path: Path, explicit: bool) -> dict[str, Any]:
-    document = _read_toml(path)
-    tool = document.get("tool", {})
-    table = tool.get("pypolicy", {}) if isinstance(tool, dict) else {}
-    if explicit and not table and isinstance(document.get("pypolicy"), dict):
-        table = document["pypolicy"]  # a file of its own may name the table [pypolicy]
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.pypolicy] must be a table")
-    return table
+    # read with a size limit and checked against a JSON Schema (format/settings_file.py)
+    return settings_table(path, explicit=explicit) or {}
 
 
 def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
