@@ -21,7 +21,7 @@ from pypolicy.annotate.draft.notices import (
     draft_tracking,
 )
 from pypolicy.annotate.draft.proposals import Ids, Proposal
-from pypolicy.annotate.draft.retention import draft_places, draft_retention
+from pypolicy.annotate.draft.retention import draft_places, draft_retention, is_retention
 from pypolicy.annotate.draft.rights import draft_provider, draft_rights
 from pypolicy.annotate.draft.statements import StatementDrafter
 from pypolicy.annotate.draft.text import PolicyText
@@ -125,14 +125,14 @@ def draft_document(text: PolicyText, *, doc_id: str, title: str | None,
                    fallback_name: str) -> Draft:
     """Every proposal for the text, as a document with draft markers."""
     ids = Ids()
-    statements = StatementDrafter(text, ids)
+    statements = StatementDrafter(text, ids, is_retention)
     drafted = statements.run()
     proposals: list[Proposal] = []
     provider, *officers = draft_provider(text, fallback_name)
     proposals += officers
     proposals += draft_regimes(text, ids)
     proposals += drafted.statements
-    proposals += draft_retention(text, drafted, statements, ids)
+    proposals += draft_retention(text, drafted, statements.generic_data, ids)
     proposals += draft_places(text, drafted, ids)
     proposals += draft_rights(text)
     proposals += draft_security(text, ids)

@@ -110,19 +110,22 @@ POSTAL = re.compile(
     r"United Kingdom))?")
 
 
+_PHONE_SHAPE = re.compile(r"\+[0-9][0-9 .-]{6,}|\([0-9]{3}\)\s?[0-9]{3}-[0-9]{4}")
+
+
 def find_emails(text: str) -> list[str]:
     return [m.group().rstrip(".") for m in EMAIL.finditer(text)]
 
 
 def find_phones(text: str) -> list[str]:
-    """Telephone numbers in a sentence that speaks of a telephone (a number alone may be a
-    date, an amount or a reference)."""
-    if not _PHONE_CUE.search(text):
-        return []
+    """Telephone numbers: in a sentence that speaks of a telephone, or written as only a
+    telephone number is (a number alone may be a date, an amount or a reference)."""
+    cue = bool(_PHONE_CUE.search(text))
     found = []
     for match in PHONE.finditer(text):
         digits = re.sub(r"[^0-9]", "", match.group())
-        if 7 <= len(digits) <= 15:
+        # "(307) 888-9181" and "+44 20 ..." are numbers wherever they stand
+        if 7 <= len(digits) <= 15 and (cue or _PHONE_SHAPE.fullmatch(match.group().strip())):
             found.append(match.group().strip())
     return found
 

@@ -10,12 +10,15 @@ personal data in general.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pypolicy.annotate.draft.patterns import find_period
 from pypolicy.annotate.draft.proposals import Ids, Proposal
-from pypolicy.annotate.draft.statements import Drafted, StatementDrafter
-from pypolicy.annotate.draft.text import PolicyText
+from pypolicy.annotate.draft.text import PolicyText, Sentence
+
+if TYPE_CHECKING:
+    from pypolicy.annotate.draft.statements import Drafted
 
 _KEEPING = re.compile(r"(?i)\b(?:retain|retained|retaining|retention|keep|keeps|kept|keeping|"
                       r"store[sd]?\s+(?:it\s+|them\s+|\w+\s+)?for|held\s+for|hold\s+\w+\s+for|"
@@ -30,12 +33,21 @@ _STORING = re.compile(r"(?i)\b(?:stor(?:e|ed|es|ing|age)|host(?:ed|s|ing)?|serve
                       r"databases?|located|reside[sd]?|kept)\b")
 
 
-def draft_retention(text: PolicyText, drafted: Drafted, statements: StatementDrafter,
+def is_retention(sentence: Sentence) -> bool:
+    """Whether the sentence speaks of keeping or deleting data for a time or until
+    something happens."""
+    lower = sentence.lower()
+    return bool(_KEEPING.search(lower)) and (
+        (find_period(sentence.text) is not None and not _NOT_RETENTION.search(lower))
+        or bool(sentence.of("RetentionCriterion")) or bool(_INDEFINITE.search(lower)))
+
+
+def draft_retention(text: PolicyText, drafted: Drafted, generic_data: Callable[[Sentence], str],
                     ids: Ids) -> list[Proposal]:
     rules: list[Proposal] = []
     for sentence in text.sentences:
         lower = sentence.lower()
-        if not _KEEPING.search(lower):
+        if not is_retention(sentence):
             continue
         entry: dict[str, Any] = {"id": ""}
         period = find_period(sentence.text)
@@ -76,7 +88,7 @@ def draft_retention(text: PolicyText, drafted: Drafted, statements: StatementDra
                                    sentence.text[:sentence.offset(m.start)])]
         if exceptions:
             entry["exceptions"] = list(dict.fromkeys(exceptions))
-        data = drafted.sentence_data.get(sentence.index) or [statements.generic_data(sentence)]
+        data = drafted.sentence_data.get(sentence.index) or [generic_data(sentence)]
         entry = {"id": ids.new("r", _name(entry)), "data": data,
                  **{k: v for k, v in entry.items() if k != "id"}}
         rules.append(Proposal("retention", entry, [sentence], "; ".join(reasons)))

@@ -16,7 +16,8 @@ from pypolicy.annotate.draft.proposals import Proposal
 from pypolicy.annotate.draft.text import PolicyText, Sentence
 
 _OFFER = re.compile(r"(?i)\bright(?:s)?\b|\byou\s+(?:can|may|could|are\s+entitled|have)\b|"
-                    r"\b(?:request|ask\s+us|opt[- ]?out|unsubscribe|withdraw|lodge|complain)")
+                    r"\b(?:you\s+request|ask\s+us|opt[- ]?out|unsubscribe|withdraw|lodge|"
+                    r"complain)")
 _FREE = re.compile(r"(?i)\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|\bat\s+no\s+cost\b")
 _FEE = re.compile(r"(?i)\b(?:reasonable\s+)?(?:fee|charge)\b")
 _EXCESSIVE = re.compile(r"(?i)\b(?:excessive|unfounded|repetitive|repeated)\b")

@@ -11,6 +11,7 @@ parties one per role it names as a recipient, and one per organisation it names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,14 @@ _STRONG_BASES = frozenset({"contract", "legalObligation", "legitimateInterest", 
 # An action word used as a noun: "the use of", "your use of our services", "for internal use"
 _NOUN_BEFORE = re.compile(r"(?i)\b(?:the|your|our|its|their|this|any|such|internal|personal|"
                           r"commercial|fair|for|of|a|an|no)\s*$")
+_SOURCE_BEFORE = re.compile(r"(?i)\b(?:from|via|through)\s+(?:\w+\s+){0,3}$")
+_RECIPIENT_BEFORE = re.compile(r"(?i)\b(?:to|with|by|among|between)\s+(?:\w+\s+){0,3}$")
+_CONTINUATION = re.compile(r"(?i)\s*(?:these|they|such|this\s+includes?|examples|recipients)\b")
+_ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+"
+                           r"(?:\w+\s+){0,2}(?:outlines|describes|explains|sets\s+out|tells|"
+                           r"informs|applies)\b")
+_OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|are\s+entitled|"
+                    r"have\s+the\s+right)\b|\bopt[- ]?out\b|\bunsubscribe\b")
 _SUBJECT_WE = re.compile(r"(?i)\b(?:we|us|our\s+company|i)\b")
 
 
@@ -65,9 +74,11 @@ def _actions(sentence: Sentence) -> list[Mention]:
 
 
 class StatementDrafter:
-    def __init__(self, text: PolicyText, ids: Ids) -> None:
+    def __init__(self, text: PolicyText, ids: Ids,
+                 is_retention: Callable[[Sentence], bool]) -> None:
         self.text = text
         self.ids = ids
+        self.is_retention = is_retention
         self.out = Drafted()
 
     # ------------------------------------------------------------- entries
@@ -142,6 +153,10 @@ class StatementDrafter:
             data = self._data_of(sentence, sentence.span.start, sentence.span.end)
             if data:
                 self.out.sentence_data[sentence.index] = data
+            if self._continued_list(sentence) or not self._states_practice(sentence):
+                if data:
+                    previous_data = data
+                continue
             actions = _actions(sentence)
             for group in groups(sentence, actions):
                 group_data = self._data_of(sentence, group.scope_start, group.scope_end) or data
@@ -153,6 +168,48 @@ class StatementDrafter:
             if data:
                 previous_data = data
         return self.out
+
+    def _states_practice(self, sentence: Sentence) -> bool:
+        """Whether the sentence may state a practice: not one offering a right, describing
+        the policy itself, naming a security measure, or giving a retention period (those
+        are proposed as rights, security entries and retention rules)."""
+        if sentence.of("Right") and _OFFER.search(sentence.text):
+            return False
+        if _ABOUT_POLICY.search(sentence.text):
+            return False
+        if sentence.of("SecurityMeasure") and {m.term for m in sentence.of("Action")} <= \
+                {"use", "process", "store"}:
+            return False
+        return not (self.is_retention(sentence) and {m.term for m in sentence.of("Action")}
+                    <= {"store", "delete", "anonymise", "process"})
+
+    @staticmethod
+    def _receives(sentence: Sentence, start: int, sharing: bool) -> bool:
+        """Whether a party named after the action receives the data: after a sharing
+        verb unless it is where the data comes from; after another verb only when the
+        text says "to", "with" or "by" it."""
+        before = sentence.text[max(0, sentence.offset(start) - 40):sentence.offset(start)]
+        if _SOURCE_BEFORE.search(before):
+            return False
+        return sharing or bool(_RECIPIENT_BEFORE.search(before))
+
+    def _continued_list(self, sentence: Sentence) -> bool:
+        """A sentence that lists the recipients of the sharing statement before it ("These
+        providers may include carriers, payment processors and billing vendors")."""
+        if not self.out.statements or not _CONTINUATION.match(sentence.text):
+            return False
+        last = self.out.statements[-1]
+        if last.sentences[-1].index != sentence.index - 1 or \
+                not set(last.entry["actions"]) & _SHARING:
+            return False
+        parties = [self.party(m, sentence) for m in sentence.of("Party")]
+        parties += [self.organisation(o, sentence) for o in sentence.organisations]
+        if not parties:
+            return False
+        last.entry["recipients"] = list(dict.fromkeys([*last.entry.get("recipients", ()),
+                                                       *parties]))
+        last.cite(sentence)
+        return True
 
     def _data_of(self, sentence: Sentence, start: int, end: int) -> list[str]:
         return list(dict.fromkeys(self.data_entry(m, sentence) for m in sentence.of("DataCategory")
@@ -178,13 +235,15 @@ class StatementDrafter:
                  and (m.term in _STRONG_BASES or _BASIS_CUE.search(sentence.text))]
         if bases and _BASIS_CUE.search(sentence.text):
             entry["legalBases"] = list(dict.fromkeys(bases))
-        if set(actions) & _SHARING:
-            recipients = [self.party(m, sentence) for scheme, m in in_scope
-                          if scheme == "Party" and m.start >= first]
-            recipients += [self.organisation(o, sentence) for o in sentence.organisations
-                           if group.scope_start <= o.start < group.scope_end]
-            if recipients:
-                entry["recipients"] = list(dict.fromkeys(recipients))
+        sharing = bool(set(actions) & _SHARING)
+        recipients = [self.party(m, sentence) for scheme, m in in_scope
+                      if scheme == "Party" and m.start >= first
+                      and self._receives(sentence, m.start, sharing)]
+        recipients += [self.organisation(o, sentence) for o in sentence.organisations
+                       if group.scope_start <= o.start < group.scope_end
+                       and self._receives(sentence, o.start, True)]
+        if recipients:
+            entry["recipients"] = list(dict.fromkeys(recipients))
         if set(actions) & _PLACED or "outside" in sentence.lower():
             places = [p for p in sentence.places if group.scope_start <= p.start < group.scope_end]
             inside = list(dict.fromkeys(p.place for p in places if not p.outside))

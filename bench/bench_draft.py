@@ -1,0 +1,253 @@
+"""How close `pypolicy annotate draft` comes to the hand annotations.
+
+    .venv/bin/python bench/bench_draft.py            # every annotated text
+    .venv/bin/python bench/bench_draft.py -v         # also list misses and extras
+
+Drafts every annotated text (the five examples, converters/annotations/ with
+examples/sources/; the synthetic policy examples/synthetic/complete.policy.yaml with its
+source; the held-out texts examples/synthetic/heldout/, written after the lexicon and
+reported apart) and compares the draft with the hand annotation, per document and overall:
+
+- statements: recall is the share of annotated statements for which the draft proposes a
+  statement of the same modality class (does/may; does not; only if), an action on the
+  same branch of the action hierarchy, and a data category with the same top-level
+  category (the categories just below personalData); precision is the share of proposed
+  statements that match an annotated one in the same way;
+- retention rules (matched on a period in common, else on a criterion in common),
+  recipients (parties that receive data in some statement or transfer, matched on a role
+  equal to or narrower than the annotated one), rights (the right), contact points
+  (channel and value: e-mail addresses and telephone digits exactly, postal addresses on
+  their numbers): recall and precision each;
+- the time to draft each text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypolicy.annotate.draft.assemble import draft_document  # noqa: E402
+from pypolicy.annotate.draft.text import PolicyText  # noqa: E402
+from pypolicy.annotate.outline import read_outline  # noqa: E402
+from pypolicy.format.vocabulary import vocabulary  # noqa: E402
+
+_CLASS = {"does": "positive", "may": "positive", "doesNot": "negative", "onlyIf": "onlyIf"}
+
+
+@dataclass
+class Corpus:
+    name: str
+    text: str
+    hand: dict[str, Any]
+    held_out: bool = False
+
+
+def corpus() -> list[Corpus]:
+    items: list[Corpus] = []
+    for path in sorted((ROOT / "converters" / "annotations").glob("*.yaml")):
+        annotation = yaml.safe_load(path.read_text("utf-8"))
+        source = (path.parent / annotation["source"]["file"]).resolve()
+        items.append(Corpus(path.stem, source.read_text("utf-8"), annotation["document"]))
+    synthetic = ROOT / "examples" / "synthetic" / "complete.policy.yaml"
+    if synthetic.is_file():
+        document = yaml.safe_load(synthetic.read_text("utf-8"))
+        source = synthetic.parent / document["source"]["file"]
+        items.append(Corpus("synthetic", source.read_text("utf-8"), document))
+    for path in sorted((ROOT / "examples" / "synthetic" / "heldout").glob("*.annotation.yaml")):
+        annotation = yaml.safe_load(path.read_text("utf-8"))
+        source = path.parent / annotation["source"]["file"]
+        items.append(Corpus(path.name.split(".")[0], source.read_text("utf-8"),
+                            annotation["document"], held_out=True))
+    return items
+
+
+def draft(text: str, name: str) -> dict[str, Any]:
+    reading = read_outline(text)
+    policy = PolicyText(text, reading.sections)
+    return draft_document(policy, doc_id=name, title=None, language=None,
+                          last_updated=None, fallback_name=name).document
+
+
+# ------------------------------------------------------------------ matching
+
+def _top_categories(category: str) -> set[str]:
+    v = vocabulary()
+    tops = {t for t in v.ancestors(category) if "personalData" in v.terms[t].broader}
+    return tops or {category}
+
+
+def _statement_keys(document: dict[str, Any]) -> list[tuple[str, set[str], set[str], str]]:
+    categories = {d["id"]: d["categories"] for d in document.get("dataCategories", ())}
+    keys = []
+    for statement in document.get("statements", ()):
+        tops = {t for ref in statement.get("data", ()) for c in categories.get(ref, ())
+                for t in _top_categories(c)}
+        quote = next((e.get("quote", "") for e in statement.get("evidence", ())
+                      if e.get("quote")), "")
+        keys.append((_CLASS[statement["modality"]], set(statement["actions"]), tops, quote))
+    return keys
+
+
+def _actions_match(a: set[str], b: set[str]) -> bool:
+    v = vocabulary()
+    return any(v.is_within(x, y) or v.is_within(y, x) for x in a for y in b)
+
+
+def _statement_match(hand: tuple[str, set[str], set[str], str],
+                     drafted: tuple[str, set[str], set[str], str]) -> bool:
+    return hand[0] == drafted[0] and _actions_match(hand[1], drafted[1]) and \
+        (bool(hand[2] & drafted[2]) or not hand[2])
+
+
+def _recipients(document: dict[str, Any]) -> list[tuple[str, set[str]]]:
+    parties = {p["id"]: p for p in document.get("parties", ())}
+    refs = {r for s in document.get("statements", ()) for r in s.get("recipients", ())}
+    refs |= {r for t in document.get("transfers", ()) for r in t.get("recipients", ())}
+    return [(parties[r]["name"], set(parties[r]["roles"])) for r in sorted(refs) if r in parties]
+
+
+def _roles_match(hand: tuple[str, set[str]], drafted: tuple[str, set[str]]) -> bool:
+    v = vocabulary()
+    return any(v.is_within(d, h) for d in drafted[1] for h in hand[1])
+
+
+def _retention(document: dict[str, Any]) -> list[tuple[set[str], set[str]]]:
+    rules = []
+    for rule in document.get("retention", ()):
+        periods = {rule["duration"]} if rule.get("duration") else set()
+        periods |= set((rule.get("period") or {}).values())
+        rules.append((periods, set(rule.get("criteria", ()))))
+    return rules
+
+
+def _retention_match(hand: tuple[set[str], set[str]], drafted: tuple[set[str], set[str]]) -> bool:
+    if hand[0]:
+        return bool(hand[0] & drafted[0])
+    return not drafted[0] and bool(hand[1] & drafted[1])
+
+
+def _contacts(document: dict[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    holders = [document.get("provider", {}), document.get("dataProtectionOfficer") or {},
+               document.get("representative") or {}, *document.get("officers", ())]
+    for holder in holders:
+        for point in holder.get("contacts", ()):
+            key = _contact_key(point["channel"], point["value"])
+            if key not in found:
+                found.append(key)
+    return found
+
+
+def _contact_key(channel: str, value: str) -> tuple[str, str]:
+    if channel == "email":
+        return channel, value.lower().strip()
+    if channel in ("phone", "postal"):
+        return channel, " ".join(re.findall(r"[0-9]+", value)) or value.lower()
+    return channel, value.lower()
+
+
+@dataclass
+class Score:
+    hand: int = 0
+    drafted: int = 0
+    recalled: int = 0
+    precise: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        self.hand += other.hand
+        self.drafted += other.drafted
+        self.recalled += other.recalled
+        self.precise += other.precise
+
+    def text(self) -> str:
+        recall = f"{self.recalled / self.hand:6.1%}" if self.hand else "    - "
+        precision = f"{self.precise / self.drafted:6.1%}" if self.drafted else "    - "
+        return f"R {recall} ({self.recalled:>3}/{self.hand:<3}) P {precision} " \
+               f"({self.precise:>3}/{self.drafted:<3})"
+
+
+def score(hand: list[Any], drafted: list[Any], match: Callable[[Any, Any], bool],
+          shown: Callable[[Any], str] = str) -> Score:
+    result = Score(len(hand), len(drafted))
+    for h in hand:
+        if any(match(h, d) for d in drafted):
+            result.recalled += 1
+        else:
+            result.misses.append(shown(h))
+    for d in drafted:
+        if any(match(h, d) for h in hand):
+            result.precise += 1
+        else:
+            result.extras.append(shown(d))
+    return result
+
+
+KINDS: dict[str, tuple[Callable[[dict[str, Any]], list[Any]], Callable[[Any, Any], bool]]] = {
+    "statements": (_statement_keys, _statement_match),
+    "retention": (_retention, _retention_match),
+    "recipients": (_recipients, _roles_match),
+    "rights": (lambda d: sorted({r["right"] for r in d.get("rights", ())}),
+               lambda a, b: a == b),
+    "contacts": (_contacts, lambda a, b: a == b),
+}
+
+
+def _show(item: Any) -> str:
+    if isinstance(item, tuple) and len(item) == 4:
+        return f"{item[0]} {sorted(item[1])} {sorted(item[2])} | {item[3][:90]}"
+    return str(item)
+
+
+def run(items: Iterable[Corpus], verbose: bool) -> None:
+    totals = {False: {k: Score() for k in KINDS}, True: {k: Score() for k in KINDS}}
+    for item in items:
+        started = time.perf_counter()
+        document = draft(item.text, item.name)
+        elapsed = time.perf_counter() - started
+        label = f"{item.name}{' (held out)' if item.held_out else ''}"
+        print(f"{label}: {len(item.text.encode('utf-8')) / 1024:.1f} KB drafted in "
+              f"{elapsed:.2f} s")
+        for kind, (extract, match) in KINDS.items():
+            result = score(extract(item.hand), extract(document), match, _show)
+            totals[item.held_out][kind].add(result)
+            print(f"  {kind:<11} {result.text()}")
+            if verbose:
+                for miss in result.misses:
+                    print(f"      missed: {miss}")
+                for extra in result.extras:
+                    print(f"      extra:  {extra}")
+    for held_out, title in ((False, "overall (examples and synthetic)"),
+                            (True, "held out (written after the lexicon)")):
+        if not any(s.hand or s.drafted for s in totals[held_out].values()):
+            continue
+        print(title)
+        for kind, result in totals[held_out].items():
+            print(f"  {kind:<11} {result.text()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
+    parser.add_argument("only", nargs="*", help="only these documents (by name)")
+    args = parser.parse_args(argv)
+    items = [c for c in corpus() if not args.only or c.name in args.only]
+    draft("warm-up.", "warm-up")  # the lexicon and lists load once, as in a process
+    run(items, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
