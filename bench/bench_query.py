@@ -48,11 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pypolicy.core.errors import QueryError  # noqa: E402
-from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_documents  # noqa: E402
+from pypolicy.query.dataset import build_dataset, find_inputs, load_documents  # noqa: E402
 from pypolicy.query.engines import OxigraphEngine, RdflibEngine  # noqa: E402
 from pypolicy.query.pack import bind_parameters, query_pack  # noqa: E402
 from pypolicy.query.results import format_result  # noqa: E402
 from pypolicy.query.safety import check_query  # noqa: E402
+from pypolicy.query.store import load_into_memory  # noqa: E402
 from pypolicy.query.worker import call_with_time_limit  # noqa: E402
 
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "IE", "SE", "CA", "IN", "CH", "JP", "AU", "BR",
@@ -176,46 +177,48 @@ def _peak_bytes() -> int:
 
 
 def _timed_query(engine: Any, name: str, repeat: int,
-                 started: Callable[[], None]) -> tuple[float, str]:
-    """The fastest of ``repeat`` runs of a pack query (in this process) and its answer."""
+                 started: Callable[[], None]) -> tuple[float, float | None, str]:
+    """A pack query's first run in this process (cold), the fastest of ``repeat`` more
+    (warm, None when 0), and its answer's digest."""
     pack = query_pack()[name]
     query = check_query(pack.text, pack.path.name)
     parameters = {"on": "2025-06-01"} if any(p.name == "on" for p in pack.parameters) else {}
     bindings = bind_parameters(query, pack.parameters, parameters)
     started()
     times = []
-    for _ in range(repeat):
+    for _ in range(1 + repeat):
         begin = time.perf_counter()
         result = engine.run(query, bindings)
         times.append(time.perf_counter() - begin)
     text = format_result(result, "tsv")
-    return min(times), f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"
+    return times[0], min(times[1:]) if repeat else None, \
+        f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"
 
 
 def measure_store(store: str, directory: str, names: list[str], limit: float,
                   repeat: int) -> dict[str, Any]:
-    """Build one store from the corpus files and time every query (in this process)."""
-    documents = load_documents([directory])
+    """Build one store in memory from the corpus files, as ``pypolicy query DIR`` does
+    (files read and checked included), and time every query (in this process)."""
     before = _rss_bytes()
     begin = time.perf_counter()
-    if store == "oxigraph":
-        engine: Any = OxigraphEngine(build_oxigraph_store(documents))
+    if store == "oxigraph":  # the default: streamed, a batch at a time
+        engine: Any = OxigraphEngine(load_into_memory(find_inputs([directory])))
+        load_seconds = time.perf_counter() - begin
         size = len(engine.store)
     else:
-        engine = RdflibEngine(build_dataset(documents))
+        engine = RdflibEngine(build_dataset(load_documents([directory])))
+        load_seconds = time.perf_counter() - begin
         size = len(engine.dataset)
-    load_seconds = time.perf_counter() - begin
     print(f"  {store}: loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
-    del documents
     gc.collect()
     gc.freeze()  # as the query command does
     added = _rss_bytes() - before
     queries: dict[str, Any] = {}
     for name in names:
         try:
-            elapsed, answer = call_with_time_limit(_timed_query, (engine, name, repeat),
-                                                   limit * repeat)
-            queries[name] = {"seconds": elapsed, "answer": answer}
+            cold, warm, answer = call_with_time_limit(_timed_query, (engine, name, repeat),
+                                                      limit * (1 + repeat))
+            queries[name] = {"seconds": cold, "warm": warm, "answer": answer}
         except QueryError as exc:
             queries[name] = {"error": str(exc).split(";")[0]}
         shown = f"{queries[name]['seconds']:.3f} s" if "seconds" in queries[name] else "stopped"
@@ -331,6 +334,8 @@ def measure_size(count: int, work: Path, names: list[str], limit: float,
     again = run_load(corpus, store)
     size = directory_bytes(store)
     quads = call_with_time_limit(_count_quads, (str(store),), None)
+    print("  in memory (pypolicy query DIR)", file=sys.stderr, flush=True)
+    memory = run_store("oxigraph", str(corpus), names, limit, repeat)
     queries: dict[str, Any] = {}
     for name in names:
         try:
@@ -345,7 +350,7 @@ def measure_size(count: int, work: Path, names: list[str], limit: float,
     shutil.rmtree(corpus)
     shutil.rmtree(store)
     return {"policies": count, "generate_seconds": generate, "load": load, "load_again": again,
-            "store_bytes": size, "quads": quads, "queries": queries}
+            "store_bytes": size, "quads": quads, "queries": queries, "memory": memory}
 
 
 def print_size(result: dict[str, Any], names: list[str]) -> None:
@@ -356,14 +361,27 @@ def print_size(result: dict[str, Any], names: list[str]) -> None:
           f" {_mb(load['peak_bytes'])}, store on disk {_mb(result['store_bytes'])}")
     print(f"  pypolicy load, nothing changed:  {again['seconds']:8.1f} s, peak memory"
           f" {_mb(again['peak_bytes'])}")
-    print(f"  {'query':<38}{'rows':>8}{'cold s':>10}{'warm s':>10}")
+    memory = result["memory"]
+    if "error" in memory:
+        print(f"  in memory: {memory['error']}")
+        memory = {"queries": {}}
+    else:
+        print(f"  in memory (pypolicy query DIR): {memory['load_seconds']:8.1f} s to read,"
+              f" check and load; store {_mb(memory['store_bytes'])}, peak process"
+              f" {_mb(memory['peak_bytes'])}")
+    print(f"  {'query':<38}{'rows':>8}{'memory cold':>13}{'warm':>8}{'disk cold':>11}"
+          f"{'warm':>8}  same")
     for name in names:
-        cell = result["queries"][name]
-        if "error" in cell:
-            print(f"  {name:<38}{'':>8}{'stopped':>10}")
-            continue
-        print(f"  {name:<38}{int(cell['answer'].split()[0]):>8,}{cell['cold']:>10.3f}"
-              f"{cell['warm']:>10.3f}")
+        disk, mem = result["queries"][name], memory["queries"].get(name, {"error": ""})
+        row = next((c["answer"].split()[0] for c in (disk, mem) if "answer" in c), "")
+        line = f"  {name:<38}{row:>8}"
+        line += (f"{mem['seconds']:>13.3f}{mem['warm']:>8.3f}" if "answer" in mem
+                 else f"{'stopped':>13}{'':>8}")
+        line += (f"{disk['cold']:>11.3f}{disk['warm']:>8.3f}" if "answer" in disk
+                 else f"{'stopped':>11}{'':>8}")
+        if "answer" in mem and "answer" in disk:
+            line += "  yes" if mem["answer"] == disk["answer"] else "  NO"
+        print(line)
 
 
 def print_ratio(results: dict[str, dict[str, Any]], names: list[str], count: int,
@@ -422,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.rdflib_size:
             directory = work / f"corpus-{args.rdflib_size}"
             write_corpus(args.rdflib_size, directory)
-            results = {store: run_store(store, str(directory), names, args.query_timeout, 1)
+            results = {store: run_store(store, str(directory), names, args.query_timeout, 0)
                        for store in ("rdflib", "oxigraph")}
             figures["ratio"] = {"policies": args.rdflib_size, "stores": results}
             print_ratio(results, names, args.rdflib_size, args.query_timeout)

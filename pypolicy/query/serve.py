@@ -11,7 +11,7 @@ under the same rules as ``pypolicy query``:
 - each query runs in a worker process of its own (:mod:`pypolicy.query.worker`) with a
   time limit, a memory limit and no network; the answer is written by Oxigraph into a
   buffer that refuses to grow past the result-size limit, so an answer too large is
-  stopped while it is being written, not after;
+  stopped while it is being written, not after (:mod:`pypolicy.query.serve_worker`);
 - requests have limits of their own: the query's length, the time to send the request.
 
 The server binds to 127.0.0.1 unless told otherwise. On a loopback address it answers
@@ -26,7 +26,6 @@ that runs long holds the others up to its time limit at most.
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import socket
 import socketserver
@@ -34,31 +33,15 @@ import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import Any, Final, cast
 
 from pypolicy.core.errors import ConfigError, PypolicyError, QueryError
-from pypolicy.query.safety import STANDARD_PREFIXES
+from pypolicy.query.serve_worker import MEMORY_STORE, ServeJob, answer
 from pypolicy.query.terminal import one_line, sanitize_terminal
-
-if TYPE_CHECKING:
-    from pypolicy.query.worker import Progress
 
 DEFAULT_PORT: Final = 7879
 MIB: Final = 1024 * 1024
 LOOPBACK_NAMES: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-SOLUTION_TYPES: Final = {  # media type -> pyoxigraph QueryResultsFormat name
-    "application/sparql-results+json": "JSON",
-    "application/json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "application/xml": "XML",
-    "text/tab-separated-values": "TSV",
-    "text/csv": "CSV",
-}
-GRAPH_TYPES: Final = {  # media type -> pyoxigraph RdfFormat name
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/rdf+xml": "RDF_XML",
-}
 
 
 @dataclass(frozen=True)
@@ -74,127 +57,6 @@ class ServeSettings:
     max_query_bytes: int = MIB
     cors_origins: tuple[str, ...] = ()
     request_timeout: float = 30.0
-
-
-@dataclass(frozen=True)
-class ServeJob:
-    """One query, as the worker needs it (picklable)."""
-
-    text: str
-    default_graphs: tuple[str, ...]
-    named_graphs: tuple[str, ...]
-    accept: tuple[str, ...]
-    store_path: str | None
-    max_result_bytes: int
-
-
-# ------------------------------------------------------------------------------ worker
-
-
-_MEMORY_STORE: list[Any] = []  # the in-memory store, set before serving; inherited by fork
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _CappedBuffer:
-    """A binary sink for Oxigraph's serializers that refuses to grow past a limit."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise _TooLarge
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def value(self) -> bytes:
-        return b"".join(self.parts)
-
-
-def _negotiate(accept: tuple[str, ...], offered: dict[str, str], default: str) -> str:
-    """The first media type in ``accept`` (already in order of preference) we offer."""
-    for wanted in accept:
-        if wanted in offered:
-            return wanted
-        if wanted in ("*/*", "application/*", "text/*"):
-            return default
-    return default if not accept else ""
-
-
-def answer(job: ServeJob, progress: Progress) -> tuple[str, bytes]:
-    """Check and run one query; its answer as (content type, bytes). In the worker."""
-    import pyoxigraph as ox
-
-    from pypolicy.query.network_namespace import leave_network
-    from pypolicy.query.safety import check_query
-    from pypolicy.query.store import open_for_reading
-    from pypolicy.query.worker import offline
-
-    query = check_query(job.text, "query")
-    graph_result = query.kind in ("CONSTRUCT", "DESCRIBE")
-    offered = GRAPH_TYPES if graph_result else SOLUTION_TYPES
-    media_type = _negotiate(job.accept, offered,
-                            "text/turtle" if graph_result else "application/sparql-results+json")
-    if not media_type:
-        raise QueryError(f"406: no answer format in the Accept header fits a {query.kind}"
-                         f" query; this endpoint writes {', '.join(offered)}")
-    store = _MEMORY_STORE[0] if job.store_path is None else open_for_reading(job.store_path)
-    try:
-        default = [ox.NamedNode(g) for g in job.default_graphs] or None
-        named = [ox.NamedNode(g) for g in job.named_graphs] or None
-    except ValueError as exc:
-        raise QueryError(f"not an IRI in default-graph-uri or named-graph-uri: {exc}") from None
-    sink = _CappedBuffer(job.max_result_bytes)
-    progress()
-    # The store on disk opens its files as the query reads them: the network is walled off
-    # by a namespace of its own, not by offline() (see pypolicy.query.network_namespace).
-    walled = job.store_path is not None and leave_network()
-    try:
-        with contextlib.nullcontext() if walled else offline():
-            result = store.query(query.text, prefixes=dict(STANDARD_PREFIXES),
-                                 use_default_graph_as_union=default is None,
-                                 default_graph=default, named_graphs=named)
-            if graph_result:
-                result.serialize(sink, format=getattr(ox.RdfFormat, offered[media_type]))
-            elif media_type == "text/csv":
-                result.serialize(sink, format=ox.QueryResultsFormat.TSV)
-            else:
-                result.serialize(sink, format=getattr(ox.QueryResultsFormat,
-                                                      offered[media_type]))
-    except _TooLarge:
-        raise QueryError(f"the answer is larger than this endpoint's limit of"
-                         f" {job.max_result_bytes // MIB} MiB; narrow the query or add a"
-                         " LIMIT") from None
-    except SyntaxError as exc:
-        raise QueryError(f"Oxigraph cannot parse the query: {exc}") from None
-    except (OSError, ValueError, TypeError) as exc:
-        raise QueryError(f"the query failed: {exc}") from None
-    if media_type == "text/csv":
-        return "text/csv; charset=utf-8", _csv(query.kind, sink.value())
-    if media_type.startswith("text/"):
-        return f"{media_type}; charset=utf-8", sink.value()
-    return media_type, sink.value()
-
-
-def _csv(kind: str, tsv: bytes) -> bytes:
-    """CSV written as ``pypolicy query -f csv`` writes it: a cell a spreadsheet would run
-    as a formula is neutralised."""
-    from pypolicy.query.engines import rows_from_tsv
-    from pypolicy.query.results import QueryResult, format_result
-
-    if kind == "ASK":
-        return tsv
-    variables, rows = rows_from_tsv(tsv)
-    return format_result(QueryResult("SELECT", variables, rows), "csv").encode("utf-8")
 
 
 # ------------------------------------------------------------------------------ HTTP
@@ -464,7 +326,7 @@ def make_server(settings: ServeSettings, store: Any = None) -> http.server.HTTPS
     if settings.store_path is None:
         if store is None:
             raise ConfigError("give --store-path, or the documents to serve")
-        _MEMORY_STORE[:] = [store]
+        MEMORY_STORE[:] = [store]
     # timeout: a socket time limit on each request, so a slow sender is cut off.
     _warm_up()
     handler = type("Handler", (EndpointHandler,), {"settings": settings,

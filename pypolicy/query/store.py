@@ -184,6 +184,12 @@ class CorpusLoader:
         self._flush()
         if self.path is not None:
             self._remove_strays()
+            if self.report.loaded or self.report.removed:
+                # Each bulk load adds files spanning the whole key range of every index,
+                # and a read then looks into each of them: compacting them makes the pack
+                # queries about twice as fast (measured at 10,000 policies) for a few
+                # seconds here.
+                self.store.optimize()
             self._write_manifest()
         self.report.documents = len(self.claimed)
         return self.report
