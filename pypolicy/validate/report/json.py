@@ -26,7 +26,10 @@ are written as ``\\u`` escapes with four hex digits (``json.loads`` gives back t
 A finding is ``{"code", "name", "severity" ("error" | "warning" | "info"),
 "message", "pointers": [...], "quotes": [{"pointer", "text"?, "section"?,
 "start"?, "end"?, "rationale"?, "inferred"?}], "legalReference"?, "hint"?,
-"line"?}``.
+"line"?, "column"?, "endLine"?, "endColumn"?, "fingerprint"?}``: the line of the first
+pointer when the document's text is known; its column and end when the validator was
+asked for regions; the fingerprint (32 hex digits, ``pypolicy.validate.fingerprint``)
+when the finding came from a loaded document.
 """
 
 from __future__ import annotations
