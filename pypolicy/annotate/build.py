@@ -29,6 +29,7 @@ from pypolicy.format.loader import iter_pointers
 from pypolicy.format.schema import violations
 
 PLACEHOLDER = "TODO:"  # how init marks a value the annotator must fill in
+DRAFT_KEY = "draft"  # how `annotate draft` marks an entry a person has not yet confirmed
 MAX_PROBLEMS = 20  # reported in one run; more would scroll the first ones away
 # Keys of an evidence item in an annotation that are not copied into the document as given
 _LOCATING_KEYS = ("quote", "section", "start", "end", "occurrence")
@@ -64,6 +65,42 @@ def placeholders(annotation: Annotation) -> list[InputError]:
     return [annotation.problem(f"fill in this placeholder: {value!r}", f"/document{pointer}")
             for pointer, value in iter_pointers(annotation.data["document"])
             if is_placeholder(value)]
+
+
+def draft_pointers(document: Any, pointer: str = "") -> list[str]:
+    """The entries of a document still marked as unconfirmed drafts (``draft:`` present and
+    not false), by JSON pointer."""
+    found: list[str] = []
+    if isinstance(document, dict):
+        if document.get(DRAFT_KEY, False) is not False:
+            found.append(pointer)
+        for key, value in document.items():
+            if key != DRAFT_KEY:
+                found += draft_pointers(value, f"{pointer}/{key}")
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            found += draft_pointers(value, f"{pointer}/{index}")
+    return found
+
+
+def _without_drafts(document: Any) -> None:
+    """Remove every draft marker (in place): the format has no such property."""
+    if isinstance(document, dict):
+        document.pop(DRAFT_KEY, None)
+        for value in document.values():
+            _without_drafts(value)
+    elif isinstance(document, list):
+        for value in document:
+            _without_drafts(value)
+
+
+def unconfirmed(annotation: Annotation) -> list[InputError]:
+    """An error for each entry `annotate draft` proposed that nobody has confirmed."""
+    pointers = draft_pointers(annotation.data["document"])
+    return [annotation.problem(
+        f"unconfirmed draft proposal ({len(pointers)} in all): check it against its quote, "
+        "correct it, then delete its `draft:` line (or build with --accept-drafts)",
+        f"/document{pointer}/{DRAFT_KEY}") for pointer in pointers]
 
 
 def _where(source: SourceText, span: Span) -> str:
@@ -155,15 +192,20 @@ def locate(annotation: Annotation, *, skip_placeholders: bool = False) -> Conver
     return Conversion(annotation, document, tuple(spans), tuple(plate))
 
 
-def build(annotation_path: Path, output_path: Path) -> Conversion:
+def build(annotation_path: Path, output_path: Path, *,
+          accept_drafts: bool = False) -> Conversion:
     """Read an annotation and build its document for ``output_path`` (not written): every
-    quote located, the source recorded, the result checked against the schema."""
+    quote located, the source recorded, the result checked against the schema. Entries
+    still marked ``draft:`` are refused unless ``accept_drafts``."""
     annotation = read_annotation(annotation_path)
     unfilled = placeholders(annotation)
+    if not accept_drafts:
+        unfilled += unconfirmed(annotation)
     if unfilled:
         raise AnnotationErrors(unfilled[:MAX_PROBLEMS])
     conversion = locate(annotation)
     document = conversion.document
+    _without_drafts(document)
     meta = dict(document.get("source", {}))
     for key in ("url", "archiveUrl", "retrieved"):
         if key in annotation.data["source"]:

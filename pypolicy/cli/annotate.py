@@ -1,7 +1,8 @@
-"""The ``annotate`` command: ``init``, ``build``, ``coverage`` and ``check``.
+"""The ``annotate`` command: ``init``, ``draft``, ``build``, ``coverage`` and ``check``.
 
 From a policy text in the user's own folder to an evidence-anchored policy document:
-``init`` writes an annotation skeleton, ``build`` locates every quote and writes the
+``init`` writes an annotation skeleton (``draft`` one pre-filled with proposals to
+review), ``build`` locates every quote and writes the
 document, ``coverage`` shows which sentences no quote covers yet, ``check`` tells CI
 whether a built document is out of date. Paths inside an annotation resolve against the
 annotation's folder. Imported on every start of the CLI, so it imports nothing heavy.
@@ -44,6 +45,21 @@ def cmd_init(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args: argparse.Namespace, stdout: TextIO) -> int:
+    from pypolicy.annotate.draft import draft_annotation
+
+    result = draft_annotation(Path(args.source), Path(args.output) if args.output else None,
+                              url=args.url, force=args.force)
+    if result.extracted is not None:
+        stdout.write(f"extracted the text of {args.source} to {result.extracted}\n")
+    stdout.write(f"wrote {result.annotation}: {result.proposals} proposal(s) marked draft, "
+                 f"{result.sentences - result.unused} of {result.sentences} sentence(s) quoted\n"
+                 "next: review each proposal against its quote, correct it and delete its "
+                 "`draft:` line, then\n"
+                 f"  pypolicy annotate build {result.annotation}\n")
+    return EXIT_OK
+
+
 def _structure_problems(conversion: Conversion) -> list[Any]:
     """The structure rules (duplicate identifiers, unknown references), reported at the
     annotation's lines. They live in the validate layer, which annotate may not import."""
@@ -63,13 +79,20 @@ def cmd_build(args: argparse.Namespace, stdout: TextIO) -> int:
 
     annotation = Path(args.annotation)
     output = Path(args.output) if args.output else default_output(annotation)
-    conversion = build(annotation, output)
+    conversion = build(annotation, output, accept_drafts=args.accept_drafts)
     problems = _structure_problems(conversion)
     if problems:
         raise AnnotationErrors(problems)
     write_output(render_json(conversion.document), str(output),
                  [str(annotation), str(conversion.annotation.source_path)], stdout)
     quotes = len(conversion.evidence_spans)
+    if args.accept_drafts:
+        from pypolicy.annotate.build import draft_pointers
+
+        drafts = len(draft_pointers(conversion.annotation.data["document"]))
+        if drafts:
+            stdout.write(f"note: {drafts} draft proposal(s) built unconfirmed "
+                         "(--accept-drafts)\n")
     cov = conversion.coverage()
     stdout.write(f"wrote {output}: {quotes} quote(s) located in "
                  f"{conversion.annotation.data['source']['file']}; {len(cov.covered)} of "
@@ -157,7 +180,7 @@ def cmd_check(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_FAILED
 
 
-STEPS: dict[str, Handler] = {"init": cmd_init, "build": cmd_build,
+STEPS: dict[str, Handler] = {"init": cmd_init, "draft": cmd_draft, "build": cmd_build,
                              "coverage": cmd_coverage, "check": cmd_check}
 
 
@@ -168,7 +191,7 @@ def cmd_annotate(args: argparse.Namespace, stdout: TextIO) -> int:
 def register(subparsers: Any) -> dict[str, Handler]:
     """Add the command to the CLI's subparsers; return its handler by name."""
     a = subparsers.add_parser(
-        "annotate", help="annotate a policy text: init, build, coverage, check",
+        "annotate", help="annotate a policy text: init, draft, build, coverage, check",
         description="Turn a privacy policy text into an evidence-anchored policy document: "
                     "init writes an annotation skeleton, build locates the quotes and "
                     "writes the document, coverage shows what is left, check tells CI "
@@ -191,6 +214,20 @@ def register(subparsers: Any) -> dict[str, Handler]:
     i.add_argument("--force", action="store_true",
                    help="overwrite an existing annotation (and extracted text)")
 
+    d = steps.add_parser("draft", help="write an annotation pre-filled with proposals to review",
+                         description="Read a policy text and write an annotation whose "
+                         "document is filled with proposals (statements, data, recipients, "
+                         "retention, rights, contacts and more), each with the quote it rests "
+                         "on and a `draft:` marker that build refuses until a person has "
+                         "confirmed the entry. Offline and deterministic.")
+    d.add_argument("source", metavar="SOURCE", help="the policy text: .txt, .md or .html")
+    d.add_argument("--output", "-o", metavar="ANNOTATION.yaml",
+                   help="where to write the annotation (default SOURCE's name with "
+                        ".annotation.yaml, beside it)")
+    d.add_argument("--url", help="where the policy is published")
+    d.add_argument("--force", action="store_true",
+                   help="overwrite an existing annotation (and extracted text)")
+
     b = steps.add_parser("build", help="locate every quote and write the policy document",
                          description="Locate every quote of the annotation in its source, "
                          "fill in sections and offsets, check the document against the "
@@ -199,6 +236,9 @@ def register(subparsers: Any) -> dict[str, Handler]:
     b.add_argument("--output", "-o", metavar="POLICY.json",
                    help="where to write the document (default: beside the annotation, "
                         "NAME.policy.json)")
+    b.add_argument("--accept-drafts", action="store_true",
+                   help="build entries still marked `draft:` (proposals of annotate draft "
+                        "nobody has confirmed) instead of refusing them")
 
     c = steps.add_parser("coverage", help="which sentences of the source no quote covers",
                          description="List each sentence of the source as covered, "

@@ -87,10 +87,10 @@ def _evidence(text: PolicyText, proposal: Proposal) -> list[dict[str, Any]]:
         if occurrence is not None:
             item["occurrence"] = occurrence
         items.append(item)
-    for rationale, sentence in proposal.inferred:
+    for rationale, resting_on in proposal.inferred:
         item = {"inferred": True, "rationale": rationale}
-        if sentence is not None:
-            item["quote"] = text.quote(sentence.span)[0]
+        if resting_on is not None:
+            item["quote"] = text.quote(resting_on.span)[0]
         items.append(item)
     return items
 
@@ -101,8 +101,10 @@ def _marked(text: PolicyText, proposal: Proposal) -> dict[str, Any]:
     first = proposal.sentences[0] if proposal.sentences else None
     reason = (f"line {first.line}: " if first else "") + proposal.reason
     marked: dict[str, Any] = {}
-    if "id" in entry:
-        marked["id"] = entry.pop("id")
+    # after the first key, so that deleting the marker never leaves a list item empty
+    first_key = "id" if "id" in entry else next(iter(entry), None)
+    if first_key is not None:
+        marked[first_key] = entry.pop(first_key)
     marked[DRAFT_KEY] = reason
     marked.update(entry)
     evidence = _evidence(text, proposal)
@@ -160,7 +162,7 @@ def draft_document(text: PolicyText, *, doc_id: str, title: str | None,
             document.setdefault(fitted.section, marked)
         else:
             document.setdefault(fitted.section, []).append(marked)
-    ordered = {key: document[key] for key in (
+    ordered: dict[str, Any] = {key: document[key] for key in (
         "formatVersion", "id", "title", "language", "lastUpdated", "provider",
         "dataProtectionOfficer", "officers", "regimes", "parties", "dataCategories",
         "statements", "retention", "storage", "transfers", "rights", "securityMeasures",

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built
-
 from pypolicy.format.resources import schema_file, vocabulary_index
+
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
@@ -148,7 +148,8 @@ def _from_source() -> dict[str, dict[str, list[str]]]:
     path = schema_file("src/lexicon.yaml")
     if not path.is_file():
         return {}
-    data: dict[str, dict[str, list[str]]] = yaml.load(path.read_text("utf-8"), Loader=_YAML_LOADER) or {}
+    data: dict[str, dict[str, list[str]]] = yaml.load(path.read_text("utf-8"),
+                                                      Loader=_YAML_LOADER) or {}
     return data
 
 

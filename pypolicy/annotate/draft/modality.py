@@ -23,7 +23,7 @@ _BETWEEN = frozenset({
     "would", "can", "could", "may", "might", "must", "is", "are", "was", "were", "we", "you",
     "they", "it", "us", "to", "need", "have", "has", "then", "further", "otherwise", "in",
     "any", "way", "and", "or", "at", "all", "that", "only", "not", "never", "no", "longer",
-    "automatically", "lawfully", "freely", "to", "such", "this", "your", "our", "their"})
+    "automatically", "lawfully", "freely", "such", "this", "your", "our", "their"})
 _NEGATIONS = frozenset({"not", "never", "nor", "neither", "cannot"})
 _MODALS = frozenset({"may", "might", "can", "could"})
 _COORDINATION = frozenset({"and", "or", "and/or", ",", "also", "then", "/"})

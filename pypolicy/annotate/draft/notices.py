@@ -10,7 +10,6 @@ from pypolicy.annotate.draft.patterns import find_age
 from pypolicy.annotate.draft.proposals import Ids, Proposal
 from pypolicy.annotate.draft.text import PolicyText, Sentence
 
-
 _DISCLAIMS = re.compile(r"(?i)\b(?:do(?:es)?\s+not|don't|doesn't|not)\s+(?:\w+\s+){0,2}"
                         r"(?:apply|subject|covered|govern)|\bnot\s+subject\s+to\b|"
                         r"\bexempt\b")
@@ -18,7 +17,8 @@ _SECURITY = re.compile(r"(?i)\bsecur|\bprotect|\bsafeguard|\bencrypt|\bconfident
                        r"\bunauthori[sz]ed\b|\bbreach|\bfirewall|\baccess\s+control")
 _TRACKING = re.compile(r"(?i)\bcookie|\bbeacon|\bpixel|\btracking\s+technolog|\banalytics\b|"
                        r"\bsimilar\s+technolog")
-_CHILDREN = re.compile(r"(?i)\bchild(?:ren)?(?:'s|’s)?\b|\bminors?\b|\bunder\s+(?:the\s+age\s+of\s+)?"
+_CHILDREN = re.compile(r"(?i)\bchild(?:ren)?(?:'s|’s)?\b|\bminors?\b|"
+                       r"\bunder\s+(?:the\s+age\s+of\s+)?"
                        r"[0-9]{1,2}\b|\bkids\b")
 _NOT_DIRECTED = re.compile(r"(?i)\bnot\s+(?:\w+\s+){0,2}(?:directed|intended|designed|aimed|"
                            r"targeted|meant|for)\b|\bno(?:t)?\s+one\s+under\b")

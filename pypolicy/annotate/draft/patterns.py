@@ -31,7 +31,8 @@ def _quantity(number: str, unit: str) -> str:
 
 _ONE = _quantity("n", "u")
 _RANGE = re.compile(
-    r"(?i)(?<![\w-])(?:between\s+)?(?P<n1>" + _AMOUNT + r")(?:\s*\([0-9]{1,4}\))?\s*(?:(?P<u1>day|week|month|"
+    r"(?i)(?<![\w-])(?:between\s+)?(?P<n1>" + _AMOUNT + r")(?:\s*\([0-9]{1,4}\))?\s*"
+    r"(?:(?P<u1>day|week|month|"
     r"year)s?\s*)?(?:to|and|-|–)\s*" + _quantity("n2", "u2"))
 _BOUND = re.compile(
     r"(?i)(?P<kind>at\s+least|a\s+minimum\s+of|minimum\s+of|no\s+less\s+than|not\s+less\s+than|"
@@ -104,8 +105,9 @@ _STREET = (r"(?:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|drive|dr|way
            r"floor|square|place|court|ct|highway|hwy|strasse|straße|straat|gracht|weg|"
            r"parkway|pkwy|plaza|building|house|p\.?\s?o\.?\s?box)")
 POSTAL = re.compile(
-    r"(?i)(?<![\w])(?:(?:attn:?\s*)?[A-Z][\w&.'’ -]{1,60},?\s+)?[0-9]{1,6}[A-Z]?\s+(?:[\w.'’-]+\s+){0,4}"
-    + _STREET + r"\b[^\n]{0,80}?(?:\b[0-9]{4,5}(?:-[0-9]{4})?\b|\b[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b|"
+    r"(?i)(?<![\w])(?:(?:attn:?\s*)?[A-Z][\w&.'’ -]{1,60},?\s+)?[0-9]{1,6}[A-Z]?\s+"
+    r"(?:[\w.'’-]+\s+){0,4}" + _STREET + r"\b[^\n]{0,80}?(?:\b[0-9]{4,5}(?:-[0-9]{4})?\b|"
+    r"\b[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b|"
     r"\bUSA\b|\bUnited States\b|\bUnited Kingdom\b|\bUK\b)(?:,?\s*(?:USA|UK|United States|"
     r"United Kingdom))?")
 

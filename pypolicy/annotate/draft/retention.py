@@ -29,7 +29,8 @@ _KEEPING = re.compile(r"(?i)\b(?:retain|retained|retaining|retention|keep|keeps|
 _NOT_RETENTION = re.compile(r"(?i)\b(?:respond|reply|response|notify|notice|trial|refund|"
                             r"cancel|warranty|billing\s+cycle|per\s+month|monthly\s+fee)\b")
 _INDEFINITE = re.compile(r"(?i)\bindefinitely\b|\bfor\s+ever\b|\bpermanently\b")
-_STORING = re.compile(r"(?i)\b(?:stor(?:e|ed|es|ing|age)|host(?:ed|s|ing)?|servers?|data\s+cent(?:re|er)s?|"
+_STORING = re.compile(r"(?i)\b(?:stor(?:e|ed|es|ing|age)|host(?:ed|s|ing)?|servers?|"
+                      r"data\s+cent(?:re|er)s?|"
                       r"databases?|located|reside[sd]?|kept)\b")
 
 

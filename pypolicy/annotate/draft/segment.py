@@ -12,7 +12,7 @@ released in 2021, took 30 times as long.
 
 from __future__ import annotations
 
-import sentencex
+import sentencex  # type: ignore[import-untyped]
 
 from pypolicy.annotate.evidence import SourceText, Span
 
@@ -36,7 +36,8 @@ def _split(text: str, start: int, end: int) -> list[Span]:
     chunk = text[start:end]
     spans: list[Span] = []
     position = 0
-    for piece in sentencex.segment("en", chunk):
+    pieces: list[str] = list(sentencex.segment("en", chunk))
+    for piece in pieces:
         stripped = piece.strip()
         if not stripped:
             continue

@@ -12,12 +12,12 @@ from typing import Any
 
 import yaml
 
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built
-
 from pypolicy.annotate.draft.lexicon import Lexicon, Mention, lexicon
 from pypolicy.annotate.draft.patterns import PlaceMention, find_places
 from pypolicy.annotate.draft.segment import sentences
 from pypolicy.annotate.evidence import SourceText, Span, SpanIndex
+
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built
 
 # The schemes the extractors look for in every sentence
 SCHEMES = ("Modality", "Action", "DataCategory", "Purpose", "LegalBasis", "Condition", "Party",
