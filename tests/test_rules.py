@@ -136,3 +136,66 @@ def test_rule_reference_is_current() -> None:
     path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert path.read_text("utf-8") == rules_markdown(), \
         "docs/rules.md is stale: run python -m pypolicy.validate.ruledocs"
+
+
+# -- the natural scope of a promise (issue 12) ---------------------------------------------
+
+SCOPE_BASE = """\
+parties:
+  - {id: p-third, name: third parties, roles: [thirdParty]}
+  - {id: p-buyer, name: a buyer of the business, roles: [acquirer]}
+dataCategories:
+  - {id: d-all, name: personal data, categories: [personalData]}
+  - {id: d-token, name: push tokens, categories: [pushToken]}
+  - {id: d-device, name: device data, categories: [deviceIdentifier]}
+  - {id: d-voice, name: voice, categories: [callRecording]}
+"""
+
+
+def codes_of(fragment: str) -> list[str]:
+    return [f.code for f in check_document(example_document(SCOPE_BASE + fragment))[0]]
+
+
+def test_a_minimisation_principle_is_not_a_closed_promise() -> None:
+    principle = """\
+statements:
+  - {id: s-minimum, modality: onlyIf, actions: [collect], data: [d-all, d-voice],
+     conditions: [necessaryForService]}
+  - {id: s-record, modality: may, actions: [record], data: [d-voice],
+     purposes: [legalCompliance], conditions: [enabledByAdministrator]}
+"""
+    assert "VP101" not in codes_of(principle)
+
+
+def test_a_buyer_that_keeps_to_the_policy_is_not_a_third_party_acting_for_itself() -> None:
+    transfer = """\
+statements:
+  - {id: s-own, modality: doesNot, actors: [p-third], actions: [use], data: [d-all],
+     purposes: [recipientOwnPurposes]}
+  - {id: s-instructions, modality: onlyIf, actors: [p-third], actions: [use], data: [d-all],
+     conditions: [onProviderInstructions]}
+  - {id: s-sale, modality: may, actions: [transfer], data: [d-all], recipients: [p-buyer],
+     purposes: [businessTransfer], conditions: [businessTransferCondition]}
+  - {id: s-buyer-uses, modality: may, actors: [p-buyer], actions: [use], data: [d-all],
+     conditions: [businessTransferCondition]}
+"""
+    codes = codes_of(transfer)
+    assert "VP206" not in codes and "VP101" not in codes
+    own_use = transfer + """\
+  - {id: s-buyer-markets, modality: may, actors: [p-buyer], actions: [use], data: [d-all],
+     purposes: [thirdPartyMarketing]}
+"""
+    assert "VP206" in codes_of(own_use), "a buyer free to market for itself is no successor"
+
+
+def test_a_summary_of_uses_does_not_break_a_promise_about_one_datum() -> None:
+    summary = """\
+statements:
+  - {id: s-only-push, modality: doesNot, actions: [use], data: [d-token],
+     purposes: [anyPurpose], exceptPurposes: [pushNotifications]}
+  - {id: s-uses, modality: does, actions: [use], data: [d-all, d-token, d-device],
+     purposes: [serviceProvision, pushNotifications, billing]}
+"""
+    assert "VP101" not in codes_of(summary)
+    alone = summary.replace("data: [d-all, d-token, d-device]", "data: [d-token]")
+    assert "VP101" in codes_of(alone), "the token itself used for billing breaks the promise"

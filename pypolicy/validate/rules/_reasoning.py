@@ -213,6 +213,12 @@ class Reasoner:
                       if not self.vocab.some_within([p], negative.except_purposes)]
             if positive.purposes and not stated:
                 return False
+            if len(stated) < len(positive.purposes) and not self.vocab.all_within(
+                    self.data_categories(positive), self.data_categories(negative)):
+                # a summary of uses over more data than the promise ("we use the collected
+                # information to provide, bill and notify") that names the promised use
+                # does not say the promised data serves the other uses
+                return False
         if not negative.purposes:
             return True
         return bool(stated) and within(stated, negative.purposes)
@@ -278,6 +284,8 @@ def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
     if statement.conditions:
         text += (" only " if statement.modality == "onlyIf" else " ") + " and ".join(
             vocab.label(c) for c in statement.conditions)
+    if statement.except_purposes:
+        text += " other than for " + ", ".join(vocab.label(p) for p in statement.except_purposes)
     if statement.exceptions:
         text += " except " + " or ".join(vocab.label(c) for c in statement.exceptions)
     return text

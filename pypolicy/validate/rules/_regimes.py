@@ -55,22 +55,24 @@ REGIMES: tuple[Regime, ...] = (
            " and 5(3))", ("eprivacy",)),
     Regime("pecr", "PECR", "eprivacy", "a public electronic communications service, or"
            " cookies, in the United Kingdom (Privacy and Electronic Communications"
-           " Regulations 2003)", ("pecr",)),
+           " Regulations 2003)", ("ukPecr",)),
     Regime("usCpni", "US CPNI rules", "cpni", "a telecommunications carrier or"
            " interconnected VoIP provider in the United States (47 U.S.C. 222; 47 CFR"
            " 64.2003)", ("usCpni",)),
     Regime("e911", "US E911 rules", "emergency", "interconnected VoIP in the United"
-           " States (47 CFR 9.11; Kari's Law and RAY BAUM'S Act, 47 CFR 9.16)", ("e911",)),
+           " States (47 CFR 9.11; Kari's Law and RAY BAUM'S Act, 47 CFR 9.16)", ()),
     Regime("ftc", "FTC Act s. 5", None, "a business in the United States (15 U.S.C."
-           " 45(a): deceptive practices, which a policy contradicting itself is)", ("ftc",)),
+           " 45(a): deceptive practices, which a policy contradicting itself is)", ()),
     Regime("ccpa", "CCPA/CPRA", "ccpa", "a business above the thresholds of Cal. Civ. Code"
            " 1798.140(d), which a policy cannot show; applied when claimed", ("ccpa",)),
     Regime("calOppa", "CalOPPA", "caloppa", "an operator of a website collecting personal"
            " information from California residents (Cal. Bus. & Prof. Code 22575); assumed"
-           " for a US provider's website", ("calOppa", "caloppa")),
-    Regime("dpdp", "DPDP Act 2023", "dpdp", "digital personal data processed in India, or"
-           " outside India to offer goods or services to people in India (DPDP Act 2023"
-           " s. 3)", ("dpdp", "inDpdp")),
+           " for a US provider's website", ("calOppa",)),
+    Regime("dpdp", "DPDP Act 2023 and IT Rules 2011", "dpdp", "digital personal data"
+           " processed in India, or outside India to offer goods or services to people in"
+           " India (DPDP Act 2023 s. 3), and the IT Act's rules on sensitive personal data"
+           " until it is in force",
+           ("indiaDpdp", "indiaItRules")),
 )
 BY_KEY: Mapping[str, Regime] = {r.key: r for r in REGIMES}
 

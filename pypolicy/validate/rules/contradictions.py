@@ -54,18 +54,42 @@ def where_from(reasoner: Reasoner, positive: Statement, negative: Statement) -> 
             if p.locations or p.outside]
 
 
+def principle(statement: Statement) -> bool:
+    """"We only collect the minimum necessary": the minimisation principle stated as an
+    "only if", about collection in general, with no recipient or purpose to bound it. It
+    is not a closed promise that a particular practice could break."""
+    return statement.modality == "onlyIf" and bool(statement.conditions) and \
+        set(statement.conditions) <= {"necessaryForService"} and \
+        set(statement.actions) <= {"collect"} and \
+        not (statement.recipients or statement.purposes or statement.actors)
+
+
+def business_transfer(statement: Statement) -> bool:
+    """A sale, merger or transfer of the business (the buyer steps into the provider's
+    place, and keeps to the policy where it says so)."""
+    return "businessTransferCondition" in statement.conditions or \
+        "businessTransfer" in statement.purposes
+
+
 def pairs(ctx: RuleContext) -> Iterator[tuple[Statement, Statement]]:
-    """(positive, negative) pairs of statements to compare, consent promises excepted."""
+    """(positive, negative) pairs of statements to compare, consent promises excepted,
+    and so are principles and the duties a policy places on others (not practices)."""
     assert ctx.policy is not None
-    statements = ctx.policy.statements
+    statements = [s for s in ctx.policy.statements if not s.duty]
     negatives = [s for s in statements if s.negative and CONSENT_PROMISE not in s.exceptions]
     negatives += [_negative_side(s) for s in statements
-                  if s.modality == "onlyIf" and CONSENT_PROMISE not in s.conditions]
+                  if s.modality == "onlyIf" and CONSENT_PROMISE not in s.conditions and
+                  not principle(s)]
     for negative in negatives:
         for positive in statements:
             # an "only if" statement is not compared with its own negative side
-            if positive.positive and positive.pointer != negative.pointer:
-                yield positive, negative
+            if not positive.positive or positive.pointer == negative.pointer:
+                continue
+            # what third parties may do with data is not what a buyer of the business does
+            # once it has stepped into the provider's place
+            if negative.actors and business_transfer(positive):
+                continue
+            yield positive, negative
 
 
 @register

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.format.model import Statement
+from pypolicy.format.model import Policy, Statement
 from pypolicy.format.vocabulary import Vocabulary
 from pypolicy.validate.rules._base import (
     TRANSPARENCY,
@@ -18,10 +18,20 @@ from pypolicy.validate.rules._base import (
     register,
 )
 from pypolicy.validate.rules._reasoning import Reasoner, reasoner_for
+from pypolicy.validate.rules.contradictions import business_transfer
 
 SERVICE_PURPOSES = ("serviceProvision", "legalCompliance", "security")
 OWN_PURPOSE_ROLES = ("independentThirdParty", "advertisingPlatform", "marketingPartner",
                      "acquirer")
+
+
+def own_purposes_of_buyer(policy: Policy, vocab: Vocabulary) -> bool:
+    """Whether the policy lets a buyer of the business use data for purposes of its own,
+    rather than as the policy describes."""
+    buyers = {p.id for p in policy.parties if "acquirer" in p.roles}
+    return any(s.positive and buyers & set(s.actors) and s.purposes and
+               not vocab.all_within(s.purposes, (*SERVICE_PURPOSES, "businessTransfer"))
+               for s in policy.statements)
 
 
 @register
@@ -103,6 +113,9 @@ statements:
                     continue
                 if reasoner.covered(statement, promise.exceptions):
                     continue
+                if business_transfer(statement) and not own_purposes_of_buyer(policy,
+                                                                                vocab):
+                    continue  # the buyer steps into the provider's place
                 reason = self._breaks(statement, promised_roles, reasoner, vocab)
                 if reason:
                     yield self.finding(

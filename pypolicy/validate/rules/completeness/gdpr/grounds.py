@@ -214,3 +214,74 @@ statements:
                 relying,
                 hint="state the interests as the purposes of the statement(s) relying on"
                      " legitimateInterest")
+
+
+# Data entries that stand for "your information" as a whole: a statement using them for
+# some purposes gives those purposes for every kind of data.
+CATCH_ALL = frozenset({"personalData", "anyData"})
+
+
+@register
+class PurposeUndisclosed(CompletenessRule):
+    """GDPR Art. 13(1)(c) requires the purposes for which personal data is processed. A
+    kind of data the policy says it collects, with no purpose for it anywhere, leaves the
+    reader to guess why it is taken ("we collect your email address, phone number and
+    preferences when you install our software"). A purpose counts when a statement about
+    that data gives one, or when the policy says what it uses "your information" as a
+    whole for (a use of data that stands for all of it); a disclosure of all data to one
+    recipient does not say what the provider itself uses the rest for.
+
+    A notice duty of the policy text (GDPR and UK GDPR Art. 13(1)(c), 14(1)(c)). One
+    finding names every kind of data without a purpose. An error."""
+
+    code = "VP316"
+    name = "purpose-undisclosed"
+    summary = "Data is collected, but no purpose is given for it."
+    severity = Severity.ERROR
+    kind = "notice"
+    groups = ("completeness", "gdpr")
+    profile = "gdpr"
+    citations = gdpr_family("Art. 13(1)(c) and 14(1)(c)")
+    fail_example = GDPR + """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
+  - {id: d-usage, name: how you use the website, categories: [usage]}
+statements:
+  - {id: s-collect, modality: does, actions: [collect], data: [d-contact, d-usage]}
+  - {id: s-bill, modality: does, actions: [use], data: [d-contact], purposes: [billing]}
+"""
+    pass_example = GDPR + """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
+  - {id: d-usage, name: how you use the website, categories: [usage]}
+statements:
+  - {id: s-collect, modality: does, actions: [collect], data: [d-contact, d-usage]}
+  - {id: s-bill, modality: does, actions: [use], data: [d-contact], purposes: [billing]}
+  - {id: s-improve, modality: does, actions: [analyse], data: [d-usage],
+     purposes: [serviceImprovement]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = policy_of(ctx), ctx.vocabulary
+        # deleting or anonymising data ends its processing: no purpose is owed for it
+        statements = [s for s in practices(policy, vocab)
+                      if not vocab.all_within(s.actions, ["delete", "anonymise"])]
+        catch_all = {e.id for e in policy.data_categories
+                     if e.categories and set(e.categories) <= CATCH_ALL}
+        if any(s.purposes and set(s.data) <= catch_all and
+               not vocab.all_within(s.actions, ["disclose"]) for s in statements):
+            return  # "we use your information to ...": purposes for all of it
+        without = []
+        for entry in policy.data_categories:
+            if entry.id in catch_all or vocab.all_within(entry.categories, ["anonymousData"]):
+                continue
+            naming = [s for s in statements if entry.id in s.data]
+            if naming and not any(s.purposes for s in naming):
+                without.append((entry, naming))
+        if without:
+            names = join(f"{e.name} ({e.id})" for e, _ in without)
+            yield self.finding(
+                f"no purpose is given for {names}",
+                [e for e, _ in without] + list(dict.fromkeys(s for _, n in without for s in n)),
+                hint="give the purposes on the statements about this data (purposes), or"
+                     " say what the data as a whole is used for")
