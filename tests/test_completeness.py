@@ -370,7 +370,11 @@ def test_retention_rule_of_any_kind_satisfies_retention_missing() -> None:
 
 @pytest.mark.parametrize(("rules", "fires"), [
     ("[{id: r-a, data: [d-contact], criteria: [purposeFulfilled]}]", True),
-    ("[{id: r-a, data: [d-contact], criteria: [purposeFulfilled, legalRequirement]}]", False),
+    # "as long as necessary or as the law requires", with no period: still vague (issue 12)
+    ("[{id: r-a, data: [d-contact], criteria: [purposeFulfilled, legalRequirement]}]", True),
+    ("[{id: r-a, data: [d-contact], criteria: [legalRequirement], imposedBy: [taxLaw]}]",
+     False),
+    ("[{id: r-a, data: [d-contact], period: {atMost: P2Y}}]", False),
     ("[{id: r-a, data: [d-contact], criteria: [purposeFulfilled], afterwards: deleted}]", True),
     ("[{id: r-a, data: [d-contact], criteria: [purposeFulfilled]},"
      " {id: r-b, data: [d-contact], criteria: [contractDuration]}]", False),
@@ -534,8 +538,10 @@ statements:
     ("", True),
     ("[{id: r, data: [d-cdr], criteria: [purposeFulfilled, legalRequirement]}]", True),
     ("[{id: r, data: [d-cdr], indefinite: true, afterwards: anonymised}]", True),
+    # "deleted when no longer needed" restates the duty without the duration (issue 12)
     ("[{id: r, data: [d-cdr], criteria: [purposeFulfilled], afterwards: deletedOrAnonymised}]",
-     False),
+     True),
+    ("[{id: r, data: [d-cdr], duration: P6M, afterwards: deleted}]", False),
     ("[{id: r, data: [d-all], duration: P1Y}]", False),
     ("[{id: r, data: [d-all], criteria: [purposeFulfilled]}]", True),
 ])

@@ -69,8 +69,10 @@ def about_people(policy: Policy, vocab: Vocabulary, statement: Statement) -> boo
 
 
 def practices(policy: Policy, vocab: Vocabulary) -> list[Statement]:
-    """Positive statements about personal data: what the provider says it does or may do."""
-    return [s for s in policy.statements if s.positive and about_people(policy, vocab, s)]
+    """Positive statements about personal data: what the provider says it does or may do
+    (a duty the policy places on others, format 1.1, is not a practice of the provider)."""
+    return [s for s in policy.statements
+            if s.positive and not s.duty and about_people(policy, vocab, s)]
 
 
 def bases_of(statement: Statement) -> frozenset[str]:
@@ -113,6 +115,21 @@ def rule_covers(policy: Policy, vocab: Vocabulary, rule: RetentionRule,
         return True
     broad = policy.categories_of(rule.data)
     return bool(entry.categories) and bool(broad) and vocab.all_within(entry.categories, broad)
+
+
+# Retention criteria a reader can apply to know how long data is kept: the contract's
+# duration, until they ask or delete it themselves, as they configure it. "As long as
+# necessary", "as the law requires", "to resolve disputes", "depending on the risk" are
+# not: they restate the storage limitation principle.
+DETERMINABLE_CRITERIA = frozenset({"contractDuration", "untilRequest", "untilDeletedByUser",
+                                   "customerConfigured"})
+
+
+def has_period(rule: RetentionRule) -> bool:
+    """Whether a retention rule says how long: a duration, a range or bound (1.1), the
+    law that imposes the period (1.1), or criteria a reader can apply."""
+    return bool(rule.duration or rule.period or rule.imposed_by or
+                DETERMINABLE_CRITERIA & set(rule.criteria))
 
 
 def labels(vocab: Vocabulary, terms: Iterable[str]) -> str:

@@ -14,6 +14,7 @@ from pypolicy.validate.rules.completeness._shared import (
     EPRIVACY,
     CompletenessRule,
     any_within,
+    has_period,
     labels,
     policy_of,
     practices,
@@ -25,7 +26,6 @@ from pypolicy.validate.rules.completeness._shared import (
 TRAFFIC = ("trafficData",)  # includes call detail records, message logs, network location
 TRAFFIC_OR_LOCATION = ("trafficData", "location")
 
-DELETION_OUTCOMES = frozenset({"deleted", "anonymised", "deletedOrAnonymised"})
 
 
 @register
@@ -33,9 +33,12 @@ class TrafficDataRetention(CompletenessRule):
     """Traffic data (call detail records, message logs, network location) must be erased
     or made anonymous when it is no longer needed to convey the communication, except as
     needed for billing until the bill can no longer be challenged (ePrivacy Directive
-    Art. 6(1)-(2)). A policy that processes traffic data should therefore say how long it
-    is kept or that it is deleted or anonymised; "as long as necessary" does neither. A
-    rule counts if it names the data or data that includes it ("all personal data").
+    Art. 6(1)-(2)), and the subscriber must be told how long it is processed (Art. 6(4)).
+    A policy that processes traffic data should therefore say for how long: "as long as
+    necessary", or "deleted when no longer needed" with no period, restates Art. 6(1)
+    without saying it. A rule counts if it names the data or data that includes it ("all
+    personal data") and gives a period, a range, the law that imposes one, or criteria a
+    reader can apply.
 
     A notice duty: the types of traffic data and how long they are processed must be
     told (ePrivacy Directive Art. 6(4); PECR reg. 7(4)); erasing the data is a duty to
@@ -54,7 +57,7 @@ class TrafficDataRetention(CompletenessRule):
 statements:
   - {id: s-cdr, modality: does, actions: [collect], data: [d-cdr], purposes: [billing]}
 retention:
-  - {id: r-cdr, data: [d-cdr], criteria: [purposeFulfilled]}
+  - {id: r-cdr, data: [d-cdr], criteria: [purposeFulfilled], afterwards: deleted}
 """
     pass_example = EPRIVACY + CDR_DATA + """\
 statements:
@@ -72,8 +75,8 @@ retention:
             if entry.id not in processed or not any_within(vocab, entry.categories, TRAFFIC):
                 continue
             covering = [r for r in policy.retention if rule_covers(policy, vocab, r, entry)]
-            if any(not r.indefinite and (r.duration or r.afterwards in DELETION_OUTCOMES)
-                   for r in covering):
+            # "erased when no longer needed" restates Art. 6(1); the duration is owed
+            if any(not r.indefinite and has_period(r) for r in covering):
                 continue
             unbounded.append(entry)
             rules += [r for r in covering if r not in rules]
@@ -87,8 +90,8 @@ retention:
             f"{names} {'is' if len(unbounded) == 1 else 'are'} traffic data, but no retention"
             f" rule gives a period or says it is deleted or anonymised{said}",
             [*unbounded, *rules],
-            hint="add a retention rule for it with a duration or afterwards: deleted"
-                 " (or anonymised)")
+            hint="give the period for it (duration and from, or a range), or the law that"
+                 " imposes one")
 
 
 @register

@@ -12,6 +12,8 @@ from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
     CompletenessRule,
+    has_period,
+    labels,
     policy_of,
     rule_covers,
 )
@@ -48,8 +50,8 @@ retention:
 
 
 def vague(rule: RetentionRule) -> bool:
-    return not rule.duration and not rule.indefinite and \
-        set(rule.criteria) <= {"purposeFulfilled"}
+    """No period and no criteria a reader can apply, and not "indefinitely" either."""
+    return not rule.indefinite and not has_period(rule)
 
 
 @register
@@ -58,7 +60,10 @@ class VagueRetention(CompletenessRule):
     without telling anyone anything; the EDPB's transparency guidelines (WP260 rev.01,
     para. 48) say it is not enough to state generically that data will be kept as long as
     necessary: the period, or criteria a reader can apply (the contract's duration, a
-    statutory period), must be given. A vague rule is not reported where every data entry
+    statutory period), must be given. "As long as necessary or as the law requires",
+    "depending on the amount, sensitivity and risk", "to resolve disputes" are no more
+    precise: a rule with only such criteria, and no period, range or law imposing one, is
+    vague however many of them it lists. A vague rule is not reported where every data entry
     it covers is also bounded by a more specific rule (a period, other criteria, or an
     explicit "indefinitely"), since the policy then does say how long.
 
@@ -77,7 +82,7 @@ class VagueRetention(CompletenessRule):
         "ukGdpr": "UK GDPR Art. 13(2)(a); ICO guidance on the right to be informed"})
     fail_example = GDPR + CONTACT_DATA + """\
 retention:
-  - {id: r-necessary, data: [d-contact], criteria: [purposeFulfilled]}
+  - {id: r-necessary, data: [d-contact], criteria: [purposeFulfilled, legalRequirement]}
 """
     pass_example = GDPR + CONTACT_DATA + """\
 retention:
@@ -97,7 +102,9 @@ retention:
             if entries and not unbounded:
                 continue
             names = join(e.name for e in unbounded) or "its data"
+            said = f" ({labels(vocab, rule.criteria)})" if rule.criteria else ""
             yield self.finding(
-                f"{rule.id} keeps {names} only 'as long as necessary', with no period or"
-                " criteria a reader could apply", [rule],
-                hint="give the period (duration and from) or the criteria that decide it")
+                f"{rule.id} gives no period for {names}, and its criteria{said} are not ones a"
+                " reader could apply", [rule],
+                hint="give the period (duration and from, or a range), the law that imposes"
+                     " it, or criteria a reader can apply (the contract's duration)")
