@@ -4,9 +4,10 @@
     .venv/bin/python bench/bench_draft.py -v         # also list misses and extras
 
 Drafts every annotated text (the five examples, converters/annotations/ with
-examples/sources/; the synthetic policy examples/synthetic/complete.policy.yaml with its
-source; the held-out texts examples/synthetic/heldout/, written after the lexicon and
-reported apart) and compares the draft with the hand annotation, per document and overall:
+examples/sources/; the team's synthetic policies, examples/synthetic/complete.policy.yaml
+and examples/synthetic/annotations/; the held-out texts examples/synthetic/heldout/,
+written after the lexicon and reported apart) and compares the draft with the hand
+annotation, per document and overall:
 
 - statements: recall is the share of annotated statements for which the draft proposes a
   statement of the same modality class (does/may; does not; only if), an action on the
@@ -64,6 +65,11 @@ def corpus() -> list[Corpus]:
         document = yaml.safe_load(synthetic.read_text("utf-8"))
         source = synthetic.parent / document["source"]["file"]
         items.append(Corpus("synthetic", source.read_text("utf-8"), document))
+    for path in sorted((ROOT / "examples" / "synthetic" / "annotations").glob("*.yaml")):
+        annotation = yaml.safe_load(path.read_text("utf-8"))
+        source = (path.parent / annotation["source"]["file"]).resolve()
+        items.append(Corpus(path.name.split(".")[0], source.read_text("utf-8"),
+                            annotation["document"]))
     for path in sorted((ROOT / "examples" / "synthetic" / "heldout").glob("*.annotation.yaml")):
         annotation = yaml.safe_load(path.read_text("utf-8"))
         source = path.parent / annotation["source"]["file"]
