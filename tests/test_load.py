@@ -404,3 +404,98 @@ def test_the_handwritten_yaml_policy_uses_what_it_promises_to_show() -> None:
                 for entry in data[key] for e in entry.get("evidence", [])]
     assert any(e.get("inferred") and e.get("rationale") for e in evidence)
     assert sum(1 for e in evidence if e.get("quote")) >= 10
+
+
+# --------------------------------------------------------------------------- issue 18
+# Through the command line: each message names the file and the line as an editor shows it.
+
+
+def cli_error(tmp_path: Path, name: str, content: bytes | str,
+              monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    from pypolicy.cli.main import main
+
+    write(tmp_path, name, content)
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", name]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(("name", "content", "place"), [
+    # lone CRs end lines (json counted one line)
+    ("cr.json", '{\r"id": "a",\r"title": x\r}', "cr.json:3:10:"),
+    ("cr.yaml", "id: a\r\rtitle: [\r", "cr.yaml:4:1:"),
+    ("crlf.json", '{\r\n"id": "a",\r\n"title": x\r\n}', "crlf.json:3:10:"),
+    # U+2028 is no line break (PyYAML counted one)
+    ("ls.yaml", 'id: "a\u2028b"\ntitle: [\n', "ls.yaml:3:1:"),
+    ("ls.json", '{"id": "a\u2028b",\n"title": x}', "ls.json:2:10:"),
+    ("ls-key.yaml", 'id: "a\u2028b"\nid: c\n', "ls-key.yaml:2:1:"),
+    # NUL in YAML: named with its line and column
+    ("nul.yaml", "id: a\ntitle: b\x00\n", "nul.yaml:2:9: not valid YAML: the character U+0000"),
+])
+def test_errors_name_the_line_an_editor_shows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        name: str, content: str, place: str) -> None:
+    assert place in cli_error(tmp_path, name, content, monkeypatch, capsys)
+
+
+def test_pointer_lines_in_cr_only_and_u2028_text() -> None:
+    cr = parse_text('{\r"id": "a",\r"title": "t"\r}', "x.json")
+    assert cr.line_of("/title") == 3
+    yaml_text = parse_text('id: "a\u2028b"\ntitle: t\n', "x.yaml")
+    assert yaml_text.line_of("/title") == 2
+
+
+def test_invalid_utf8_after_wide_characters_names_the_right_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "x.json", b'{"id": "\xc3\xa9\xc3\xa9\xff"}')
+    with pytest.raises(ParseError) as caught:
+        load_path(path)
+    assert (caught.value.line, caught.value.column) == (1, 11)
+
+
+BIG = "x" * (4 * 1024 * 1024)
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("dup.json", '{"' + BIG + '": 1, "' + BIG + '": 2}'),
+    ("dup.yaml", '"' + BIG + '": 1\n"' + BIG + '": 2\n'),
+    ("tag.yaml", "id: !" + BIG + " a\n"),
+    ("key.yaml", "? " + "1" * 100_000 + "\n: x\n"),
+    ("line.json", '{"id": "a", "title": "' + BIG + '" "oops"}'),
+    ("line.yaml", 'id: a\ntitle: "' + BIG + '" oops\n'),
+])
+def test_a_syntax_error_does_not_echo_a_huge_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        name: str, content: str) -> None:
+    err = cli_error(tmp_path, name, content, monkeypatch, capsys)
+    assert name in err and len(err) < 1000, len(err)
+
+
+def test_a_long_json_string_is_scanned_in_constant_memory() -> None:
+    """Line look-ups scan the JSON text; a string used to cost ~120 bytes of re's
+    backtracking stack per character (a 15 MB title, 1.8 GB). Run in a child with a
+    memory limit well under what the old scan needed."""
+    import subprocess
+    import sys
+
+    program = (
+        "import json, resource\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (600 * 2**20, 600 * 2**20))\n"
+        "from pypolicy.format.loader import parse_text\n"
+        "text = json.dumps({'formatVersion': '1.0.0', 'id': 'a', 'title': 't' * 15_000_000,"
+        " 'language': 'en', 'provider': {'name': 'P'}})\n"
+        "document = parse_text(text, 'x.json')\n"
+        "print(document.line_of('/provider/name'))\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=300, check=False, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("text", ["a: " + "1" * 5000 + "\n", "? " + "1" * 5000 + "\n: x\n"])
+def test_a_yaml_number_too_long_to_read_is_a_parse_error_with_its_line(text: str) -> None:
+    with pytest.raises(ParseError, match="too long to read") as caught:
+        parse_text(text, "x.yaml")
+    assert caught.value.line == 1

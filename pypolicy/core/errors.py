@@ -17,6 +17,8 @@ pointer, a line and column), so that messages can name both.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PypolicyError(Exception):
     """Base class of pypolicy's exceptions."""
@@ -41,8 +43,23 @@ class InputError(PypolicyError):
             if self.column is not None:
                 where += f":{self.column}"
         if self.pointer:
-            where += f" (at {self.pointer})"
+            where += f" (at {shortened(self.pointer)})"
         return f"{where}: {self.message}"
+
+
+def shortened(text: str, limit: int = 120) -> str:
+    """``text`` cut to ``limit`` characters for a message, with a mark where it was cut."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut short for a message: a 5,000-digit duration, a 4 MB key or
+    title is named by its start and its length, not echoed whole."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} long"
+    return f"{text[:limit]}… ({size})"
 
 
 class ParseError(InputError):

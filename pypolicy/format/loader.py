@@ -18,12 +18,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import yaml
 
-from pypolicy.core.errors import InputTooLargeError, NotAPolicyError, ParseError, UnsafeInputError
+from pypolicy.core.errors import (
+    InputTooLargeError,
+    NotAPolicyError,
+    ParseError,
+    UnsafeInputError,
+    shortened,
+    shown,
+)
 from pypolicy.core.files import read_bounded
+from pypolicy.format.lines import LineIndex, line_col
 from pypolicy.format.pointers import escape
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -38,6 +46,11 @@ _JSON_TAGS = frozenset({None, "!"} | {f"tag:yaml.org,2002:{name}" for name in
                                       ("str", "int", "float", "bool", "null", "seq", "map")})
 
 
+class _Place(TypedDict):
+    line: int
+    column: int
+
+
 class _StrictYamlLoader(yaml.SafeLoader):
     """SafeLoader without aliases, non-JSON tags, timestamps or yes/no/on/off booleans;
     keys must be strings and numbers finite."""
@@ -48,22 +61,28 @@ class _StrictYamlLoader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def at(self, mark: Any) -> _Place:
+        """``line=``, ``column=`` of a mark, counted as people count lines (PyYAML's own
+        count takes U+2028 for a line break)."""
+        if not hasattr(self, "_line_index"):
+            self._line_index = LineIndex(self.buffer)
+        line, column = self._line_index.line_col(mark.index)
+        return _Place(line=line, column=column)
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise UnsafeInputError(
                 "YAML aliases (*name) are not accepted in policy documents",
-                line=event.start_mark.line + 1, column=event.start_mark.column + 1)
+                **self.at(event.start_mark))
         event = self.peek_event()  # type: ignore[no-untyped-call]
         tag = getattr(event, "tag", None)
         if tag not in _JSON_TAGS:
-            raise UnsafeInputError(f"YAML tag {tag} is not accepted",
-                                   line=event.start_mark.line + 1,
-                                   column=event.start_mark.column + 1)
+            raise UnsafeInputError(f"YAML tag {shortened(str(tag), 60)} is not accepted",
+                                   **self.at(event.start_mark))
         if getattr(event, "anchor", None) is not None:
             raise UnsafeInputError("YAML anchors (&name) are not accepted in policy documents",
-                                   line=event.start_mark.line + 1,
-                                   column=event.start_mark.column + 1)
+                                   **self.at(event.start_mark))
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
@@ -73,13 +92,11 @@ class _StrictYamlLoader(yaml.SafeLoader):
             if not isinstance(key, str):
                 what = "null" if key is None else _kind(key)
                 if isinstance(key_node, yaml.ScalarNode):
-                    what += f" ({key_node.value!r}); quote it"
+                    what += f" ({shown(key_node.value)}); quote it"
                 raise ParseError(f"a key must be a string, not {what}",
-                                 line=key_node.start_mark.line + 1,
-                                 column=key_node.start_mark.column + 1)
+                                 **self.at(key_node.start_mark))
             if key in seen:
-                raise ParseError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1,
-                                 column=key_node.start_mark.column + 1)
+                raise ParseError(f"duplicate key {shown(key)}", **self.at(key_node.start_mark))
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -92,12 +109,23 @@ _StrictYamlLoader.add_implicit_resolver(
 def _finite_float(loader: _StrictYamlLoader, node: Any) -> float:
     value = loader.construct_yaml_float(node)
     if not math.isfinite(value):
-        raise ParseError(f"{node.value} is not a number JSON can hold (no NaN or infinity)",
-                         line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+        raise ParseError(f"{shortened(node.value, 60)} is not a number JSON can hold (no NaN"
+                         " or infinity)", **loader.at(node.start_mark))
     return value
 
 
 _StrictYamlLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+
+
+def _readable_int(loader: _StrictYamlLoader, node: Any) -> int:
+    try:
+        return int(loader.construct_yaml_int(node))
+    except ValueError:  # Python refuses to convert more than 4,300 digits
+        raise ParseError(f"{shortened(node.value, 60)} is a number too long to read",
+                         **loader.at(node.start_mark)) from None
+
+
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _readable_int)
 
 
 @dataclass
@@ -135,13 +163,15 @@ def _pointer_lines(text: str, syntax: Syntax = "yaml") -> dict[str, int]:
     except Exception:  # positions are a courtesy; a document that loaded has its data
         return {}
     lines: dict[str, int] = {}
+    line_index = LineIndex(text)
 
     def walk(node: Any, pointer: str) -> None:
-        lines[pointer] = node.start_mark.line + 1
+        lines[pointer] = line_index.line(node.start_mark.index)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 walk(value, f"{pointer}/{escape(str(key.value))}")
-                lines.setdefault(f"{pointer}/{escape(str(key.value))}", key.start_mark.line + 1)
+                lines.setdefault(f"{pointer}/{escape(str(key.value))}",
+                                 line_index.line(key.start_mark.index))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 walk(item, f"{pointer}/{index}")
@@ -174,7 +204,9 @@ class _Scan:
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# possessive: a long string is one run, not one backtracking step per character (the
+# plain (?:[^"\\]|\\.)* kept about 120 bytes per character on re's stack)
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _SCALAR = re.compile(r"[^\s,\]}:]+")
 
 
@@ -190,13 +222,8 @@ def _scan_json(text: str, *, max_depth: int | None = None,
     lines: dict[str, int] = {}
     stack: list[_Frame] = []
     expecting_key = False
-    position, line, counted = 0, 1, 0
-
-    def line_at(offset: int) -> int:
-        nonlocal line, counted
-        line += text.count("\n", counted, offset)
-        counted = offset
-        return line
+    position = 0
+    line_at = LineIndex(text).line
 
     def value_pointer() -> str:
         if not stack:
@@ -222,7 +249,7 @@ def _scan_json(text: str, *, max_depth: int | None = None,
                     break
                 top = stack[-1]
                 if duplicates and key in top.keys:
-                    raise _Located(f"duplicate key {key!r}", position,
+                    raise _Located(f"duplicate key {shown(key)}", position,
                                    f"{top.pointer}/{escape(key)}")
                 top.keys.add(key)
                 top.key = key
@@ -271,7 +298,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _DuplicateKey(f"duplicate key {key!r}")
+            raise _DuplicateKey(f"duplicate key {shown(key)}")
         result[key] = value
     return result
 
@@ -319,27 +346,22 @@ def _json_error(exc: ValueError | RecursionError, text: str, path: str,
             _scan_json(text, duplicates=True)
         digits = re.search(r"[0-9]{4000,}", text)  # int() refuses very long numbers
         if digits and "digits" in str(exc):
-            line, column = _line_col(text, digits.start())
+            line, column = line_col(text, digits.start())
             return ParseError(f"not valid JSON: {exc}", path=path, line=line, column=column)
     except _Located as found:
-        line, column = _line_col(text, found.offset)
+        line, column = line_col(text, found.offset)
         message = found.message if isinstance(exc, RecursionError) else \
             f"not valid JSON: {found.message}"
         return ParseError(message, path=path, line=line, column=column, pointer=found.pointer)
     return ParseError(f"not valid JSON: {exc}", path=path)
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def decode(raw: bytes, path: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, column = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        before = raw[: exc.start].decode("utf-8", "replace")
+        line, column = line_col(before, len(before))
         raise ParseError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                          path=path, line=line, column=column) from None
 
@@ -361,8 +383,9 @@ def parse_text(text: str, path: str = "<input>", syntax: Syntax | None = None, *
             data = json.loads(text, object_pairs_hook=_no_duplicates,
                               parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
-            raise ParseError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno,
-                             column=exc.colno) from None
+            line, column = line_col(text, exc.pos)
+            raise ParseError(f"not valid JSON: {exc.msg}", path=path, line=line,
+                             column=column) from None
         except (ValueError, RecursionError) as exc:
             raise _json_error(exc, text, path, max_depth) from None
     else:
@@ -373,20 +396,26 @@ def parse_text(text: str, path: str = "<input>", syntax: Syntax | None = None, *
             raise
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            place = line_col(text, mark.index) if mark else (None, None)
             raise ParseError(f"not valid YAML: {exc.problem or exc.context}", path=path,
-                             line=mark.line + 1 if mark else None,
-                             column=mark.column + 1 if mark else None) from None
+                             line=place[0], column=place[1]) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL)
+            at_line, at_column = line_col(text, exc.position)
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise ParseError(f"not valid YAML: the character U+{code:04X} is not allowed"
+                             " (YAML allows no control characters but tab and line breaks)",
+                             path=path, line=at_line, column=at_column) from None
         except yaml.YAMLError as exc:
             raise ParseError(f"not valid YAML: {exc}", path=path) from None
         except RecursionError:
-            line, column = _deepest_bracket(text, max_depth)
+            deepest = _deepest_bracket(text, max_depth)
             raise ParseError(f"nested more than {max_depth} levels deep", path=path,
-                             line=line, column=column) from None
+                             line=deepest[0], column=deepest[1]) from None
     problem = _first_problem(data, max_depth)
     if problem is not None:
         pointer, message = problem
-        line = LoadedDocument(path, data, text, syntax).line_of(pointer)
-        raise ParseError(message, path=path, pointer=pointer, line=line)
+        raise ParseError(message, path=path, pointer=pointer,
+                         line=LoadedDocument(path, data, text, syntax).line_of(pointer))
     if not isinstance(data, dict):
         raise NotAPolicyError(f"a policy document is a JSON object, not {_kind(data)}",
                               path=path, pointer="")
@@ -400,7 +429,7 @@ def _deepest_bracket(text: str, limit: int) -> tuple[int | None, int | None]:
     for match in re.finditer(r"[\[\]{}]", text):
         depth += 1 if match.group() in "[{" else -1
         if depth > limit:
-            return _line_col(text, match.start())
+            return line_col(text, match.start())
     return None, None
 
 

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from pypolicy.core.errors import shown
 from pypolicy.format.pointers import join as join_pointer
 from pypolicy.format.resources import policy_schema
-from pypolicy.format.value_forms import mismatch_message, shown
+from pypolicy.format.value_forms import mismatch_message
 
 if TYPE_CHECKING:  # python-jsonschema is imported only when a document is invalid
     import jsonschema

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pypolicy.core.errors import ConfigError, InputTooLargeError
+from pypolicy.core.errors import ConfigError, InputTooLargeError, shown
 from pypolicy.core.files import read_bounded
 
 if TYPE_CHECKING:
@@ -49,9 +49,7 @@ def _message(error: Any) -> str:
         unknown = sorted(set(error.instance) - set(known))
         return (f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
                 f" (known: {', '.join(known)})")
-    text = repr(error.instance)
-    shown = text if len(text) <= 60 else f"{text[:60]}…"
-    return str(error.message).replace(text, shown, 1)
+    return str(error.message).replace(repr(error.instance), shown(error.instance), 1)
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pypolicy.core.errors import shown
+
 
 @dataclass(frozen=True)
 class ValueForm:
@@ -23,16 +25,6 @@ class ValueForm:
 
     def message(self, value: Any) -> str:
         return f"{shown(value)} is not {self.what}; {self.advice}"
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """``repr(value)``, cut short for a message: a 5,000-digit duration or a 4 MB title
-    is named by its start and its length, not echoed whole."""
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} long"
-    return f"{text[:limit]}… ({size})"
 
 
 DURATION = ValueForm(
