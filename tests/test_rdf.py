@@ -356,3 +356,46 @@ def test_json_ld_keywords_in_the_body_are_refused(where: str, key: str) -> None:
     assert caught.value.pointer == f"{where}/{key}"
     with pytest.raises(UnsafeInputError):
         to_graph(document)
+
+
+# ------------------------------------------------------------------ export of several documents
+
+
+def _minimal(document_id: str, title: str) -> dict[str, Any]:
+    return {"formatVersion": "1.0.0", "id": document_id, "title": title, "language": "en",
+            "provider": {"name": "Acme VoIP"}}
+
+
+@pytest.mark.parametrize("to", ["nquads", "turtle", "nt", "jsonld"])
+def test_export_refuses_two_documents_with_one_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        to: str) -> None:
+    """Issue 18: export --to nquads merged two documents with one id into one graph."""
+    import json
+
+    from pypolicy.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_text(json.dumps(_minimal("acme", "Old")), "utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(_minimal("acme", "New"), indent=2), "utf-8")
+    assert main(["export", "a.json", "b.json", "--to", to]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "b.json:3 (at /id): document id 'acme' is also the id of a.json" in captured.err
+
+
+def test_export_to_nquads_gives_each_document_its_graph(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from pypolicy.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_text(json.dumps(_minimal("acme", "A")), "utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(_minimal("other", "B")), "utf-8")
+    assert main(["export", "a.json", "b.json", "--to", "nquads"]) == 0
+    dataset = rdflib.Dataset()
+    dataset.parse(data=capsys.readouterr().out, format="nquads")
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert graphs == {"https://w3id.org/pypolicy/doc/acme", "https://w3id.org/pypolicy/doc/other"}

@@ -62,10 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
     from rdflib import Dataset, Graph, URIRef
 
-    from pypolicy.format.documents import load_valid
+    from pypolicy.format.documents import load_valid, refuse_shared_ids
     from pypolicy.format.rdf import document_iri, to_graph
 
-    documents = [load_valid(name).data for name in args.files]
+    loaded = [load_valid(name) for name in args.files]
+    refuse_shared_ids(loaded, "each policy needs its own named graph and IRIs")
+    documents = [document.data for document in loaded]
     if args.to == "nquads":
         dataset = Dataset()
         for data in documents:

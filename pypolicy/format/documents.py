@@ -1,11 +1,13 @@
 """Reading a policy document that commands can rely on: parsed strictly, free of
-JSON-LD keywords other than our own context, and schema-valid."""
+JSON-LD keywords other than our own context, and schema-valid; and several of them,
+each with an id of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from pypolicy.core.errors import InputError
+from pypolicy.core.errors import InputError, shown
 from pypolicy.format.loader import DEFAULT_MAX_BYTES, LoadedDocument, load_path
 from pypolicy.format.rdf import check_keys
 from pypolicy.format.schema import violations
@@ -28,3 +30,17 @@ def load_valid(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDo
         raise InputError(f"not a valid policy document: {first.message}{more}", path=name,
                          pointer=first.pointer, line=loaded.line_of(first.pointer))
     return loaded
+
+
+def refuse_shared_ids(documents: Iterable[LoadedDocument], why: str) -> None:
+    """InputError naming the second of two documents with one ``id``: the id names the
+    document's graph and every entry's IRI, so two such documents would merge silently.
+    ``why`` ends the message ("each policy needs its own named graph")."""
+    seen: dict[str, str] = {}
+    for loaded in documents:
+        document_id = str(loaded.data.get("id"))
+        if document_id in seen:
+            raise InputError(f"document id {shown(document_id)} is also the id of"
+                             f" {seen[document_id]}; {why}", path=loaded.path, pointer="/id",
+                             line=loaded.line_of("/id"))
+        seen[document_id] = loaded.path
