@@ -741,7 +741,7 @@ def test_us_interconnected_voip_falls_under_cpni_e911_and_caloppa_by_assumption(
 def test_a_claim_applies_the_regime_and_a_forced_profile_says_so() -> None:
     claimed = decisions(GDPR)
     assert claimed["gdpr"].applied and claimed["gdpr"].grounds == \
-        "the policy claims compliance with the GDPR"
+        "claimed by the policy"
     forced = decisions(forced=("gdpr", "cpni"))
     assert forced["gdpr"].grounds == "forced with --profile gdpr"
     assert forced["usCpni"].grounds == "forced with --profile cpni"
@@ -776,3 +776,98 @@ def test_a_report_states_the_regimes_and_their_grounds(tmp_path: Any) -> None:
     applied = {d.regime: d.grounds for d in result.applied_regimes()}
     assert applied == {"ukGdpr": "provider established in the United Kingdom"}
     assert {d.regime for d in result.regimes} >= {"gdpr", "usCpni", "dpdp"}
+
+
+# -- California, India, recording, hedges and closed lists (issue 12) ----------------------
+
+
+def test_caloppa_by_assumption_is_a_warning_and_by_claim_an_error() -> None:
+    site = "service: {serviceKinds: [websiteService]}"
+    cookies = "tracking: {technologies: [cookies], cookieKinds: [analyticsCookies]}"
+    (assumed,) = findings(document(US_PROVIDER, site, cookies), "VP361")
+    assert assumed.severity.label == "warning" and "Do Not Track" in assumed.message
+    claimed = document(US_PROVIDER, site, cookies,
+                       "regimes: [{id: rg, regime: calOppa, stance: claimed}]")
+    (finding,) = findings(claimed, "VP361")
+    assert finding.severity.label == "error"
+    assert not findings(document(site, cookies), "VP361"), "no US provider, no CalOPPA"
+
+
+def test_ccpa_not_selling_says_nothing_of_sharing_for_advertising() -> None:
+    ccpa = "regimes: [{id: rg, regime: ccpa, stance: claimed}]"
+    parties = "parties: [{id: p-ads, name: ad network, roles: [advertisingPlatform]}]"
+    base = (ccpa, CONTACT, parties)
+    silent = findings(document(*base), "VP352")
+    assert len(silent) == 1 and "whether it sells or shares" in silent[0].message
+    shares = document(*base, statements(
+        "{id: s-no-sale, modality: doesNot, actions: [sell], data: [d-contact]}",
+        "{id: s-ads, modality: may, actions: [share], data: [d-contact],"
+        " recipients: [p-ads]}"))
+    (finding,) = findings(shares, "VP352")
+    assert "s-ads" in finding.message
+    (rights,) = findings(shares, "VP351")
+    assert "opt out of sale or sharing" in rights.message
+
+
+def test_dpdp_grievance_officer_is_an_officer_with_contacts_not_a_support_address() -> None:
+    india = "provider: {name: P Pvt Ltd, country: IN, contacts: [{channel: email," \
+        " value: support@p.example}]}"
+    assert findings(document(india), "VP372")
+    officer = "officers: [{appointed: true, officerRole: grievanceOfficer, name: A. B.," \
+        " contacts: [{channel: email, value: grievance@p.example}]}]"
+    assert not findings(document(india, officer), "VP372")
+
+
+def test_a_privacy_officer_is_not_a_gdpr_dpo() -> None:
+    officer = "dataProtectionOfficer: {appointed: true, officerRole: privacyOfficer}"
+    assert not findings(document(GDPR, officer), "VP302")
+    assert findings(document(GDPR, "dataProtectionOfficer: {appointed: true}"), "VP302")
+
+
+@pytest.mark.parametrize(("statement", "fires"), [
+    ("{id: s, modality: may, actions: [record], data: [d-rec], conditions: [enabledByUser]}",
+     True),
+    ("{id: s, modality: may, actions: [record], data: [d-rec],"
+     " conditions: [enabledByUser, withNotice]}", False),
+    # the provider's own recording of calls to its support line: the caller is the reader
+    ("{id: s, modality: may, actions: [record], data: [d-rec]}", False),
+])
+def test_recorded_calls_need_a_word_on_telling_the_other_party(statement: str,
+                                                               fires: bool) -> None:
+    recordings = "dataCategories: [{id: d-rec, name: recordings, categories: [callRecording]}]"
+    assert bool(findings(document(recordings, statements(statement)), "VP381")) is fires
+    duty = statements(statement, "{id: s-tell, modality: onlyIf, actors: [p-c], actions:"
+                      " [record], data: [d-rec], conditions: [withNotice], duty: termsDuty}")
+    customers = "parties: [{id: p-c, name: customers, roles: [customerOrganisation]}]"
+    assert not findings(document(recordings, customers, duty), "VP381")
+
+
+PROMISE_BASE = """\
+parties:
+  - {id: p-third, name: third parties, roles: [thirdParty]}
+  - {id: p-ads, name: advertisers, roles: [advertisingPlatform]}
+dataCategories:
+  - {id: d-cdr, name: call records, categories: [callDetailRecord]}
+"""
+
+
+def test_a_hedged_promise_is_weaker_than_a_flat_one() -> None:
+    flat = document(PROMISE_BASE, statements(
+        "{id: s-no, modality: doesNot, actions: [use], data: [d-cdr], purposes: [marketing]}",
+        "{id: s-yes, modality: may, actions: [use], data: [d-cdr], purposes: [marketing]}"))
+    assert findings(flat, "VP101") and not findings(flat, "VP102")
+    flat["statements"][0]["qualifier"] = "usually"
+    assert not findings(flat, "VP101")
+    (possible,) = findings(flat, "VP102")
+    assert "hedged (usually)" in possible.message
+
+
+def test_such_as_widens_a_promise_and_unstated_data_proves_nothing() -> None:
+    promise = "{id: s-no, modality: doesNot, actions: [share], data: [d-cdr],"\
+        " recipients: [p-ads], illustrative: [recipientList]}"
+    sharing = "{id: s-yes, modality: may, actions: [share], data: [d-cdr]," \
+        " recipients: [p-third]}"
+    assert findings(document(PROMISE_BASE, statements(promise, sharing)), "VP101")
+    unstated = "{id: s-yes, modality: may, actions: [share], recipients: [p-ads]}"
+    flat = promise.replace(", illustrative: [recipientList]", "")
+    assert not findings(document(PROMISE_BASE, statements(flat, unstated)), "VP101")

@@ -33,6 +33,7 @@ EXPECTATIONS = scoring.all_expectations()
 
 def test_every_annotated_document_has_reviewed_expectations() -> None:
     documents = {*ROOT.glob("examples/*.policy.json"), *ROOT.glob("examples/synthetic/*.yaml"),
+                 *ROOT.glob("examples/synthetic/*.policy.json"),
                  *ROOT.glob("examples/handwritten/*.yaml")}
     covered = {e.document for e in EXPECTATIONS}
     assert documents <= covered, f"no expectations for {sorted(documents - covered)}"

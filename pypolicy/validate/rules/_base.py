@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
+from pypolicy.core.addresses import documentation_uri
 from pypolicy.core.findings import Finding, Quote, RegimeDecision, RuleInfo, Severity
 from pypolicy.format.model import Evidence, Policy
 from pypolicy.format.vocabulary import Vocabulary
@@ -179,7 +180,7 @@ def quotes_of(item: HasEvidence) -> Iterator[Quote]:
 
 # The rule reference (docs/rules.md) as published; each rule has an anchor named after its
 # code in lower case, which does not change when a rule's name or summary does.
-RULE_REFERENCE_URI = "https://w3id.org/pypolicy/docs/rules"
+RULE_REFERENCE_URI = documentation_uri("rules.md")
 
 
 def rule_anchor(code: str) -> str:

@@ -180,12 +180,17 @@ class Reasoner:
         actions = within(positive.actions, negative.actions)
         if not actions and not full:
             return NOT_WITHIN
-        data = within(self.data_categories(positive), self.data_categories(negative))
+        # a positive statement that leaves its data unstated (format 1.1: "we may share
+        # data with:") proves nothing about any data
+        data = bool(positive.data) and within(self.data_categories(positive),
+                                               self.data_categories(negative))
         if not data and not full:
             return NOT_WITHIN
         actors = self._roles_within(self.actor_roles(positive), self.actor_roles(negative))
         pool = self.parties(positive.recipients)
-        if negative.recipients:
+        # recipients given "such as" (illustrative) are examples of whom the promise is
+        # about, not its limit
+        if negative.recipients and "recipientList" not in negative.illustrative:
             n_roles = [frozenset(p.roles) for p in self.parties(negative.recipients)]
             matching = [p for p in pool if self._roles_within([frozenset(p.roles)], n_roles)]
             recipients = bool(matching) and (len(matching) == len(pool) or not every)
@@ -219,7 +224,7 @@ class Reasoner:
                 # information to provide, bill and notify") that names the promised use
                 # does not say the promised data serves the other uses
                 return False
-        if not negative.purposes:
+        if not negative.purposes or "purposeList" in negative.illustrative:
             return True
         return bool(stated) and within(stated, negative.purposes)
 

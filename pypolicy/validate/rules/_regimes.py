@@ -86,11 +86,11 @@ def _claims(policy: Policy, regime: Regime) -> set[str]:
     return {c.stance for c in policy.regimes if c.regime in regime.claims}
 
 
-def _claimed(stances: set[str], label: str) -> str | None:
+def _claimed(stances: set[str]) -> str | None:
     if "claimed" in stances:
-        return f"the policy claims compliance with the {label}"
+        return "claimed by the policy"
     if "applies" in stances:
-        return f"the document says the {label} applies"
+        return "the document says it applies"
     return None
 
 
@@ -116,15 +116,16 @@ def decide(policy: Policy, forced: Iterable[str] = ()) -> tuple[RegimeDecision, 
     def add(key: str, grounds: list[str], otherwise: str, *, assumed: bool = False) -> None:
         regime = BY_KEY[key]
         stances = _claims(policy, regime)
-        claim = _claimed(stances, regime.label)
-        reasons = [g for g in (*grounds, claim) if g]
+        claim = _claimed(stances)
+        # a claim replaces an assumption: the regime applies on the document's word
+        reasons = [claim] if claim and assumed else [g for g in (*grounds, claim) if g]
         if reasons:
             decisions.append(RegimeDecision(key, regime.label, True, "; ".join(reasons),
                                             assumed and not claim, regime.profile))
         elif "disclaimed" in stances:
             decisions.append(RegimeDecision(key, regime.label, False,
-                                            f"the policy says the {regime.label} does not"
-                                            " apply", profile=regime.profile))
+                                            "disclaimed by the policy",
+                                            profile=regime.profile))
         else:
             decisions.append(RegimeDecision(key, regime.label, False, otherwise,
                                             profile=regime.profile))

@@ -14,12 +14,14 @@ from dataclasses import replace
 
 from pypolicy.core.findings import Finding, Severity
 from pypolicy.format.model import Party, Statement
+from pypolicy.format.vocabulary import Vocabulary
 from pypolicy.validate.rules._base import (
     TRANSPARENCY,
     Rule,
     RuleContext,
     citing,
     gdpr_family,
+    join,
     register,
 )
 from pypolicy.validate.rules._reasoning import Reasoner, Relation, describe, reasoner_for
@@ -155,7 +157,9 @@ statements:
         assert ctx.policy is not None
         reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
-            if reasoner.compare(positive, negative).conflict:
+            # a hedged promise ("we usually do not share") is weaker than a flat one: a
+            # practice within it is a possible contradiction (VP102), not a certain one
+            if negative.qualifier is None and reasoner.compare(positive, negative).conflict:
                 located = where_from(reasoner, positive, negative)
                 yield self.finding(
                     f"{negative.id} says {describe(negative, ctx.policy, ctx.vocabulary)},"
@@ -171,7 +175,10 @@ class PossibleContradiction(Rule):
     """Where a positive statement falls within a negative promise on every axis except
     that its places only partly fall inside the promise's ("based outside the EU" against
     "not outside the EEA": Norway is outside the EU but inside the EEA), the policy does
-    not say enough to know whether it keeps its promise. A reviewer should ask.
+    not say enough to know whether it keeps its promise. A reviewer should ask. The same
+    holds for a practice within a hedged promise ("we generally do not use call records
+    for marketing", format 1.1 qualifier): the hedge leaves room for exceptions it does
+    not name, so the practice may be one of them.
 
     Not a notice duty, and not yet a contradiction: the text may mislead about where
     data goes (GDPR and UK GDPR Art. 5(1)(a) and 13(1)(f)). A warning."""
@@ -218,7 +225,16 @@ statements:
         assert ctx.policy is not None
         reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
-            if reasoner.compare(positive, negative).possible_conflict:
+            comparison = reasoner.compare(positive, negative)
+            if negative.qualifier is not None and comparison.conflict:
+                yield self.finding(
+                    f"{negative.id} promises, hedged ({ctx.vocabulary.label(negative.qualifier)}),"
+                    f" that {describe(negative, ctx.policy, ctx.vocabulary)}, and"
+                    f" {positive.id} says {describe(positive, ctx.policy, ctx.vocabulary)}",
+                    [negative, positive],
+                    hint="a hedged promise allows exceptions it does not name; say which, or"
+                         " drop the hedge if the promise holds")
+            elif comparison.possible_conflict:
                 located = where_from(reasoner, positive, negative)
                 yield self.finding(
                     f"{positive.id} ({describe(positive, ctx.policy, ctx.vocabulary)}) may"
@@ -304,3 +320,111 @@ statements:
                     f" broader {broad.id} ({describe(broad, ctx.policy, ctx.vocabulary)})",
                     [broad, narrow],
                     hint="state the limit as an exception of the broader statement")
+
+
+def _overlapping_actions(vocab: Vocabulary, one: Statement, other: Statement) -> bool:
+    return any(vocab.is_within(a, b) or vocab.is_within(b, a)
+               for a in one.actions for b in other.actions)
+
+
+@register
+class OutsideClosedList(Rule):
+    """A list the text closes ("we share call records only with our carriers", "used
+    exclusively for push notifications", format 1.1 ``exhaustive``) denies the same
+    practice with anything outside it: another statement sharing those call records with
+    the police, or using the data for another purpose, contradicts it, unless the closed
+    statement itself names the exception that allows it. Lists given as examples ("such
+    as", ``illustrative``) close nothing. The practice compared must concern the same data
+    (a statement that leaves its data unstated proves nothing) and overlapping actions;
+    recipients match by party or by role. A summary of uses over more data than the list's
+    that names what the list allows is read distributively, not as a use of the closed
+    data for everything it names.
+
+    Not a notice duty: the text contradicts itself (GDPR and UK GDPR Art. 5(1)(a) and
+    12(1); FTC Act s. 5, 15 U.S.C. 45(a); DPDP Act 2023 s. 5(1)). An error."""
+
+    code = "VP104"
+    name = "outside-closed-list"
+    summary = "A practice falls outside a list the policy says is complete."
+    severity = Severity.ERROR
+    kind = "contradiction"
+    groups = ("contradictions",)
+    layer = 2
+    citations = TRANSPARENCY
+    fail_example = """\
+parties:
+  - {id: p-carriers, name: carriers, roles: [telecomCarrier]}
+  - {id: p-police, name: the police, roles: [lawEnforcement]}
+dataCategories:
+  - {id: d-cdr, name: call records, categories: [callDetailRecord]}
+statements:
+  - {id: s-only-carriers, modality: does, actions: [share], data: [d-cdr],
+     recipients: [p-carriers], exhaustive: [recipientList]}
+  - {id: s-trace, modality: may, actions: [disclose], data: [d-cdr], recipients: [p-police],
+     purposes: [callTrace]}
+"""
+    pass_example = """\
+parties:
+  - {id: p-carriers, name: carriers, roles: [telecomCarrier]}
+  - {id: p-police, name: the police, roles: [lawEnforcement]}
+dataCategories:
+  - {id: d-cdr, name: call records, categories: [callDetailRecord]}
+statements:
+  - {id: s-only-carriers, modality: does, actions: [share], data: [d-cdr],
+     recipients: [p-carriers], exhaustive: [recipientList], exceptions: [underLegalProcess]}
+  - {id: s-trace, modality: may, actions: [disclose], data: [d-cdr], recipients: [p-police],
+     purposes: [legalProcess], conditions: [underLegalProcess]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = ctx.policy, ctx.vocabulary
+        assert policy is not None
+        reasoner = reasoner_for(policy, vocab)
+        statements = [s for s in policy.statements if s.positive and not s.duty]
+        for closed in (s for s in statements if s.exhaustive):
+            for other in statements:
+                if other is closed or not other.data or not closed.data or \
+                        not _overlapping_actions(vocab, closed, other):
+                    continue
+                outside = self._outside(closed, other, reasoner, vocab)
+                if not outside or reasoner.covered(other, closed.exceptions):
+                    continue
+                yield self.finding(
+                    f"{closed.id} says {describe(closed, policy, vocab)}, and no more, but"
+                    f" {other.id} says {describe(other, policy, vocab)} ({join(outside)})",
+                    [closed, other],
+                    hint="if the list has an exception, state it as one of the closed"
+                         " statement's exceptions; otherwise the list is not complete")
+
+    @staticmethod
+    def _outside(closed: Statement, other: Statement, reasoner: Reasoner,
+                 vocab: Vocabulary) -> list[str]:
+        """What of ``other`` lies outside the lists ``closed`` closes."""
+        closed_data = reasoner.data_categories(closed)
+        if "dataList" in closed.exhaustive:
+            extra = [c for c in reasoner.data_categories(other)
+                     if not vocab.some_within([c], closed_data)]
+            return [f"data outside the list: {join(vocab.label(c) for c in extra)}"] \
+                if extra else []
+        other_data = reasoner.data_categories(other)
+        if not vocab.some_within(other_data, closed_data):
+            return []
+        # a summary over more data than the closed list's, naming what the list allows
+        # ("we use the collected information to provide, bill and notify"), does not say
+        # that the closed data serves the rest
+        summary = not vocab.all_within(other_data, closed_data)
+        found = []
+        if "recipientList" in closed.exhaustive and other.recipients:
+            allowed = [r for p in reasoner.parties(closed.recipients) for r in p.roles]
+            strangers = [p for p in reasoner.parties(other.recipients)
+                         if p.id not in closed.recipients and
+                         not any(vocab.is_within(r, a) for r in p.roles for a in allowed)]
+            named = len(strangers) < len(other.recipients)
+            if strangers and not (summary and named):
+                found.append("a recipient outside the list: " + join(p.name for p in strangers))
+        if "purposeList" in closed.exhaustive and other.purposes and closed.purposes:
+            extra = [p for p in other.purposes if not vocab.some_within([p], closed.purposes)]
+            if extra and not (summary and len(extra) < len(other.purposes)):
+                found.append("a purpose outside the list: "
+                             + join(vocab.label(p) for p in extra))
+        return found

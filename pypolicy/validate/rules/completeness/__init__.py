@@ -21,9 +21,18 @@ imported below, with its regime in ``REGIMES`` and its name in ``PROFILES``
 (``rules/_regimes.py``).
 """
 
-from pypolicy.validate.rules.completeness import cpni, emergency, eprivacy, gdpr, general
+from pypolicy.validate.rules.completeness import (
+    caloppa,
+    ccpa,
+    cpni,
+    dpdp,
+    emergency,
+    eprivacy,
+    gdpr,
+    general,
+)
 from pypolicy.validate.rules.completeness._shared import PROFILE_REGIMES, CompletenessRule
 from pypolicy.validate.rules.completeness.gdpr.rights import RIGHTS_ARTICLES
 
-__all__ = ["PROFILE_REGIMES", "RIGHTS_ARTICLES", "CompletenessRule", "cpni", "emergency",
-           "eprivacy", "gdpr", "general"]
+__all__ = ["PROFILE_REGIMES", "RIGHTS_ARTICLES", "CompletenessRule", "caloppa", "ccpa", "cpni",
+           "dpdp", "emergency", "eprivacy", "gdpr", "general"]

@@ -2,8 +2,16 @@
 contradiction check, one module per subject: storage promises against retention and
 competing retention periods (``retention``), end-to-end encryption and security claims
 (``security``), children (``children``), consent promises and consent inferred from use
-(``consent``), and recipients' own purposes (``recipients``)."""
+(``consent``), recipients' own purposes (``recipients``), and definitions that mislead
+(``definitions``)."""
 
-from pypolicy.validate.rules.consistency import children, consent, recipients, retention, security
+from pypolicy.validate.rules.consistency import (
+    children,
+    consent,
+    definitions,
+    recipients,
+    retention,
+    security,
+)
 
-__all__ = ["children", "consent", "recipients", "retention", "security"]
+__all__ = ["children", "consent", "definitions", "recipients", "retention", "security"]

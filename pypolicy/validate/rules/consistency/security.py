@@ -141,3 +141,65 @@ securityMeasures:
                 yield self.finding(f"{promise.id} promises absolute security, but"
                                    f" {disclaimer.id} says it cannot be guaranteed",
                                    [promise, disclaimer])
+
+
+# Mechanisms that protect call media (voice), and entries that only say "encryption".
+MEDIA_MECHANISMS = ("srtp", "zrtp")
+GENERAL_ENCRYPTION = ("encryption", "encryptionInTransit")
+
+
+@register
+class SecurityClaimBeyondMechanisms(Rule):
+    """A claim that calls or voice are encrypted needs a mechanism that encrypts the
+    media: TLS on SIP signalling protects who calls whom and when, not what is said, and
+    a policy that names only signalling encryption while presenting calls as encrypted
+    tells people their conversations are protected when they travel in the clear (SRTP
+    or ZRTP encrypt the media). End-to-end claims over hop-by-hop mechanisms are VP203's.
+
+    Not a notice duty: the text claims more than the mechanisms it names (GDPR and UK
+    GDPR Art. 5(1)(a) and 32; FTC Act s. 5 for deceptive security claims). A warning,
+    since a media mechanism may exist that the policy does not name."""
+
+    code = "VP210"
+    name = "security-claim-beyond-mechanisms"
+    summary = "Calls are said to be encrypted, but only signalling encryption is named."
+    severity = Severity.WARNING
+    kind = "unclear"
+    groups = ("consistency", "security")
+    layer = 3
+    citations = citing({**TRANSPARENCY, **gdpr_family("Art. 5(1)(a) and 32"),
+                        "ftc": "FTC Act s. 5, 15 U.S.C. 45(a) (deceptive security claims)"})
+    fail_example = """\
+securityMeasures:
+  - {id: sec-calls, measure: encryptionInTransit, scopes: [media]}
+  - {id: sec-tls, measure: tls, scopes: [signalling]}
+"""
+    pass_example = """\
+securityMeasures:
+  - {id: sec-calls, measure: encryptionInTransit, scopes: [media]}
+  - {id: sec-tls, measure: tls, scopes: [signalling]}
+  - {id: sec-srtp, measure: srtp, scopes: [media]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = ctx.policy, ctx.vocabulary
+        assert policy is not None
+        measures = policy.security_measures
+
+        def about_calls(entry: SecurityEntry) -> bool:
+            return "media" in entry.scopes or (bool(entry.data) and vocab.all_within(
+                categories(policy, entry.data), ["communicationsContent"]))
+
+        claims = [e for e in measures if e.measure in GENERAL_ENCRYPTION and about_calls(e)]
+        media = [e for e in measures if e.measure in MEDIA_MECHANISMS or
+                 (e.measure == "endToEndEncryption" and about_calls(e)) or
+                 (e.measure == "tls" and "media" in e.scopes)]
+        signalling = [e for e in measures if e.measure == "tls" and "signalling" in e.scopes]
+        if claims and signalling and not media:
+            yield self.finding(
+                f"{join(e.id for e in claims)} present{'s' if len(claims) == 1 else ''} calls"
+                f" as encrypted, but the only mechanism named"
+                f" ({join(e.id for e in signalling)}) encrypts signalling, not the voice",
+                [*claims, *signalling],
+                hint="name the media encryption (srtp, zrtp) if there is one; otherwise say"
+                     " that only signalling is encrypted")

@@ -46,8 +46,13 @@ dataProtectionOfficer:
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        officer = policy_of(ctx).data_protection_officer
-        if officer is not None and officer.appointed and not officer.contacts:
+        policy = policy_of(ctx)
+        # a US privacy officer or an Indian grievance officer is not a GDPR DPO (1.1 roles)
+        officers = [o for o in (policy.data_protection_officer, *policy.officers)
+                    if o is not None and o.officer_role in (None, "dpo")]
+        for officer in officers:
+            if not officer.appointed or officer.contacts:
+                continue
             title = officer.title or "data protection officer"
             yield self.finding(f"a {title} is appointed, but no contact details for them are"
                                " given", [officer],
@@ -97,11 +102,13 @@ representative:
         country = provider.country
         if country not in ALL_COUNTRIES or policy.representative is not None:
             return
+        named = {o.officer_role for o in policy.officers if o.appointed}
         homes = {"gdpr": (countries_in("EEA"), "the EEA"),
                  "ukGdpr": (frozenset({"GB"}), "the United Kingdom")}
+        roles = {"gdpr": "euRepresentative", "ukGdpr": "ukRepresentative"}
         for regime in gdpr_regimes(ctx):
             home, name = homes[regime]
-            if country not in home:
+            if country not in home and roles[regime] not in named:
                 yield self.finding(
                     f"{provider.name} is established in {place_label(country)}, outside"
                     f" {name}, and names no representative in {name}", [provider],

@@ -216,6 +216,11 @@ statements:
                      " legitimateInterest")
 
 
+# Triggers (format 1.1 conditions) that name the purpose with the occasion: data taken
+# "when you open an account" is taken for the account.
+TRIGGER_PURPOSES = {"whenAccountCreated": "accountManagement",
+                    "whenSupportContacted": "customerSupport", "whenPurchasing": "billing"}
+
 # Data entries that stand for "your information" as a whole: a statement using them for
 # some purposes gives those purposes for every kind of data.
 CATCH_ALL = frozenset({"personalData", "anyData"})
@@ -229,7 +234,9 @@ class PurposeUndisclosed(CompletenessRule):
     preferences when you install our software"). A purpose counts when a statement about
     that data gives one, or when the policy says what it uses "your information" as a
     whole for (a use of data that stands for all of it); a disclosure of all data to one
-    recipient does not say what the provider itself uses the rest for.
+    recipient does not say what the provider itself uses the rest for. A trigger that
+    names the occasion names the purpose too: data taken "when you open an account" is
+    taken for the account, "when you contact support" for support.
 
     A notice duty of the policy text (GDPR and UK GDPR Art. 13(1)(c), 14(1)(c)). One
     finding names every kind of data without a purpose. An error."""
@@ -276,7 +283,8 @@ statements:
             if entry.id in catch_all or vocab.all_within(entry.categories, ["anonymousData"]):
                 continue
             naming = [s for s in statements if entry.id in s.data]
-            if naming and not any(s.purposes for s in naming):
+            if naming and not any(s.purposes or set(s.conditions) & set(TRIGGER_PURPOSES)
+                                  for s in naming):
                 without.append((entry, naming))
         if without:
             names = join(f"{e.name} ({e.id})" for e, _ in without)
