@@ -37,7 +37,6 @@ from pypolicy.cli.main import main
 from pypolicy.core import files as _io
 from pypolicy.core.errors import InputError, InputTooLargeError, UnsafeInputError
 from pypolicy.core.findings import FileResult
-from pypolicy.format import loader as _load
 from pypolicy.format.loader import load_path, parse_text
 from pypolicy.format.rdf import to_graph
 from pypolicy.validate.engine import rule_catalogue, validate_loaded

@@ -1,20 +1,30 @@
 """Locating evidence quotes in a source text, and measuring how much of it is covered.
 
 Quotes are matched exactly after whitespace normalisation: every run of whitespace in
-both the quote and the text counts as one space. Offsets are in Unicode code points of
-the original text, so ``text[start:end]`` is the quoted passage as published.
+both the quote and the text counts as one space; and both are compared composed (NFC),
+so that "é" typed as one character finds "e" + U+0301 in the source and the other way
+round. Offsets are in Unicode code points of the original text, so ``text[start:end]``
+is the quoted passage as published.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pypolicy.core.errors import QuoteNotFoundError
 
 _WS = re.compile(r"\s+")
+
+
+def _combines(char: str) -> bool:
+    """Whether ``char`` composes with the character before it under NFC: a combining
+    mark, or a Hangul vowel or final consonant jamo."""
+    return char >= "\u0300" and (unicodedata.combining(char) != 0
+                                  or "\u1160" <= char <= "\u11ff")
 # A sentence ends at . ! or ? (perhaps followed by a closing quote or bracket) before
 # whitespace and what looks like the start of the next sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(])")
@@ -26,6 +36,55 @@ _LINE_MARKER = re.compile(r"(?:#{1,6}|[-*+•>])[ \t]+")
 # lower case ("iTNet" and "admin@" open sentences and lines of their own).
 _WRAPPED_LINE = 50
 _LOWER_WORD = re.compile(r"[a-z]+(?:[ ,;:.)]|$)")
+
+
+def _spaced(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of whitespace as one space, and where each character of
+    the result comes from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if previous_space:
+                continue
+            chars.append(" ")
+            previous_space = True
+        else:
+            chars.append(char)
+            previous_space = False
+        origin.append(index)
+    return "".join(chars), origin
+
+
+def _spaced_and_composed(text: str) -> tuple[str, list[int], list[int]]:
+    """As :func:`_spaced`, and composed (NFC) one character and its combining marks at a
+    time, so that each composed character maps back to the whole cluster it came from:
+    where it starts, and where it ends."""
+    chars: list[str] = []
+    origin: list[int] = []
+    origin_end: list[int] = []
+    previous_space = False
+    index, length = 0, len(text)
+    while index < length:
+        if text[index].isspace():
+            if not previous_space:
+                chars.append(" ")
+                origin.append(index)
+                origin_end.append(index + 1)
+            previous_space = True
+            index += 1
+            continue
+        previous_space = False
+        end = index + 1
+        while end < length and _combines(text[end]):
+            end += 1
+        for composed in unicodedata.normalize("NFC", text[index:end]):
+            chars.append(composed)
+            origin.append(index)
+            origin_end.append(end)
+        index = end
+    return "".join(chars), origin, origin_end
 
 
 @dataclass(frozen=True)
@@ -49,21 +108,14 @@ class SourceText:
 
     def __init__(self, text: str, headings: Sequence[str] = ()) -> None:
         self.text = text
-        chars: list[str] = []
-        origin: list[int] = []  # normalised index -> original offset
-        previous_space = False
-        for index, char in enumerate(text):
-            if char.isspace():
-                if previous_space:
-                    continue
-                chars.append(" ")
-                previous_space = True
-            else:
-                chars.append(char)
-                previous_space = False
-            origin.append(index)
-        self.normalised = "".join(chars)
-        self._origin = origin
+        # normalised index -> original offset of its character, and (for a text that is
+        # not NFC) the offset just past the cluster the character was composed from
+        self._origin_end: list[int] | None
+        if unicodedata.is_normalized("NFC", text):
+            self.normalised, self._origin = _spaced(text)
+            self._origin_end = None
+        else:
+            self.normalised, self._origin, self._origin_end = _spaced_and_composed(text)
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._sentences: list[Span] | None = None
         self.heading_spans: list[Span] = []
@@ -74,6 +126,11 @@ class SourceText:
     def normalise(text: str) -> str:
         return _WS.sub(" ", text).strip()
 
+    @staticmethod
+    def needle(quote: str) -> str:
+        """What a quote is looked for as: whitespace runs as one space, composed (NFC)."""
+        return unicodedata.normalize("NFC", _WS.sub(" ", quote).strip())
+
     # -------------------------------------------------------------- offsets
 
     def to_normalised(self, offset: int) -> int:
@@ -82,7 +139,9 @@ class SourceText:
 
     def to_original(self, start: int, end: int) -> Span:
         """The original span of the normalised range ``[start, end)`` (``end > start``)."""
-        return Span(self._origin[start], self._origin[end - 1] + 1)
+        last = end - 1
+        return Span(self._origin[start], self._origin[last] + 1 if self._origin_end is None
+                    else self._origin_end[last])
 
     def line_of(self, offset: int) -> int:
         """The 1-based line number of an original offset."""
@@ -92,7 +151,7 @@ class SourceText:
 
     def find(self, quote: str, after: int = 0) -> Span | None:
         """The first occurrence of ``quote`` at or after original offset ``after``."""
-        needle = self.normalise(quote)
+        needle = self.needle(quote)
         if not needle:
             return None
         pos = self.normalised.find(needle, self.to_normalised(after))
@@ -102,7 +161,7 @@ class SourceText:
 
     def occurrences(self, quote: str) -> list[Span]:
         """Every place where ``quote`` occurs (overlapping ones included), in order."""
-        needle = self.normalise(quote)
+        needle = self.needle(quote)
         found: list[Span] = []
         if not needle:
             return found
