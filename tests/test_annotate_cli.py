@@ -451,6 +451,6 @@ def test_a_source_that_is_not_utf8_is_refused(folder: Path) -> None:
 
 def test_the_repository_examples_are_built_by_the_same_command() -> None:
     result = subprocess.run([sys.executable, str(REPO / "converters" / "convert.py"),
-                             "--check"], capture_output=True, text=True, timeout=300)
+                             "--check"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("up to date") == 5
