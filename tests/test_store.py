@@ -207,6 +207,13 @@ def test_a_stray_graph_and_a_lost_manifest_are_repaired(corpus: Path, tmp_path: 
     done = pypolicy("load", str(corpus), "--store-path", str(store))
     assert "(0 loaded, 5 unchanged, 1 removed" in done.stdout
     assert "gone" not in _graphs(store)
+    # A graph removed by hand: its file, unchanged, is loaded again.
+    subprocess.run([sys.executable, "-c", "import sys, pyoxigraph as ox\n"
+                    "s = ox.Store(sys.argv[1])\n"
+                    "s.remove_graph(ox.NamedNode('https://w3id.org/pypolicy/doc/itnet'))\n",
+                    str(store)], check=True)
+    done = pypolicy("load", str(corpus), "--store-path", str(store))
+    assert "(1 loaded, 4 unchanged, 0 removed" in done.stdout
     (store / MANIFEST).unlink()  # everything is loaded again, nothing doubled
     before = _graphs(store)
     done = pypolicy("load", str(corpus), "--store-path", str(store))

@@ -172,7 +172,7 @@ def _run_job(job: QueryJob, started: Progress, notes: list[str]) -> str:
     if job.endpoint:
         remote = RemoteEngine(job.endpoint, job.update_endpoint, job.network_timeout)
         if job.files:
-            remote.load(load_documents(job.files))
+            remote.load(load_documents(job.files, patterns=job.patterns, notes=notes))
         started()
         result = remote.run(query, bindings)
     else:
@@ -298,6 +298,8 @@ def _query(args: argparse.Namespace, stdout: TextIO) -> int:
         if args.files and not args.update_endpoint:
             raise ConfigError("to load FILE_OR_DIR into the endpoint give --update-endpoint;"
                               " to query what it holds, give no files")
+    if args.store_path and args.store != "oxigraph":
+        raise ConfigError("--store-path is an Oxigraph store: --store rdflib does not apply")
     if args.store_path and (args.files or args.endpoint):
         raise ConfigError("--store-path answers from the store alone: give no FILE_OR_DIR"
                           " (pypolicy load brings the store up to date) and no --endpoint")

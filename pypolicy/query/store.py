@@ -197,6 +197,8 @@ class CorpusLoader:
     def _unchanged(self, current: dict[str, InputFile], previous: dict[str, Entry],
                    progress: Progress | None) -> list[tuple[str, InputFile, Entry | None]]:
         """Keep what has not changed (claiming its graph); the rest, to load."""
+        import pyoxigraph as ox
+
         pending: list[tuple[str, InputFile, Entry | None]] = []
         for key, source in current.items():
             old = previous.get(key)
@@ -207,7 +209,9 @@ class CorpusLoader:
                         _sha256(source.path) == old.sha256
                 except OSError:
                     same = False  # reading it again reports the problem
-                if same and old.graph not in self.claimed:
+                # (the graph must still be there: a store changed by hand loads it again)
+                if same and old.graph not in self.claimed and \
+                        self.store.contains_named_graph(ox.NamedNode(old.graph)):
                     self.entries[key] = Entry(old.graph, info.st_size, info.st_mtime_ns,
                                               old.sha256)
                     self.claimed[old.graph] = key
