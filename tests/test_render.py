@@ -22,7 +22,7 @@ from pypolicy.format.schema import violations
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.render import FORMATS, render
 from pypolicy.render.escaping import clean, escape, escape_line_start
-from pypolicy.render.page import Bullets, Para, Table
+from pypolicy.render.page import Bullets, Label, Para, Table
 from pypolicy.render.phrases.basics import duration, join
 from pypolicy.render.phrases.statements import statement_sentence
 from pypolicy.render.sections import build_page
@@ -119,9 +119,12 @@ def test_sections_in_article_13_order(name: str) -> None:
         "Transfers abroad and where it is stored", "How long we keep it", "Your rights",
         "How we protect it", "Cookies and similar technologies", "Children",
         "Changes to this policy"]
+    # the privacy label answers the questions of the old summary table, and more
     summary = page.sections[0].blocks[0]
-    assert [r.header.content[0].text for r in summary.rows] == [  # type: ignore[union-attr]
-        "Data we collect or use", "Shared with", "Transferred to", "Kept for", "Your rights"]
+    assert isinstance(summary, Label)
+    assert [f.heading for f in summary.facts] == [
+        "Data collected", "Used for marketing or advertising", "Shared with", "Sold",
+        "Kept for", "Sent abroad to", "Cookies and tracking", "Your rights"]
 
 
 @pytest.mark.parametrize("name", NAMES)

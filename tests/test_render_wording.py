@@ -132,5 +132,5 @@ def test_conditions_and_retention_agree_with_plural_data() -> None:
     assert sentence == ("We collect contact lists when you choose to provide them or turn "
                         "on the feature.")
     assert retention_sentences(policy, policy.retention[0]) == [
-        "We keep contact lists for 1 year.", "After that, we delete them.",
+        "We keep contact lists for one year.", "After that, we delete them.",
         "We may keep them longer as required by law."]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from pypolicy.core.findings import FileResult
     from pypolicy.format.model import Policy
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
@@ -30,13 +31,30 @@ def load_policy(path: str) -> Policy:
     return Policy.from_dict(load_valid(path).data)
 
 
+def validator_findings(path: str) -> FileResult:
+    """What ``pypolicy validate`` finds in one document, with the settings it would use
+    (the nearest pyproject.toml or .pypolicy.toml, per-file ignores included): the
+    renderer is given these as data and never runs the validator itself."""
+    from pypolicy.core.errors import InputError
+    from pypolicy.validate.engine import validate_path
+    from pypolicy.validate.settings import Overrides, SettingsFinder
+
+    settings = SettingsFinder(Overrides()).for_input(path)
+    result = validate_path(path, settings.config_for(path))
+    if result.error is not None:
+        raise InputError(result.error, path=path, pointer=result.error_pointer,
+                         line=result.error_line)
+    return result
+
+
 def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
     from pypolicy.render import render
 
     policy = load_policy(args.file)
-    write_output(render(policy, args.render_format, args.audience), args.output, [args.file],
-                 stdout)
+    findings = validator_findings(args.file) if args.with_findings else None
+    write_output(render(policy, args.render_format, args.audience, findings=findings),
+                 args.output, [args.file], stdout)
     return EXIT_OK
 
 
@@ -93,6 +111,10 @@ def register(subparsers: Any) -> dict[str, Handler]:
                    help="reader (default): the page for the people the policy is about, "
                         "without internal identifiers, character offsets or annotator's "
                         "notes; reviewer: everything, for checking the annotation")
+    r.add_argument("--with-findings", action="store_true",
+                   help="validate the document first (with the settings validate would "
+                        "use) and show what the validator found near the top of the page, "
+                        "as \"Things to know\"")
     r.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
     d = subparsers.add_parser("diff", help="what changed between two versions of a policy; "

@@ -8,6 +8,7 @@ import only the page model and ``escaping``; nothing below this module imports i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pypolicy.format.model import Policy
@@ -16,18 +17,25 @@ from pypolicy.render.markdown import write_markdown
 from pypolicy.render.page import AUDIENCES, Audience
 from pypolicy.render.plain import write_text
 from pypolicy.render.sections import build_page
+from pypolicy.render.sections.findings import Findings
 
 Format = Literal["markdown", "html", "text"]
 FORMATS: tuple[Format, ...] = ("markdown", "html", "text")
 
 
-__all__ = ["AUDIENCES", "FORMATS", "Audience", "Format", "render"]
+__all__ = ["AUDIENCES", "FORMATS", "Audience", "Findings", "Format", "render"]
 
 
-def render(policy: Policy, fmt: Format, audience: Audience = "reader") -> str:
+def render(policy: Policy, fmt: Format, audience: Audience = "reader", *,
+           findings: Findings | None = None, locale_dir: Path | None = None) -> str:
     """The policy as Markdown, HTML or wrapped plain text, for the people it is about
-    (``reader``, the default) or for those who check its annotation (``reviewer``)."""
-    page = build_page(policy, audience)
+    (``reader``, the default) or for those who check its annotation (``reviewer``).
+
+    ``findings``: what the validator found for this document (its ``Finding`` objects or
+    its ``FileResult``), passed as data, shown near the top as "Things to know"; the
+    renderer never runs the validator itself. ``locale_dir``: another folder of message
+    catalogues (for tests; the package's own by default)."""
+    page = build_page(policy, audience, findings=findings, locale_dir=locale_dir)
     if fmt == "markdown":
         return write_markdown(page)
     if fmt == "html":

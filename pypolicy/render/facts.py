@@ -125,7 +125,7 @@ def recipient_ids(policy: Policy) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _specific_roles(party: Party) -> list[str]:
+def specific_roles(party: Party) -> list[str]:
     vocab = vocabulary()
     roles = [r for r in party.roles if vocab.is_within(r, "recipient")]
     return [r for r in roles
@@ -137,7 +137,7 @@ def recipient_roles(policy: Policy) -> list[str]:
     for party_id in recipient_ids(policy):
         party = policy.party(party_id)
         if party is not None:
-            roles.update(_specific_roles(party))
+            roles.update(specific_roles(party))
     return sort_terms(roles, "Party")
 
 

@@ -97,14 +97,47 @@ def pronoun(plural: bool) -> str:
     return "them" if plural else "it"
 
 
-def duration(text: str) -> str:
-    """"P7Y" -> "7 years", "P1Y6M" -> "1 year and 6 months"; text that is not a duration
-    the format allows (or whose numbers are beyond any period a policy means) as it is."""
+# One to nine are written out in sentences ("seven years"), as English style has it;
+# the summary and the comparison keep figures, which scan faster.
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                 "nine")
+
+
+def _number(number: int, spelled: bool) -> str:
+    return _NUMBER_WORDS[number] if spelled and 0 < number < len(_NUMBER_WORDS) \
+        else str(number)
+
+
+def duration(text: str, spelled: bool = False) -> str:
+    """"P7Y" -> "7 years" ("seven years" ``spelled``), "P1Y6M" -> "1 year and 6
+    months"; text that is not a duration the format allows (or whose numbers are beyond
+    any period a policy means) as it is."""
     try:
         parts = parse_duration(text).parts
     except ValueError:
         return text
-    return join([f"{number} {unit[:-1] if number == 1 else unit}" for unit, number in parts])
+    return join([f"{_number(number, spelled)} {unit[:-1] if number == 1 else unit}"
+                 for unit, number in parts])
+
+
+def duration_range(shortest: str | None, longest: str | None, spelled: bool = False) -> str:
+    """A retention period given as a range or a bound (format 1.1): "12 to 24 months",
+    "6 months to 2 years", "at least 7 years", "up to 30 days"."""
+    if shortest and longest:
+        try:
+            low, high = parse_duration(shortest).parts, parse_duration(longest).parts
+        except ValueError:
+            low = high = ()
+        if len(low) == 1 and len(high) == 1 and low[0][0] == high[0][0]:
+            unit, number = high[0]
+            return f"{_number(low[0][1], spelled)} to {_number(number, spelled)} " \
+                   f"{unit[:-1] if number == 1 else unit}"
+        return f"{duration(shortest, spelled)} to {duration(longest, spelled)}"
+    if shortest:
+        return "at least " + duration(shortest, spelled)
+    if longest:
+        return "up to " + duration(longest, spelled)
+    return ""
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -1,6 +1,7 @@
 """Phrasings of the vocabulary terms whose labels read badly inside a sentence:
 purposes, legal bases and conditions ("on the basis of consent implied by use of the
-service" rather than "on the basis of implied consent")."""
+service" rather than "on the basis of implied consent"), and the hedges, duties,
+systems and consequences of format 1.1."""
 
 from __future__ import annotations
 
@@ -93,3 +94,73 @@ def condition(term: str, plural_data: bool = False) -> str:
 
 def condition_noun(term: str) -> str:
     return _CONDITION_PHRASES.get(term, (label(term), label(term)))[1]
+
+
+# --- format 1.1 -------------------------------------------------------------------------------
+
+# A hedge as a word before the verb ("we usually share") or the number ("about 90 days").
+_HEDGE_PHRASES = {
+    "usually": "usually",
+    "inSomeCases": "in some cases",
+    "mostly": "mostly",
+    "approximately": "about",
+    "wherePossible": "where possible",
+}
+
+# Hedges that qualify the whole clause and stand before it ("In some cases, we ...").
+CLAUSE_HEDGES = frozenset({"inSomeCases", "wherePossible"})
+
+
+def hedge(term: str) -> str:
+    return _HEDGE_PHRASES.get(term, label(term))
+
+
+def hedged_clause(term: str | None, subject: str, verb_phrase: str) -> str:
+    """"we" + "share" with a hedge: "we usually share", "in some cases, we share"."""
+    if term is None:
+        return f"{subject} {verb_phrase}"
+    if term in CLAUSE_HEDGES:
+        return f"{hedge(term)}, {subject} {verb_phrase}"
+    return f"{subject} {hedge(term)} {verb_phrase}"
+
+
+# Where the data is processed, after the verb ("stored on your device").
+_SYSTEM_PHRASES = {
+    "onUserDevice": "on your device",
+    "onProviderServers": "on our servers",
+    "onThirdPartyServers": "on other parties' servers",
+}
+
+
+def system(term: str) -> str:
+    return _SYSTEM_PHRASES.get(term, label(term))
+
+
+# Where a duty the policy places on others comes from (None: what they decide themselves).
+_DUTY_PHRASES = {
+    "contractualDuty": "under their contract with us",
+    "termsDuty": "under our terms",
+    "legalDuty": "as the law requires",
+    "ownResponsibility": "as their own decision and responsibility",
+}
+
+# Duties whose actors must act; the others describe what the actors decide.
+MUST_DUTIES = frozenset({"contractualDuty", "termsDuty", "legalDuty"})
+
+
+def duty(term: str) -> str:
+    return _DUTY_PHRASES.get(term, label(term))
+
+
+# What follows for the person: after a practice ("Without it, ..."), after exercising
+# a right ("If you do, ..."), after refusing cookies.
+_CONSEQUENCE_PHRASES = {
+    "serviceEnds": "the service ends",
+    "serviceRefused": "we cannot provide the service",
+    "featuresLimited": "some features will not work",
+    "pastProcessingUnaffected": "what was done before stays lawful",
+}
+
+
+def consequence(term: str) -> str:
+    return _CONSEQUENCE_PHRASES.get(term, label(term))

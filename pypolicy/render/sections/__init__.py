@@ -4,8 +4,10 @@ expect, written as sentences, each linked to the words of the policy it rests on
 ``build_page`` turns a :class:`~pypolicy.format.model.Policy` into a
 :class:`~pypolicy.render.page.Page`. Each section has its builder in a module of this
 package (``about``, ``summary``, ``data``, ``transfers``, ``retention``, ``rights``,
-``protection``); ``placement`` decides which section each statement of practice goes to;
-``audience`` makes the reader's page from the reviewer's.
+``protection``, and ``findings`` for what the validator found, when the page is given
+findings); ``placement`` decides which section each statement of practice goes to;
+``audience`` makes the reader's page from the reviewer's. The page's own words are in
+the document's language where a message catalogue has them (``language``).
 
 What the page says is what the document says: an absent property is "not stated" and
 is said to be so, never read as "no".
@@ -14,12 +16,15 @@ is said to be so, never read as "no".
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from pypolicy.format.model import Policy, Statement
+from pypolicy.render.language import prose_for
 from pypolicy.render.page import Audience, Block, Page, Section
 from pypolicy.render.sections import about, data, protection, retention, rights, summary, transfers
 from pypolicy.render.sections.audience import for_reader
-from pypolicy.render.sections.context import SECTIONS, PageContext
+from pypolicy.render.sections.context import FINDINGS_SECTION, SECTIONS, PageContext
+from pypolicy.render.sections.findings import Findings, as_findings, things_to_know
 from pypolicy.render.sections.placement import place_statements
 
 SectionBuilder = Callable[[PageContext, list[Statement]], list[Block]]
@@ -42,15 +47,26 @@ _BUILDERS: dict[str, SectionBuilder] = {
 }
 
 
-def build_page(policy: Policy, audience: Audience = "reader") -> Page:
+def build_page(policy: Policy, audience: Audience = "reader", *,
+               findings: Findings | None = None, locale_dir: Path | None = None) -> Page:
     """The page for a policy (see the module docstring), for the people the policy is
-    about or for its reviewers (see ``audience``)."""
-    ctx = PageContext(policy)
+    about or for its reviewers (see ``audience``). ``findings``: what the validator found
+    (its findings, or its result for the file), shown as "Things to know"; None leaves
+    the section out. ``locale_dir``: where the message catalogues are (tests)."""
+    ctx = PageContext(policy, prose_for(policy.language, locale_dir))
     placed = place_statements(policy)
     intro = about.intro(ctx, audience)
-    sections = tuple(Section(anchor, title,
-                             tuple(_BUILDERS[anchor](ctx, placed.get(anchor, []))))
-                     for anchor, title in SECTIONS)
-    page = Page(f"Privacy policy of {policy.provider.name}", policy.language, intro,
-                sections, ctx.notes.notes(), about.footer(ctx))
+    built: dict[str, tuple[Block, ...]] = {}
+    for anchor, _ in SECTIONS:
+        if anchor in _BUILDERS:
+            ctx.section = anchor
+            built[anchor] = tuple(_BUILDERS[anchor](ctx, placed.get(anchor, [])))
+    if findings is not None:
+        # last, so that its points can link to where the page tells of their entries
+        ctx.section = FINDINGS_SECTION
+        built[FINDINGS_SECTION] = tuple(things_to_know(ctx, as_findings(findings), audience))
+    sections = tuple(Section(anchor, ctx.gettext(title), built[anchor])
+                     for anchor, title in SECTIONS if anchor in built)
+    page = Page(about.page_title(ctx), policy.language, intro, sections, ctx.notes.notes(),
+                about.footer(ctx), ctx.words, ctx.prose.language)
     return page if audience == "reviewer" else for_reader(page)

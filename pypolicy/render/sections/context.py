@@ -1,6 +1,7 @@
-"""What every section of the page is built with: the policy, the evidence notes numbered
-in the order the page cites them, anchors unique on the page, and paragraphs that cite
-the evidence of the entry they are about.
+"""What every section of the page is built with: the policy, the page's prose language,
+the evidence notes numbered in the order the page cites them, anchors unique on the page
+(and which entry each stands for), and paragraphs that cite the evidence of the entry
+they are about.
 
 What the page says is what the document says: an entry whose only evidence is the
 annotator's inference is marked as such; the annotator's remarks are shown as remarks.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pypolicy.format.model import Evidence, Policy, Statement
+from pypolicy.render.language import ENGLISH, N_, Prose, page_words
 from pypolicy.render.page import (
     NOTES_ANCHOR,
     Block,
@@ -28,21 +30,25 @@ from pypolicy.render.page import (
 )
 from pypolicy.render.phrases.statements import statement_sentence
 
-# The sections of the page, in the order GDPR Art. 13 and 14 expect: (anchor, title).
+# The sections of the page, in the order GDPR Art. 13 and 14 expect: (anchor, title),
+# the title in English (translated when the page is built). The privacy label comes
+# first; what the validator found follows it, on a page given findings.
 SECTIONS = (
-    ("summary", "At a glance"),
-    ("who-we-are", "Who we are and how to reach us"),
-    ("what-we-collect", "What we collect and where it comes from"),
-    ("why-we-use-it", "How and why we use it, and on what legal basis"),
-    ("who-receives-it", "Who receives it"),
-    ("transfers", "Transfers abroad and where it is stored"),
-    ("retention", "How long we keep it"),
-    ("rights", "Your rights"),
-    ("security", "How we protect it"),
-    ("cookies", "Cookies and similar technologies"),
-    ("children", "Children"),
-    ("changes", "Changes to this policy"),
+    ("summary", N_("At a glance")),
+    ("things-to-know", N_("Things to know")),
+    ("who-we-are", N_("Who we are and how to reach us")),
+    ("what-we-collect", N_("What we collect and where it comes from")),
+    ("why-we-use-it", N_("How and why we use it, and on what legal basis")),
+    ("who-receives-it", N_("Who receives it")),
+    ("transfers", N_("Transfers abroad and where it is stored")),
+    ("retention", N_("How long we keep it")),
+    ("rights", N_("Your rights")),
+    ("security", N_("How we protect it")),
+    ("cookies", N_("Cookies and similar technologies")),
+    ("children", N_("Children")),
+    ("changes", N_("Changes to this policy")),
 )
+FINDINGS_SECTION = "things-to-know"
 
 _SAFE_ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
 
@@ -97,10 +103,18 @@ def contact_inline(channel_term: str, value: str) -> Inline:
 class PageContext:
     """The state one page is built in; each section's builder takes it."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, prose: Prose = ENGLISH) -> None:
         self.policy = policy
+        self.prose = prose
+        self.gettext = prose.gettext
+        self.words = page_words(prose)
         self.notes = Notes()
         self.anchors: set[str] = {a for a, _ in SECTIONS} | {NOTES_ANCHOR, "top"}
+        # the section being built, and where the page first tells of each entry (by the
+        # entry's JSON pointer): (anchor, section) - so that a finding about an entry
+        # can link to it
+        self.section = ""
+        self.told: dict[str, tuple[str, str]] = {}
 
     def anchor(self, entry_id: str | None, pointer: str) -> str:
         base = entry_id if entry_id and _SAFE_ANCHOR.match(entry_id) else \
@@ -122,6 +136,7 @@ class PageContext:
             return Para(content, remark=remark)
         evidence: tuple[Evidence, ...] = getattr(entry, "evidence", ())
         anchor = self.anchor(getattr(entry, "id", None), entry.pointer)
+        self.told.setdefault(entry.pointer, (anchor, self.section))
         inferred = bool(evidence) and all(e.inferred for e in evidence)
         note = getattr(entry, "note", None)
         return Para(content, anchor, self.notes.cite(evidence, anchor), inferred,
