@@ -1,0 +1,479 @@
+"""Growth: how time, memory and report size grow with the size of the input, per command.
+
+Each command runs as a subprocess (as a user runs it) on generated documents of growing
+size along one dimension at a time:
+
+- statements: a policy with N statements (a seeded mix of practices, promises, "only
+  if" statements and closed lists over a few data entries and parties, each with its
+  own quote);
+- retention: N retention rules on one data entry, each with its own period;
+- references: N data entries and N statements whose data reference is misspelt (the
+  "did you mean" search);
+- samequote: N statements that share one id and one quote (a bad annotation), for
+  render;
+- string: a title of N characters (the loader's scan of a long string);
+- corpus: N policy files (validate, compare, export, query over a directory);
+- query: a query of N lines (VALUES rows) over one policy.
+
+For every run it prints wall time, CPU time (the child and its own children, from
+``os.wait4``), peak resident memory of the child and the size of what it wrote, then per
+command and dimension the growth exponent: the slope of a least-squares line through
+log(CPU time) against log(size), after taking off the time the command needs on the
+smallest input (start-up, which would flatten the slope). The target is 1.2 or less on
+documents up to 5,000 entries, with reports bounded in size.
+
+    .venv/bin/python bench/bench_growth.py                   # everything (long)
+    .venv/bin/python bench/bench_growth.py --quick           # small sizes, a few minutes
+    .venv/bin/python bench/bench_growth.py --dimension statements --sizes 250,500,1000
+    .venv/bin/python bench/bench_growth.py --command validate --timeout 60
+
+A command that times out (``--timeout``, per run) is not run on the larger sizes of that
+dimension; its exponent is fitted on what finished and marked as a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import json
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypolicy.format.loader import load_path  # noqa: E402
+
+PYPOLICY = str(Path(sys.executable).parent / "pypolicy")
+BASE = ROOT / "examples" / "handwritten" / "minimal.yaml"
+EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
+PROFILES = ("general", "gdpr", "eprivacy", "cpni", "emergency", "ccpa", "caloppa", "dpdp")
+TARGET = 1.2
+
+FULL_SIZES = {
+    "statements": (250, 500, 1000, 2000, 5000),
+    "retention": (250, 500, 1000, 2000, 5000),
+    "references": (250, 500, 1000, 2000, 5000),
+    "samequote": (250, 500, 1000, 2000, 5000),
+    "string": (1_000_000, 2_000_000, 4_000_000, 8_000_000),
+    "corpus": (10, 20, 50, 100, 200),
+    "query": (1000, 2000, 5000, 10000, 20000),
+}
+QUICK_SIZES = {
+    "statements": (100, 200, 400),
+    "retention": (100, 200, 400),
+    "references": (100, 200, 400),
+    "samequote": (100, 200, 400),
+    "string": (500_000, 1_000_000, 2_000_000),
+    "corpus": (5, 10, 20),
+    "query": (500, 1000, 2000),
+}
+# the input a command's start-up is measured on (its time is taken off before fitting)
+FLOOR_SIZE = {"statements": 1, "retention": 1, "references": 1, "samequote": 1,
+              "string": 10, "corpus": 1, "query": 1}
+
+
+# -- documents ---------------------------------------------------------------------------
+
+
+def base_document() -> dict[str, Any]:
+    """The hand-written example, as data (its statements and retention are replaced)."""
+    data: dict[str, Any] = load_path(BASE).data
+    return data
+
+
+ACTIONS = ("collect", "store", "use", "share", "disclose", "transfer", "sell", "record")
+SHARING = {"share", "disclose", "transfer", "sell"}
+PURPOSES = ("billing", "accountManagement", "advertising", "legalCompliance",
+            "emergencyServices", "fraudPrevention", "serviceProvision")
+
+
+def statement(rng: random.Random, index: int, data_ids: Sequence[str],
+              party_ids: Sequence[str]) -> dict[str, Any]:
+    """One generated statement: a practice, a promise, an "only if" or a closed list."""
+    roll = rng.random()
+    modality = "does" if roll < 0.45 else "may" if roll < 0.7 else \
+        "doesNot" if roll < 0.9 else "onlyIf"
+    actions = rng.sample(ACTIONS, rng.randint(1, 2))
+    entry: dict[str, Any] = {"id": f"s-gen-{index}", "modality": modality,
+                             "actions": actions,
+                             "data": rng.sample(list(data_ids), rng.randint(1, 2))}
+    if SHARING & set(actions) and rng.random() < 0.7:
+        entry["recipients"] = [rng.choice(list(party_ids))]
+    if modality != "doesNot" and rng.random() < 0.6:
+        entry["purposes"] = rng.sample(PURPOSES, rng.randint(1, 2))
+    if modality == "onlyIf":
+        entry["conditions"] = [rng.choice(("requiredByLaw", "withConsent"))]
+    if modality == "doesNot":
+        if rng.random() < 0.5:
+            entry["exceptions"] = ["requiredByLaw"]
+        if rng.random() < 0.3:
+            entry["outside"] = ["EEA"]
+    if modality == "does" and "recipients" in entry and rng.random() < 0.1:
+        entry["exhaustive"] = ["recipientList"]
+    entry["evidence"] = [{"quote": f"Generated sentence number {index}: we"
+                                   f" {' and '.join(actions)} some data.",
+                          "section": "Generated"}]
+    return entry
+
+
+def with_statements(count: int, seed: int = 20261201) -> dict[str, Any]:
+    doc = base_document()
+    rng = random.Random(seed)
+    data_ids = [d["id"] for d in doc["dataCategories"]]
+    party_ids = [p["id"] for p in doc["parties"]]
+    doc["statements"] = [statement(rng, i, data_ids, party_ids) for i in range(count)]
+    return doc
+
+
+def changed(doc: dict[str, Any], seed: int = 7) -> dict[str, Any]:
+    """A later version: a tenth of the statements changed, a twentieth removed, as many
+    added, a twentieth renamed (same content, new id), and the order shuffled."""
+    rng = random.Random(seed)
+    new = copy.deepcopy(doc)
+    statements = new["statements"]
+    count = len(statements)
+    for entry in rng.sample(statements, count // 10):
+        entry["modality"] = "may" if entry["modality"] == "does" else "does"
+        entry.pop("conditions", None)
+        entry.pop("exceptions", None)
+        entry.pop("outside", None)
+    for entry in rng.sample(statements, count // 20):
+        entry["id"] += "-renamed"
+    for entry in rng.sample(statements, count // 20):
+        statements.remove(entry)
+    data_ids = [d["id"] for d in new["dataCategories"]]
+    party_ids = [p["id"] for p in new["parties"]]
+    statements += [statement(rng, count + i, data_ids, party_ids) for i in range(count // 20)]
+    rng.shuffle(statements)
+    new["lastUpdated"] = "2025-01-01"
+    return new
+
+
+def with_retention(count: int) -> dict[str, Any]:
+    doc = base_document()
+    doc["retention"] = [
+        {"id": f"r-gen-{i}", "data": ["d-call-records"], "duration": f"P{i + 1}D",
+         "from": "collection",
+         "evidence": [{"quote": f"Call records are kept for {i + 1} days.",
+                       "section": "Generated"}]}
+        for i in range(count)]
+    return doc
+
+
+def with_references(count: int) -> dict[str, Any]:
+    doc = base_document()
+    doc["dataCategories"] += [{"id": f"d-item-{i}", "name": f"item {i}",
+                               "categories": ["personalData"]} for i in range(count)]
+    doc["statements"] += [{"id": f"s-ref-{i}", "modality": "does", "actions": ["collect"],
+                           "data": [f"d-itme-{i}"]} for i in range(count)]
+    return doc
+
+
+def with_shared_quote(count: int) -> dict[str, Any]:
+    doc = base_document()
+    template = doc["statements"][0]
+    doc["statements"] = [copy.deepcopy(template) for _ in range(count)]
+    return doc
+
+
+def with_long_title(count: int) -> dict[str, Any]:
+    doc = base_document()
+    doc["title"] = ("Fjordline Voice privacy notice " * (count // 31 + 1))[:count]
+    return doc
+
+
+def query_text(lines: int) -> str:
+    rows = "\n".join(f'    "{i}"' for i in range(lines))
+    return ("PREFIX pp: <https://w3id.org/pypolicy/vocab#>\n"
+            "SELECT ?x WHERE {\n  VALUES ?x {\n" + rows + "\n  }\n} LIMIT 1\n")
+
+
+def corpus(count: int, folder: Path) -> list[Path]:
+    paths = []
+    for index in range(count):
+        example = EXAMPLES[index % len(EXAMPLES)]
+        doc = json.loads(example.read_text("utf-8"))
+        doc["id"] = f"{doc['id']}-{index}"
+        doc.pop("source", None)  # the quotes are not checked against a source text here
+        path = folder / f"p{index:05d}.policy.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+        paths.append(path)
+    return paths
+
+
+def write(doc: dict[str, Any], path: Path) -> Path:
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
+    return path
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    """The files of one run: a document, its later version, the corpus, a query file."""
+
+    folder: Path
+    doc: Path | None = None
+    later: Path | None = None
+    files: list[Path] = field(default_factory=list)
+    query: Path | None = None
+
+
+Build = Callable[[Inputs], list[str]]
+
+
+def _validate(*extra: str) -> Build:
+    return lambda i: ["validate", "--isolated", *extra, str(i.doc)]
+
+
+def _render(fmt: str) -> Build:
+    return lambda i: ["render", "-f", fmt, "--audience", "reviewer", str(i.doc)]
+
+
+COMMANDS: dict[str, Build] = {
+    "validate": _validate(),
+    "validate-all-profiles": _validate("--profile", ",".join(PROFILES)),
+    **{f"validate-{p}": _validate("--profile", p) for p in PROFILES},
+    "render-markdown": _render("markdown"),
+    "render-html": _render("html"),
+    "render-text": _render("text"),
+    "diff": lambda i: ["diff", str(i.doc), str(i.later)],
+    "compare": lambda i: ["compare", str(i.doc), str(i.later)],
+    "export": lambda i: ["export", "--to", "turtle", str(i.doc)],
+    "query-pack": lambda i: ["query", "--name", "practices", str(i.doc)],
+}
+CORPUS_COMMANDS: dict[str, Build] = {
+    "validate": lambda i: ["validate", "--isolated", str(i.folder / "corpus")],
+    "compare": lambda i: ["compare", *map(str, i.files)],
+    "export": lambda i: ["export", "--to", "nquads", *map(str, i.files)],
+    "query-pack": lambda i: ["query", "--name", "practices", str(i.folder / "corpus")],
+}
+QUERY_COMMANDS: dict[str, Build] = {
+    "query-long": lambda i: ["query", "--file", str(i.query), str(i.doc)],
+}
+ENTRY_COMMANDS = ("validate", "validate-all-profiles", "render-markdown", "render-html",
+                  "render-text", "diff", "compare", "export", "query-pack")
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "statements": ENTRY_COMMANDS,
+    "retention": ENTRY_COMMANDS,
+    "references": ("validate", "validate-all-profiles"),
+    "samequote": ("validate", "render-markdown", "render-html", "render-text", "diff"),
+    "string": ("validate", "render-markdown", "export"),
+    "corpus": tuple(CORPUS_COMMANDS),
+    "query": tuple(QUERY_COMMANDS),
+}
+
+
+def prepare(dimension: str, size: int, folder: Path) -> Inputs:
+    inputs = Inputs(folder)
+    if dimension == "corpus":
+        (folder / "corpus").mkdir()
+        inputs.files = corpus(size, folder / "corpus")
+        return inputs
+    if dimension == "query":
+        inputs.doc = write(base_document(), folder / "doc.policy.json")
+        inputs.query = folder / "long.rq"
+        inputs.query.write_text(query_text(size), "utf-8")
+        return inputs
+    make = {"statements": with_statements, "retention": with_retention,
+            "references": with_references, "samequote": with_shared_quote,
+            "string": with_long_title}[dimension]
+    doc = make(size)
+    inputs.doc = write(doc, folder / "doc.policy.json")
+    later = changed(doc) if dimension == "statements" else copy.deepcopy(doc)
+    later["id"] = f"{doc['id']}-later"  # compare shows each policy once, by id
+    later["lastUpdated"] = "2025-01-01"
+    inputs.later = write(later, folder / "later.policy.json")
+    return inputs
+
+
+def build(dimension: str, command: str) -> Build:
+    table = CORPUS_COMMANDS if dimension == "corpus" else \
+        QUERY_COMMANDS if dimension == "query" else COMMANDS
+    return table[command]
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mib: float
+    output_bytes: int
+    status: str  # "ok", "timeout" or "exit N: first line of stderr"
+
+
+def measure(argv: Sequence[str], timeout: float, folder: Path) -> Run:
+    """Run ``pypolicy argv`` and measure it through ``os.wait4`` (the child's own figures,
+    with its waited-for children's: the query worker counts)."""
+    out_path, err_path = folder / "stdout", folder / "stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([PYPOLICY, *argv], stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    size = out_path.stat().st_size
+    if timed_out.is_set():
+        verdict = "timeout"
+    elif proc.returncode in (0, 1):
+        verdict = "ok"
+    else:
+        first = err_path.read_text("utf-8", "replace").strip().splitlines()[:1]
+        verdict = f"exit {proc.returncode}: {first[0][:100] if first else ''}"
+    return Run(wall, cpu, usage.ru_maxrss / 1024, size, verdict)
+
+
+def exponent(points: Sequence[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log(value) against log(size)."""
+    usable = [(math.log(s), math.log(v)) for s, v in points if v > 0]
+    if len(usable) < 2:
+        return None
+    mean_x = sum(x for x, _ in usable) / len(usable)
+    mean_y = sum(y for _, y in usable) / len(usable)
+    spread = sum((x - mean_x) ** 2 for x, _ in usable)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in usable) / spread
+
+
+def human(size: int) -> str:
+    for unit, scale in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f}{unit}"
+    return str(size)
+
+
+@dataclass
+class Series:
+    dimension: str
+    command: str
+    floor: Run | None = None
+    runs: list[tuple[int, Run]] = field(default_factory=list)
+
+    def fitted(self) -> tuple[float | None, float | None, bool]:
+        """(exponent of CPU time net of start-up, exponent of peak memory, lower bound?)"""
+        finished = [(s, r) for s, r in self.runs if r.status == "ok"]
+        floor_cpu = self.floor.cpu if self.floor and self.floor.status == "ok" else 0.0
+        # only sizes where the work itself is measurable above the start-up time
+        net = [(s, r.cpu - floor_cpu) for s, r in finished if r.cpu - floor_cpu > 0.05]
+        floor_mem = self.floor.peak_mib if self.floor and self.floor.status == "ok" else 0.0
+        memory = [(s, r.peak_mib - floor_mem) for s, r in finished
+                  if r.peak_mib - floor_mem > 5]
+        bounded = any(r.status == "timeout" for _, r in self.runs)
+        return exponent(net), exponent(memory), bounded
+
+
+def run_series(dimension: str, command: str, sizes: Sequence[int], timeout: float,
+               out: Callable[[str], None]) -> Series:
+    series = Series(dimension, command)
+    argv_of = build(dimension, command)
+    with tempfile.TemporaryDirectory(prefix="growth-") as tmp:
+        folder = Path(tmp) / "floor"
+        folder.mkdir()
+        series.floor = measure(argv_of(prepare(dimension, FLOOR_SIZE[dimension], folder)),
+                               timeout, folder)
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="growth-") as tmp:
+            folder = Path(tmp)
+            inputs = prepare(dimension, size, folder)
+            input_bytes = sum(p.stat().st_size for p in
+                              [inputs.doc, inputs.query, *inputs.files] if p is not None)
+            run = measure(argv_of(inputs), timeout, folder)
+        series.runs.append((size, run))
+        out(f"  {dimension:<11}{command:<23}{size:>9}{human(input_bytes):>9}"
+            f"{run.wall:>9.2f}{run.cpu:>9.2f}{run.peak_mib:>9.0f}{human(run.output_bytes):>9}"
+            f"  {run.status}")
+        if run.status != "ok":
+            break  # larger sizes would only take longer
+    return series
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes and a shorter timeout (a few minutes)")
+    parser.add_argument("--dimension", action="append", choices=sorted(DIMENSIONS),
+                        help="only this dimension (repeatable)")
+    parser.add_argument("--command", action="append",
+                        help="only this command (repeatable): " + ", ".join(
+                            sorted({*COMMANDS, *CORPUS_COMMANDS, *QUERY_COMMANDS})))
+    parser.add_argument("--each-profile", action="store_true",
+                        help="also validate with each profile forced on its own")
+    parser.add_argument("--sizes", help="comma-separated sizes, for every dimension chosen")
+    parser.add_argument("--timeout", type=float, help="seconds per run (default 120, quick 30)")
+    args = parser.parse_args(argv)
+
+    table = QUICK_SIZES if args.quick else FULL_SIZES
+    timeout = args.timeout or (30.0 if args.quick else 120.0)
+    dimensions = args.dimension or list(DIMENSIONS)
+    print(f"pypolicy at {ROOT}; timeout {timeout:.0f} s per run; CPU time is the child's"
+          " and its children's (user + system)")
+    print(f"  {'dimension':<11}{'command':<23}{'size':>9}{'input':>9}{'wall s':>9}"
+          f"{'cpu s':>9}{'peak MiB':>9}{'output':>9}  status")
+    results: list[Series] = []
+    for dimension in dimensions:
+        sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else table[dimension]
+        commands = list(DIMENSIONS[dimension])
+        if args.each_profile and "validate-all-profiles" in commands:
+            commands += [f"validate-{p}" for p in PROFILES]
+        if args.command:
+            commands = [c for c in commands if c in args.command]
+        for command in commands:
+            results.append(run_series(dimension, command, sizes, timeout,
+                                      lambda line: print(line, flush=True)))
+
+    print(f"\ngrowth exponents (target <= {TARGET}): time is CPU net of start-up; '>=' where"
+          " a larger size timed out")
+    print(f"  {'dimension':<11}{'command':<23}{'time':>8}{'memory':>8}{'largest':>9}"
+          f"{'cpu s':>9}{'peak MiB':>9}{'output':>9}")
+    failing = 0
+    for series in results:
+        time_exp, mem_exp, bounded = series.fitted()
+        done = [(s, r) for s, r in series.runs if r.status == "ok"]
+        largest = done[-1] if done else None
+        mark = ">=" if bounded else ""
+        over = bounded or (time_exp is not None and time_exp > TARGET)
+        failing += over
+        text_time = "flat" if time_exp is None else f"{mark}{time_exp:.2f}"
+        text_mem = "flat" if mem_exp is None else f"{mem_exp:.2f}"
+        tail = (f"{largest[0]:>9}{largest[1].cpu:>9.2f}{largest[1].peak_mib:>9.0f}"
+                f"{human(largest[1].output_bytes):>9}") if largest else f"{'-':>9}"
+        print(f"  {series.dimension:<11}{series.command:<23}{text_time:>8}{text_mem:>8}{tail}"
+              f"{'  over target' if over else ''}")
+    print(f"\n{failing} of {len(results)} series over the target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
