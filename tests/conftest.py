@@ -3,16 +3,35 @@
 The network guard makes any socket use by a test an error: pypolicy promises to work
 offline and never to fetch a JSON-LD context, and a test that silently reached the
 network would hide a broken promise (and be slow and flaky besides).
+
+Hypothesis runs derandomised by default (profile ``ci``): every run tries the same
+examples, so CI cannot go red by luck. ``HYPOTHESIS_PROFILE=explore`` searches at
+random with ten times the examples and keeps what it finds in ``.hypothesis/``, to be
+replayed and then pinned as explicit tests (see test_properties.py).
 """
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from hypothesis import settings
+
+# No deadline in either: the SHACL and RDF steps take tens to hundreds of milliseconds
+# and vary with the machine's load. "ci" keeps no example database either (a database
+# would make a run depend on the one before). Each property sizes its own max_examples
+# through strategies.examples(), which scales it by the profile's max_examples / 100
+# (and by PYPOLICY_HYPOTHESIS_SCALE).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          print_blob=True)
+settings.register_profile("explore", derandomize=False, max_examples=1000, deadline=None,
+                          print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -43,22 +43,15 @@ from pypolicy.format.resources import policy_schema, vocabulary_index
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.validate.rules import RULES
 
-# --------------------------------------------------------------------------- profiles
-
-# "ci" is the default: no example database (CI machines start clean, and a database
-# would make a run depend on the one before), no deadline (the SHACL and RDF steps take
-# tens to hundreds of milliseconds and vary with the machine's load). Each test sets its
-# own max_examples through ``examples()``, sized so the property suite stays within a
-# few minutes on two cores; PYPOLICY_HYPOTHESIS_SCALE multiplies them for a deeper run.
-settings.register_profile("ci", database=None, deadline=None, print_blob=True)
-settings.register_profile("dev", deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# --------------------------------------------------------------------------- examples
 
 
 def examples(count: int) -> int:
-    """``count`` scaled by PYPOLICY_HYPOTHESIS_SCALE (default 1), at least 1."""
+    """``count`` scaled by the Hypothesis profile (its max_examples / 100: 1 for "ci",
+    10 for "explore"; profiles are set in conftest.py) and by PYPOLICY_HYPOTHESIS_SCALE
+    (default 1), at least 1."""
     scale = float(os.environ.get("PYPOLICY_HYPOTHESIS_SCALE", "1"))
-    return max(1, round(count * scale))
+    return max(1, round(count * scale * settings.default.max_examples / 100))
 
 
 # --------------------------------------------------------------------------- vocabulary
