@@ -93,9 +93,16 @@ def test_narrower_data_is_not_a_new_kind() -> None:
 
 
 def test_purpose_added_and_removed() -> None:
+    # itnet's s-use closes its purposes ("only for ...", format 1.1): a purpose added to
+    # the closed list loosens the restriction; one taken out narrows it
     new = edited("itnet", lambda d: statement(d, "s-use")["purposes"].append("marketing"))
-    assert kinds(example("itnet"), new) == ["purpose-added", "statement-changed"]
-    assert kinds(new, example("itnet")) == ["purpose-removed", "statement-changed"]
+    assert kinds(example("itnet"), new) == ["purpose-added", "promise-weakened"]
+    assert kinds(new, example("itnet")) == ["purpose-removed", "promise-changed"]
+    # an open statement of practice is a statement that changed
+    open_use = edited("itnet", lambda d: statement(d, "s-use").pop("exhaustive"))
+    both = edited("itnet", lambda d: (statement(d, "s-use").pop("exhaustive"),
+                                      statement(d, "s-use")["purposes"].append("marketing")))
+    assert kinds(open_use, both) == ["purpose-added", "statement-changed"]
 
 
 def add_advertiser(data: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""The rendered pages of the five examples, kept as golden files under tests/golden/.
+"""The rendered pages of the five examples and of the synthetic policies (which use every
+construct of format 1.1), kept as golden files under tests/golden/.
 
 A change to the renderer or to an example shows up here as a diff to review. To accept
 the new output, regenerate the files and look at the diff before committing:
@@ -19,7 +20,8 @@ from pypolicy.render import AUDIENCES, FORMATS, Audience, Format, render
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
-EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json")) \
+    + sorted((ROOT / "examples" / "synthetic").glob("*.policy.json"))
 EXTENSIONS: dict[Format, str] = {"markdown": "md", "html": "html", "text": "txt"}
 UPDATE = os.environ.get("PYPOLICY_UPDATE_GOLDEN") == "1"
 

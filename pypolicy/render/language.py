@@ -70,9 +70,11 @@ def prose_for(document_language: str, locale_dir: Path | None = None) -> Prose:
     for name in _candidates(document_language):
         if name.split("_")[0] == SOURCE_LANGUAGE:
             return ENGLISH
-        found = gettext.find(DOMAIN, str(directory), languages=[name])
-        if found:
-            with open(found, "rb") as catalogue:
+        # exactly this folder: gettext.find would also try "de" for "de_AT" and name the
+        # prose after the wrong one
+        path = directory / name / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if path.is_file():
+            with path.open("rb") as catalogue:
                 return Prose(name.replace("_", "-"), gettext.GNUTranslations(catalogue))
     return ENGLISH
 

@@ -198,6 +198,41 @@ def _longer_or_shorter(old_duration: str, new_duration: str) -> str:
     return "retention-changed"
 
 
+def _bounds(rule: RetentionRule) -> tuple[float, float] | None:
+    """The shortest and longest time a rule keeps data, in days (a minimum alone has no
+    longest: inf); None when the rule gives no period or a period beyond comparison."""
+    try:
+        if rule.duration:
+            days = duration_days(rule.duration)
+            return days, days
+        if rule.period is not None:
+            low = duration_days(rule.period.at_least) if rule.period.at_least else 0.0
+            high = duration_days(rule.period.at_most) if rule.period.at_most \
+                else float("inf")
+            return low, high
+    except ValueError:
+        return None
+    return None
+
+
+def _period_change(o: RetentionRule, n: RetentionRule) -> str:
+    """Longer when either end of the period moves out or a hedge appears ("usually 90
+    days" may be more), shorter when both move in; a range or bound (format 1.1)
+    compares by its ends."""
+    if n.qualifier and not o.qualifier:
+        return "retention-longer"
+    old_bounds, new_bounds = _bounds(o), _bounds(n)
+    if old_bounds is None or new_bounds is None or o.from_ != n.from_:
+        return "retention-changed"
+    if o.duration and n.duration:
+        return _longer_or_shorter(o.duration, n.duration)
+    if new_bounds[0] > old_bounds[0] or new_bounds[1] > old_bounds[1]:
+        return "retention-longer"
+    if new_bounds[0] < old_bounds[0] or new_bounds[1] < old_bounds[1]:
+        return "retention-shorter"
+    return "retention-changed"
+
+
 def _retention_changes(old: Policy, new: Policy) -> list[Change]:
     changes = []
     pairs, removed, added = _match(old.retention, new.retention, old, new)
@@ -206,9 +241,7 @@ def _retention_changes(old: Policy, new: Policy) -> list[Change]:
         if before == after:
             continue
         names = join(data_names(new, n.data))
-        kind = "retention-changed"
-        if o.duration and n.duration and o.from_ == n.from_:
-            kind = _longer_or_shorter(o.duration, n.duration)
+        kind = _period_change(o, n)
         if n.indefinite and not o.indefinite:
             kind = "retention-longer"
         elif o.indefinite and not n.indefinite and (n.duration or n.criteria):
@@ -263,7 +296,11 @@ def _content(policy: Policy, statement: Statement) -> tuple[object, ...]:
             frozenset(party_names(policy, statement.recipients)),
             frozenset(statement.subjects), frozenset(statement.locations),
             frozenset(statement.outside), frozenset(statement.conditions),
-            frozenset(statement.exceptions), frozenset(statement.except_purposes))
+            frozenset(statement.exceptions), frozenset(statement.except_purposes),
+            # format 1.1: how firmly, which lists are closed or examples, where, whose duty
+            statement.qualifier, frozenset(statement.exhaustive),
+            frozenset(statement.illustrative), frozenset(statement.systems),
+            statement.duty, frozenset(statement.consequences))
 
 
 def _pair_statements(old: Policy, new: Policy, old_items: Sequence[Statement],
@@ -298,6 +335,26 @@ def _weakened(old: Policy, new: Policy, before: Statement, after: Statement) -> 
     vocab = vocabulary()
     if set(after.exceptions) - set(before.exceptions):
         return True
+    # format 1.1: a hedge added ("we usually do not"), a list no longer closed ("only
+    # with A" -> "with A") or opened up ("such as")
+    if after.qualifier and after.qualifier != before.qualifier:
+        return True
+    if set(before.exhaustive) - set(after.exhaustive):
+        return True
+    if set(after.illustrative) - set(before.illustrative):
+        return True
+    if after.positive and after.exhaustive:
+        # a closed list that grew allows more ("only with A" -> "only with A and B")
+        grown = {
+            "recipientList": set(party_names(new, after.recipients))
+            - set(party_names(old, before.recipients)),
+            "dataList": set(data_names(new, after.data)) - set(data_names(old, before.data)),
+            "purposeList": set(after.purposes) - set(before.purposes),
+            "locationList": set(after.locations) - set(before.locations),
+            "systemList": set(after.systems) - set(before.systems),
+        }
+        if any(grown.get(kind) for kind in after.exhaustive):
+            return True
     if set(after.except_purposes) - set(before.except_purposes):
         return True
     if not vocab.all_within(before.actions, after.actions):
@@ -305,8 +362,9 @@ def _weakened(old: Policy, new: Policy, before: Statement, after: Statement) -> 
     if before.data and not vocab.all_within(old.categories_of(before.data),
                                             new.categories_of(after.data)):
         return True
+    closed_recipients = after.positive and "recipientList" in after.exhaustive
     if set(party_names(old, before.recipients)) - set(party_names(new, after.recipients)) \
-            and after.recipients:
+            and after.recipients and not closed_recipients:  # fewer allowed is no weakening
         return True
     if after.modality == "onlyIf" and set(before.conditions) - set(after.conditions):
         return True
@@ -320,7 +378,8 @@ def _statement_changes(old: Policy, new: Policy) -> list[Change]:
     changes: list[Change] = []
 
     def is_promise(s: Statement) -> bool:
-        return s.modality in ("doesNot", "onlyIf")
+        # a closed list ("only with our carriers", format 1.1) is a restriction too
+        return s.modality in ("doesNot", "onlyIf") or bool(s.exhaustive)
 
     pairs, removed, added = _pair_statements(old, new, old.statements, new.statements)
     for o, n in pairs:

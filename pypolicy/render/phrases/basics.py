@@ -82,6 +82,17 @@ def looks_plural(name: str) -> bool:
     return bool(head.split()) and _plural_noun(head.split()[-1])
 
 
+def law_looks_plural(name: str) -> bool:
+    """Whether a law's or a regime's name reads as plural: "US CPNI rules", "UK GDPR and
+    Data Protection Act 2018" (two laws), but not "tax and accounting law" (one law of
+    two fields)."""
+    words = name.split()
+    if words and _plural_noun(words[-1]) and not words[-1].isupper():
+        return True
+    after_and = name.rsplit(" and ", 1)[1] if " and " in name else ""
+    return after_and[:1].isupper()
+
+
 def data_looks_plural(names: Sequence[str]) -> bool:
     """Whether data named so is "them" rather than "it": several names, or one whose head
     noun is plural ("contact lists", "FCM (Firebase Cloud Messaging) tokens"). Within

@@ -34,6 +34,8 @@ _HEADLINES: dict[str, str] = {
                                  "one of its own promises."),
     "narrowing-definition": N_("A promise quietly makes an exception to a broader "
                                "statement."),
+    "outside-closed-list": N_("The policy says a list is complete, yet describes "
+                              "something outside it."),
     "not-stored-but-retained": N_("The policy says some data is not stored, yet says how "
                                   "long or where it is kept."),
     "conflicting-retention-periods": N_("The policy gives two different periods for "
@@ -51,6 +53,10 @@ _HEADLINES: dict[str, str] = {
                                      "on other grounds."),
     "contradictory-security-claims": N_("The policy promises your data is safe, yet says "
                                         "no security is complete."),
+    "security-claim-beyond-mechanisms": N_("The policy says calls are encrypted, but "
+                                           "names encryption only for setting them up."),
+    "misleading-definition": N_("The policy calls data anonymous that can still identify "
+                                "people."),
     "consent-inferred-from-use": N_("The policy treats simply using the service as your "
                                     "consent."),
     "controller-identity": N_("The policy does not say how to reach the provider."),

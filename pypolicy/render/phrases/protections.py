@@ -14,7 +14,7 @@ from pypolicy.render.phrases.basics import (
     labels,
     sentence,
 )
-from pypolicy.render.phrases.terms import condition_noun
+from pypolicy.render.phrases.terms import CLAUSE_HEDGES, condition_noun, consequence, hedge
 
 _RIGHT_PHRASES = {
     "access": "access the personal data we hold about you",
@@ -45,6 +45,7 @@ _CHANNEL_PHRASES = {
     "supportTicket": "by opening a support ticket",
     "unsubscribeLink": "through the unsubscribe link in our messages",
     "browserSettings": "in your browser settings",
+    "inAppSettings": "in the app's settings",
 }
 
 _FEE_PHRASES = {
@@ -72,12 +73,25 @@ def right_sentences(right: RightEntry, authority: str | None = None) -> list[str
         result.append(sentence("you can do this " + join([channel(c) for c in right.channels],
                                                          "or")))
     if right.response_time:
-        result.append(sentence(f"response time: {duration(right.response_time)}"))
+        # "We usually respond within one month." (a hedge on the response, format 1.1)
+        within = f"within {duration(right.response_time, spelled=True)}"
+        if right.qualifier == "approximately":
+            result.append(sentence(f"we respond within about "
+                                   f"{duration(right.response_time, spelled=True)}"))
+        elif right.qualifier in CLAUSE_HEDGES:
+            result.append(sentence(f"{hedge(right.qualifier)}, we respond {within}"))
+        elif right.qualifier:
+            result.append(sentence(f"we {hedge(right.qualifier)} respond {within}"))
+        else:
+            result.append(sentence(f"we respond {within}"))
+    elif right.qualifier:
+        result.append(sentence(f"we respond to such requests {hedge(right.qualifier)}"))
     if right.fee:
         result.append(_FEE_PHRASES.get(right.fee, sentence("fee: " + label(right.fee))))
     if right.limitations:
         result.append(sentence("this right is subject to "
                                + join([condition_noun(c) for c in right.limitations])))
+    result += [sentence("if you do, " + consequence(c)) for c in right.consequences]
     return result
 
 

@@ -17,6 +17,7 @@ from pypolicy.render.phrases.basics import (
     join,
     label,
     labels,
+    law_looks_plural,
     pronoun,
     sentence,
 )
@@ -91,10 +92,8 @@ def imposed_by(rule: RetentionRule) -> str:
     if not rule.imposed_by:
         return ""
     laws = join(labels(rule.imposed_by))
-    # "tax and accounting law requires", "US CPNI rules require": one law is singular
-    # however its name reads, unless its name ends in a plural noun
-    last = laws.split()[-1].lower() if laws else ""
-    plural = len(rule.imposed_by) > 1 or (last.endswith("s") and not last.endswith("ss"))
+    # "tax and accounting law requires", "US CPNI rules require"
+    plural = len(rule.imposed_by) > 1 or law_looks_plural(laws)
     return f", as {laws} {'require' if plural else 'requires'}"
 
 
@@ -131,6 +130,11 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
     keep = "keep"
     if hedge_of_verb and hedge_of_verb not in CLAUSE_HEDGES:
         keep = f"{hedge(hedge_of_verb)} keep"
+    if fixed and rule.from_ and "contractDuration" in others:
+        # "for the duration of your contract and for one year after the end of the
+        # contract": the period that runs from an end comes after what it follows
+        others = [c for c in others if c != "contractDuration"]
+        fixed = f"the duration of your contract and for {fixed}"
     if fixed:
         main = f"we {keep} {names} for {fixed}"
         if rule.from_:

@@ -4,10 +4,12 @@ representative, and the scope of the policy) and "Changes to this policy"."""
 
 from __future__ import annotations
 
+from pypolicy.format.model import Officer
 from pypolicy.render.page import (
     Audience,
     Block,
     Bullets,
+    Content,
     Inline,
     Para,
     Text,
@@ -19,11 +21,13 @@ from pypolicy.render.phrases.basics import (
     join,
     label,
     labels,
-    looks_plural,
+    law_looks_plural,
     partial_date,
     places,
     sentence,
 )
+from pypolicy.render.phrases.protections import channel
+from pypolicy.render.phrases.terms import CLAUSE_HEDGES, hedge
 from pypolicy.render.sections.context import PageContext, contact_inline, http_link
 
 _ROLE_AS_CAPACITY = {"controller": "the controller", "processor": "a processor",
@@ -49,7 +53,7 @@ _NOTICES = {
 _CHANNEL_NAMES = {"email": "Email", "phone": "Telephone", "postal": "Post",
                   "webForm": "Web form", "accountDashboard": "Account dashboard",
                   "supportTicket": "Support ticket", "unsubscribeLink": "Unsubscribe link",
-                  "browserSettings": "Browser settings"}
+                  "browserSettings": "Browser settings", "inAppSettings": "App settings"}
 
 
 def page_title(ctx: PageContext) -> str:
@@ -62,16 +66,17 @@ def page_title(ctx: PageContext) -> str:
 def intro(ctx: PageContext, audience: Audience) -> tuple[Para, ...]:
     policy = ctx.policy
     _ = ctx.gettext
-    if policy.provider.name:
-        first = f"This is the privacy policy of {policy.provider.name}"
-    else:
-        first = "This privacy policy does not name the provider behind it; it is the policy"
+    first = f"This is the privacy policy of {policy.provider.name}" \
+        if policy.provider.name else "This privacy policy"
     if policy.title:
         first += f", published as \u201c{policy.title}\u201d"
     if policy.last_updated:
         first += f", last updated {partial_date(policy.last_updated)}"
     if policy.effective_date:
         first += f", in effect from {partial_date(policy.effective_date)}"
+    if not policy.provider.name:  # format 1.1 allows a policy that never says who
+        first += "," * (first != "This privacy policy") + " does not name the provider " \
+                                                          "behind it"
     notes_title, remark_label = ctx.words.notes_title, ctx.words.remark_label
     if audience == "reviewer":
         second = _("This page is generated from the machine-readable policy document "
@@ -113,7 +118,8 @@ def footer(ctx: PageContext) -> tuple[Para, ...]:
 def who_we_are(ctx: PageContext) -> list[Block]:
     policy, provider = ctx.policy, ctx.policy.provider
     blocks: list[Block] = []
-    text = f"We are {provider.name}"
+    text = f"We are {provider.name}" if provider.name else \
+        "This policy does not name the company behind it"
     if provider.legal_name and provider.legal_name != provider.name:
         text += f" (legal name: {provider.legal_name})"
     if provider.country:
@@ -152,6 +158,8 @@ def who_we_are(ctx: PageContext) -> list[Block]:
         else:
             blocks.append(ctx.para("We have not appointed a data protection officer.",
                                    officer))
+    for other in policy.officers:  # format 1.1: privacy, grievance officers, representatives
+        blocks.append(ctx.para(_officer(other), other))
     if policy.representative is not None:
         rep = policy.representative
         content = [Text(f"Our representative in the EU or the UK is {rep.name}")]
@@ -162,6 +170,25 @@ def who_we_are(ctx: PageContext) -> list[Block]:
         blocks.append(ctx.para(tuple(content), rep))
     blocks += scope(ctx)
     return blocks
+
+
+def _officer(officer: Officer) -> Content:
+    """"Our grievance officer, Ms. Rao, can be reached by email at x." (format 1.1)"""
+    role = label(officer.officer_role) if officer.officer_role else (officer.title or
+                                                                       "officer")
+    if not officer.appointed:
+        return plain(f"We have not appointed a {role}.")
+    if not officer.contacts:
+        return plain(f"Our {role} is {officer.name}." if officer.name
+                     else f"We have appointed a {role}.")
+    content: list[Inline] = [Text(f"Our {role}" + (f", {officer.name}," if officer.name
+                                                     else "") + " can be reached")]
+    for i, contact in enumerate(officer.contacts):
+        joiner = "" if i == 0 else (" and" if i == len(officer.contacts) - 1 else ",")
+        content += [Text(f"{joiner} {channel(contact.channel)} at "),
+                    contact_inline(contact.channel, contact.value)]
+    content.append(Text("."))
+    return tuple(content)
 
 
 def scope(ctx: PageContext) -> list[Block]:
@@ -189,7 +216,7 @@ def scope(ctx: PageContext) -> list[Block]:
     for claim in policy.regimes:
         template = _STANCE.get(claim.stance, "{Regime}: " + label(claim.stance) + ".")
         regime = label(claim.regime)
-        plural = looks_plural(regime)
+        plural = law_looks_plural(regime)
         blocks.append(ctx.para(template.format(regime=regime, Regime=capitalise(regime),
                                                applies="apply" if plural else "applies",
                                                does="do" if plural else "does"), claim))
@@ -202,9 +229,21 @@ def changes(ctx: PageContext) -> list[Block]:
     changes = policy.changes
     if changes is not None:
         sentences = []
-        if changes.notices:
-            sentences.append(sentence("we announce changes to this policy " + join(
-                [_NOTICES.get(n, label(n)) for n in changes.notices])))
+        # format 1.1: a hedge on the whole procedure ("we usually announce") and on
+        # single notices ("and, in some cases, by email")
+        ways = [_NOTICES.get(n, label(n)) for n in changes.notices]
+        if changes.qualifier in CLAUSE_HEDGES:
+            announce = f"{hedge(changes.qualifier)}, we announce"
+        elif changes.qualifier:
+            announce = f"we {hedge(changes.qualifier)} announce"
+        else:
+            announce = "we announce"
+        if ways:
+            sentences.append(sentence(f"{announce} changes to this policy " + join(ways)))
+        for notice in changes.qualified_notices:
+            also = "also " if ways else ""
+            sentences.append(sentence(f"{hedge(notice.qualifier)}, we {also}announce them "
+                                      + _NOTICES.get(notice.notice, label(notice.notice))))
         if changes.acceptance_by_continued_use is True:
             sentences.append("If you keep using the service after a change, we treat "
                              "that as your acceptance of the changed policy.")

@@ -7,7 +7,7 @@ from pypolicy.format.model import Statement
 from pypolicy.render.page import Block, Bullets, Para, plain
 from pypolicy.render.phrases.basics import join, label, labels, party_names, sentence
 from pypolicy.render.phrases.protections import security_sentence
-from pypolicy.render.phrases.terms import condition
+from pypolicy.render.phrases.terms import CLAUSE_HEDGES, condition, consequence, hedge
 from pypolicy.render.sections.context import PageContext
 
 _COOKIE_KINDS = {
@@ -22,6 +22,12 @@ _CONSENT_MECHANISMS = {
     "optInBanner": "We set no cookies other than strictly necessary ones until you agree.",
     "browserControls": "You can refuse cookies in your browser settings.",
     "impliedByUse": "We treat your use of the website or service as consent to cookies.",
+    "consentBanner": "We ask for your consent in a cookie banner.",
+    "granularChoice": "You can choose which kinds of cookies to allow.",
+    "consentWithdrawable": "You can change your choice later.",
+    "thirdPartyOptOut": "You can opt out with the tools of the companies that set them.",
+    "globalPrivacyControl": "We honour the Global Privacy Control signal of your browser.",
+    "deviceAdSettings": "You can limit advertising in your device's settings.",
 }
 
 
@@ -50,6 +56,11 @@ def security(ctx: PageContext) -> list[Block]:
                 "doesNot": "we do not notify", "onlyIf": "we notify"}.get(
                     breach.modality, "we notify")
         who = join(labels(breach.notifies)) or "anyone"
+        if breach.qualifier in CLAUSE_HEDGES:
+            verb = f"{hedge(breach.qualifier)}, {verb}"
+        elif breach.qualifier:
+            subject, _, rest = verb.partition(" ")
+            verb = f"{subject} {hedge(breach.qualifier)} {rest}"
         text = f"If a data breach affects personal data, {verb} {who}"
         if breach.conditions:
             only = "only " if breach.modality == "onlyIf" else ""
@@ -65,11 +76,18 @@ def cookies(ctx: PageContext) -> list[Block]:
         return [Para(plain("This policy does not mention cookies or similar "
                            "technologies."))]
     sentences = []
+    # format 1.1: how firmly the text says it; absent reads as used, as in 1.0
+    use = {"may": "may use", "doesNot": "do not use"}.get(tracking.modality or "", "use")
     if tracking.technologies:
-        sentences.append(sentence("we use " + join(labels(tracking.technologies))))
+        sentences.append(sentence(f"we {use} " + join(labels(tracking.technologies),
+                                                     "or" if use == "do not use" else "and")))
     if tracking.cookie_kinds:
-        sentences.append(sentence("the kinds of cookies we use are " + join(
+        sentences.append(sentence(f"the kinds of cookies we {use} are " + join(
             [_COOKIE_KINDS.get(k, label(k)) for k in tracking.cookie_kinds])))
+    if tracking.consent_required_for:
+        sentences.append(sentence("we set " + join(
+            [_COOKIE_KINDS.get(k, label(k)) for k in tracking.consent_required_for])
+            + " only with your consent"))
     if tracking.third_parties:  # no modality here: named, not asserted as "do" or "may"
         sentences.append(sentence("other parties that place or read cookies: "
                                   + join(party_names(policy, tracking.third_parties))))
@@ -78,6 +96,8 @@ def cookies(ctx: PageContext) -> list[Block]:
     if tracking.do_not_track:
         sentences.append(_DO_NOT_TRACK.get(tracking.do_not_track,
                                            sentence(label(tracking.do_not_track))))
+    sentences += [sentence("if you refuse or delete cookies, " + consequence(c))
+                  for c in tracking.consequences]
     if not sentences:
         sentences.append("This policy mentions tracking but says nothing specific.")
     return [ctx.para(" ".join(sentences), tracking)]
