@@ -2,12 +2,17 @@
 protocol on a pipe (``--remote-debugging-pipe``), so no test dependency is needed.
 
 For each example: load the page from a file:// URL, collect console messages, page
-errors and every network request, read the headings from the DOM, and take a
-full-page screenshot. The page must show its h1 and all its h2 headings, log no
-errors and request nothing but its own file. Chromium must be installed (Debian:
-``apt-get install -y chromium``); if it is missing or cannot start, these tests fail.
+errors and every network request, read the headings and the visible text from the DOM,
+and take a full-page screenshot. The page must show its h1 and all its h2 headings, log
+no errors and request nothing but its own file; at 390 and 1280 pixels nothing in the
+main content may be wider than the window, and the reader's page (with the validator's
+findings) must show no internal identifier. Printed, the page must stay short.
+Chromium must be installed (Debian: ``apt-get install -y chromium``); if it is missing
+or cannot start, these tests fail.
 
-Set ``PYPOLICY_SCREENSHOTS=<dir>`` to keep the screenshots for a look.
+The screenshots (and the printed PDF) are kept as test artefacts in pytest's temporary
+directory of the test (pytest keeps the last three runs: ``pytest --basetemp=DIR`` puts
+them where you like); ``PYPOLICY_SCREENSHOTS=<dir>`` copies the screenshots there too.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -31,6 +37,7 @@ from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
 from pypolicy.render import render
 from pypolicy.render.sections import build_page
+from pypolicy.validate.engine import validate_path
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 TIMEOUT = 60.0
@@ -181,7 +188,8 @@ def open_page(browser: Browser, url: str, width: int = 1100) -> dict[str, Any]:
             "expression": "JSON.stringify({lang: document.documentElement.lang, "
                           "scripts: document.scripts.length, "
                           "width: document.documentElement.scrollWidth, "
-                          "height: document.documentElement.scrollHeight})",
+                          "height: document.documentElement.scrollHeight, "
+                          "text: document.body.innerText})",
             "returnByValue": True}, session=session)["result"]["value"]
         layout = json.loads(facts)
         overflowing = json.loads(browser.send("Runtime.evaluate", {
@@ -258,11 +266,27 @@ def test_hostile_page_in_chromium(browser: Browser, tmp_path: Path) -> None:
     assert shown["layout"]["width"] <= 1100, "a very long word widened the page"
 
 
-def keep_screenshot(png: bytes, name: str) -> None:
+def keep_screenshot(png: bytes, name: str, tmp_path: Path) -> None:
+    """Keep a screenshot as an artefact of the test (and in PYPOLICY_SCREENSHOTS)."""
+    (tmp_path / f"{name}.png").write_bytes(png)
     keep = os.environ.get("PYPOLICY_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         (Path(keep) / f"{name}.png").write_bytes(png)
+
+
+def entry_ids(node: Any, found: set[str] | None = None) -> set[str]:
+    """The ids of every entry in a document (statements, data, parties, rules, ...)."""
+    found = set() if found is None else found
+    if isinstance(node, dict):
+        if isinstance(node.get("id"), str):
+            found.add(node["id"])
+        for value in node.values():
+            entry_ids(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            entry_ids(value, found)
+    return found
 
 
 @pytest.mark.slow
@@ -270,17 +294,34 @@ def keep_screenshot(png: bytes, name: str) -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name.split(".")[0])
 def test_page_fits_phone_and_desktop(browser: Browser, example: Path, width: int,
                                      tmp_path: Path) -> None:
-    """At 390 pixels the tables are stacked cards: nothing in the main content is wider
-    than the window or scrolls sideways; the same at 1280."""
-    policy = Policy.from_dict(load_path(example).data)
+    """The reader's page with the validator's findings, at 390 pixels (tables as
+    stacked cards, the label in one column) and at 1280: nothing in the main content is
+    wider than the window or scrolls sideways, every heading is there and visible, no
+    console errors, and no internal identifier or rule code in the visible text."""
+    data = load_path(example).data
+    policy = Policy.from_dict(data)
     page_file = tmp_path / f"{example.name.split('.')[0]}-{width}.html"
-    page_file.write_text(render(policy, "html"), encoding="utf-8")
+    page_file.write_text(render(policy, "html", findings=validate_path(str(example))),
+                         encoding="utf-8")
     shown = open_page(browser, page_file.as_uri(), width)
+    keep_screenshot(shown["png"], page_file.stem, tmp_path)
     assert shown["errors"] == []
     assert shown["layout"]["width"] <= width, "the page scrolls sideways"
     assert shown["overflowing"] == [], shown["overflowing"]
-    assert all(h["visible"] for h in shown["headings"])
-    keep_screenshot(shown["png"], page_file.stem)
+    headings = shown["headings"]
+    assert all(h["visible"] for h in headings), [h for h in headings if not h["visible"]]
+    texts = [h["text"] for h in headings]
+    expected = build_page(policy, findings=validate_path(str(example)))
+    assert texts[0] == expected.title
+    assert [t for t in texts if t in {s.title for s in expected.sections}] == \
+        [s.title for s in expected.sections]
+    assert "Things to know" in texts
+    visible_text = shown["layout"]["text"]
+    assert "At a glance" in visible_text and "Data collected" in visible_text
+    ids = entry_ids(data) - {data["id"]}
+    named = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", visible_text)]
+    assert named == [], f"internal identifiers on the reader's page: {named[:5]}"
+    assert not re.search(r"\bVP\d{3}\b", visible_text)
 
 
 @pytest.mark.slow
@@ -298,4 +339,37 @@ def test_compare_page_fits_phone_and_desktop(browser: Browser, width: int,
     assert shown["errors"] == []
     assert shown["layout"]["width"] <= width, "the page scrolls sideways"
     assert shown["overflowing"] == [], shown["overflowing"]
-    keep_screenshot(shown["png"], page_file.stem)
+    keep_screenshot(shown["png"], page_file.stem, tmp_path)
+
+
+def printed_pages(browser: Browser, url: str) -> bytes:
+    """The page printed to PDF by Chromium (its default paper, no header or footer)."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target,
+                                                     "flatten": True})["sessionId"]
+    try:
+        browser.send("Page.enable", session=session)
+        browser.send("Page.navigate", {"url": url}, session=session)
+        browser.wait_for("Page.loadEventFired", session)
+        pdf = browser.send("Page.printToPDF", {"displayHeaderFooter": False},
+                           session=session)
+    finally:
+        browser.send("Target.closeTarget", {"targetId": target})
+    return base64.b64decode(pdf["data"])
+
+
+@pytest.mark.slow
+def test_printed_page_is_short(browser: Browser, tmp_path: Path) -> None:
+    """The print stylesheet keeps inum short: 35 pages for the reader and 38 for the
+    reviewer before it (issue 17), with the evidence as compact endnotes now."""
+    example = next(e for e in EXAMPLES if e.name.startswith("inum."))
+    policy = Policy.from_dict(load_path(example).data)
+    counts = {}
+    for audience in ("reader", "reviewer"):
+        page_file = tmp_path / f"inum-{audience}.html"
+        page_file.write_text(render(policy, "html", audience), encoding="utf-8")
+        pdf = printed_pages(browser, page_file.as_uri())
+        (tmp_path / f"inum-{audience}.pdf").write_bytes(pdf)
+        counts[audience] = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 0 < counts["reader"] <= 16, counts
+    assert 0 < counts["reviewer"] <= 18, counts
