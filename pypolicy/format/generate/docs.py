@@ -12,11 +12,21 @@ from pypolicy.format.generate.sources import (
     DOC_BASE,
     NS,
     PLACE_SCHEME,
+    REGIME_SCHEME,
     SCHEMA_ID,
+    VARIES,
     Scheme,
     Sources,
     Term,
 )
+
+REGIME_NOTE = (
+    "Each regime names its jurisdiction (a `loc:` place of DPV, or *varies* for a kind of"
+    " law: that of whichever country applies) and its official source. In"
+    " `schema/vocabulary.ttl` they are `dpv:hasJurisdiction` (as DPV's own legal"
+    " extensions state a law's jurisdiction), `dct:bibliographicCitation` and, where the"
+    " official text has a stable address, `dct:source`; in `schema/vocabulary.json`, the"
+    " term's `jurisdiction`, `source` and `url`.")
 
 
 def _md(text: str) -> str:
@@ -73,8 +83,13 @@ def build_docs(s: Sources, schema: dict[str, Any]) -> str:
             " (`skos:broader`). The DPV column gives the alignment with W3C DPV 2.3;"
             " *telecom* and *format* mark extensions DPV lacks.", ""]
     for sname, scheme in s.schemes.items():
-        out += [f"### {sname}", "", _md(scheme.definition), "",
-                "| term | label | definition | DPV |", "|---|---|---|---|"]
+        legal = sname == REGIME_SCHEME
+        out += [f"### {sname}", "", _md(scheme.definition), ""]
+        if legal:
+            out += [REGIME_NOTE, ""]
+        out += ["| term | label | definition | DPV |" + (" jurisdiction | official source |"
+                                                        if legal else ""),
+                "|---|---|---|---|" + ("---|---|" if legal else "")]
         depth = _depths(scheme)
         for term in _tree_order(scheme):
             a = term.alignment
@@ -82,12 +97,22 @@ def build_docs(s: Sources, schema: dict[str, Any]) -> str:
                 f"{a.relation} `{a.target}`"
             indent = "&nbsp;&nbsp;" * depth[term.name]
             out.append(f"| {indent}`{term.name}` | {_md(term.label)} | {_md(term.definition)} |"
-                       f" {dpv} |")
+                       f" {dpv} |" + (_legal_cells(term) if legal else ""))
         if sname == PLACE_SCHEME:
             out += ["", f"Besides these, every ISO 3166-1 alpha-2 country code ({len(s.countries)}"
                     " codes from pycountry), mapped to DPV's `loc:` concepts."]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _legal_cells(term: Term) -> str:
+    """A regime's jurisdiction and official source, linked where it has an address."""
+    legal = term.legal
+    if legal is None:
+        return " | |"
+    where = legal.jurisdiction if legal.jurisdiction == VARIES else f"`{legal.jurisdiction}`"
+    source = f"[{_md(legal.citation)}]({legal.url})" if legal.url else _md(legal.citation)
+    return f" {where} | {source} |"
 
 
 def _depths(scheme: Scheme) -> dict[str, int]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pypolicy.core.version import FORMAT_VERSION
 from pypolicy.format.generate.mapping import property_kinds
-from pypolicy.format.generate.sources import NS, Sources
+from pypolicy.format.generate.sources import NS, LegalSource, Sources
 
 
 def build_index(s: Sources, schema: dict[str, Any]) -> dict[str, Any]:
@@ -20,7 +20,8 @@ def build_index(s: Sources, schema: dict[str, Any]) -> dict[str, Any]:
         "terms": {
             t.name: {"scheme": t.scheme, "label": t.label, "definition": t.definition,
                      "broader": list(t.broader),
-                     **({"altLabels": list(t.alt_labels)} if t.alt_labels else {})}
+                     **({"altLabels": list(t.alt_labels)} if t.alt_labels else {}),
+                     **(_legal(t.legal) if t.legal else {})}
             for sc in s.schemes.values() for t in sc.terms.values()
         },
         "countries": dict(s.countries),
@@ -31,3 +32,10 @@ def build_index(s: Sources, schema: dict[str, Any]) -> dict[str, Any]:
             for p, k in sorted(kinds.items())
         },
     }
+
+
+def _legal(legal: LegalSource) -> dict[str, str]:
+    """A regime's jurisdiction (a place code, or "varies" for a kind of law), its official
+    citation and, where the official text has a stable address, its url."""
+    return {"jurisdiction": legal.jurisdiction, "source": legal.citation,
+            **({"url": legal.url} if legal.url else {})}

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from pypolicy.format.generate.json_schema import deref, iter_object_defs
 from pypolicy.format.generate.mapping import PropertyKind, property_kinds, term_iri
+from pypolicy.format.generate.period_order import MESSAGE, period_order_select
 from pypolicy.format.generate.sources import PLACE_SCHEME, PREFIXES, Sources
 from pypolicy.format.generate.turtle import GraphBuilder
 
@@ -126,6 +127,19 @@ class _Shapes(GraphBuilder):
             self.add(shape, "sh:xone", self.alternatives(cdef["oneOf"]))
         if "if" in cdef:  # Evidence: a quote, or an inference with its rationale
             self.add(shape, "sh:or", self.evidence_rule())
+        if "not" in cdef:  # RetentionRule: a duration or a period, never both
+            self.add(shape, "sh:not", self.required(cdef["not"]["required"]))
+        if {"atLeast", "atMost"} <= set(props):  # RetentionPeriod: bounds in order
+            self.add(shape, "sh:sparql", self.period_order_rule())
+
+    def period_order_rule(self) -> Node:
+        """A SHACL-SPARQL constraint: the lower bound is not longer than the upper (see
+        :mod:`pypolicy.format.generate.period_order` for why not SHACL Core)."""
+        rule = self.blank()
+        self.graph.add((rule, RDF.type, self.iri("sh:SPARQLConstraint")))
+        self.add(rule, "sh:message", Literal(MESSAGE, lang="en"))
+        self.add(rule, "sh:select", Literal(period_order_select()))
+        return rule
 
 
 def build_shapes(s: Sources, schema: dict[str, Any]) -> GraphBuilder:

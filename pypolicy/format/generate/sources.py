@@ -32,6 +32,7 @@ PREFIXES = {
     "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
     "legal-eu": "https://w3id.org/dpv/legal/eu#",
     "legal-us": "https://w3id.org/dpv/legal/us#",
+    "legal-gb": "https://w3id.org/dpv/legal/gb#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 MATCH_KINDS = {"exact": "exactMatch", "close": "closeMatch", "broad": "broadMatch",
@@ -39,6 +40,10 @@ MATCH_KINDS = {"exact": "exactMatch", "close": "closeMatch", "broad": "broadMatc
 EXTENSIONS = {"telecom": "TelecomExtension", "format": "FormatExtension"}
 ROOT_CLASS = "PolicyDocument"
 PLACE_SCHEME = "Place"
+REGIME_SCHEME = "Regime"
+# A regime term's jurisdiction when it is a kind of law (tax law, data retention law)
+# rather than one act: the country whose law applies.
+VARIES = "varies"
 
 
 class FormatSourceError(Exception):
@@ -64,6 +69,15 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class LegalSource:
+    """Where a regime term applies and the official text it stands for."""
+
+    jurisdiction: str  # a place code of DPV's loc: (GB, US-CA, EEA, ...) or VARIES
+    citation: str  # the official citation, or in words for a kind of law
+    url: str | None = None  # the official text, where it has a stable address
+
+
+@dataclass(frozen=True)
 class Term:
     """A controlled value: a SKOS concept in one scheme."""
 
@@ -74,6 +88,7 @@ class Term:
     broader: tuple[str, ...]
     alignment: Alignment
     alt_labels: tuple[str, ...] = ()  # phrasings from lexicon.yaml (skos:altLabel)
+    legal: LegalSource | None = None  # terms of the Regime scheme only
 
 
 @dataclass
@@ -138,6 +153,41 @@ def _add_alt_labels(schemes: dict[str, Scheme], path: Path) -> None:
             schemes[sname].terms[tname] = replace(term, alt_labels=tuple(phrasings))
 
 
+def _legal_source(sname: str, tname: str, tdef: dict[str, Any]) -> LegalSource | None:
+    """A regime term's jurisdiction and official source; both required there, and
+    meaningless on the terms of any other scheme."""
+    given = {k: tdef[k] for k in ("jurisdiction", "source", "url") if k in tdef}
+    if sname != REGIME_SCHEME:
+        if given:
+            raise FormatSourceError(f"{sname}.{tname}: only regimes name a jurisdiction or"
+                                    f" a source ({', '.join(given)})")
+        return None
+    jurisdiction, citation, url = (given.get(k) for k in ("jurisdiction", "source", "url"))
+    if not isinstance(jurisdiction, str) or not jurisdiction.strip():
+        raise FormatSourceError(f"{sname}.{tname}: a regime names its jurisdiction")
+    if not isinstance(citation, str) or not citation.strip():
+        raise FormatSourceError(f"{sname}.{tname}: a regime names its official source")
+    if url is not None and (not isinstance(url, str) or not url.startswith("https://")
+                            or any(c.isspace() for c in url)):
+        raise FormatSourceError(f"{sname}.{tname}: url {url!r} is not an https address")
+    return LegalSource(jurisdiction, citation, url)
+
+
+def _refuse_unknown_jurisdictions(schemes: dict[str, Scheme], countries: set[str],
+                                  pycountry: Any) -> None:
+    """A jurisdiction is a country, a subdivision (US-CA) or a region of the Place scheme
+    that DPV knows (EEA, EU), each a ``loc:`` concept; or "varies" for a kind of law."""
+    regime = schemes.get(REGIME_SCHEME)
+    places = schemes[PLACE_SCHEME].terms.values() if PLACE_SCHEME in schemes else ()
+    regions = {place.name for place in places if place.alignment.extension is None}
+    for term in regime.terms.values() if regime else ():
+        code = term.legal.jurisdiction if term.legal else VARIES
+        if code == VARIES or code in countries or code in regions or (
+                "-" in code and pycountry.subdivisions.get(code=code) is not None):
+            continue
+        raise FormatSourceError(f"{REGIME_SCHEME}.{term.name}: unknown jurisdiction {code!r}")
+
+
 def repo_root() -> Path:
     """The source checkout this package sits in (the generator is a development tool)."""
     return Path(__file__).resolve().parents[3]
@@ -163,7 +213,8 @@ def load_sources(root: Path | None = None) -> Sources:
             if isinstance(broader, str):
                 broader = (broader,)
             scheme.terms[tname] = Term(tname, sname, tdef["label"], tdef["definition"],
-                                       tuple(broader), Alignment.parse(tdef["dpv"], tname))
+                                       tuple(broader), Alignment.parse(tdef["dpv"], tname),
+                                       legal=_legal_source(sname, tname, tdef))
         for term in scheme.terms.values():
             for b in term.broader:
                 if b not in scheme.terms:
@@ -176,6 +227,7 @@ def load_sources(root: Path | None = None) -> Sources:
     import pycountry  # only the generator needs the ISO list; it is baked into the outputs
 
     countries = sorted((c.alpha_2, c.name) for c in pycountry.countries)
+    _refuse_unknown_jurisdictions(schemes, {code for code, _ in countries}, pycountry)
     clash = set(seen) & set(properties) | set(seen) & set(classes)
     if clash:
         raise FormatSourceError(f"names used both as term and property/class: {sorted(clash)}")

@@ -15,8 +15,10 @@ from pypolicy.format.generate.sources import (
     NS,
     PLACE_SCHEME,
     PREFIXES,
+    VARIES,
     Alignment,
     FormatSourceError,
+    LegalSource,
     Sources,
 )
 from pypolicy.format.generate.turtle import GraphBuilder, en
@@ -64,6 +66,24 @@ class _Vocabulary(GraphBuilder):
             if alignment.relation is None or alignment.target is None:
                 raise FormatSourceError(f"{subject}: an alignment needs a relation and a target")
             self.add(subject, f"skos:{alignment.relation}", self.iri(alignment.target))
+
+    def legal_source(self, subject: URIRef, legal: LegalSource) -> None:
+        """A regime's jurisdiction and official source, as data a query can read.
+
+        ``dpv:hasJurisdiction`` with a ``loc:`` concept is how DPV's own legal extensions
+        (legal-eu, legal-gb, legal-us) state a law's jurisdiction, so one query reads
+        theirs and ours. The citation is ``dct:bibliographicCitation``; the official
+        text's address is ``dct:source`` (the resource the term is derived from) as an
+        IRI. Not ``foaf:homepage`` as DPV has it: that property is inverse functional,
+        and ``ukGdpr`` (UK GDPR and DPA 2018) would be inferred the same as DPV's
+        ``legal-gb:law-DPA``, whose page it shares. A kind of law ("varies") has no
+        jurisdiction triple: it is the law of whichever country applies.
+        """
+        if legal.jurisdiction != VARIES:
+            self.add(subject, "dpv:hasJurisdiction", self.iri(f"loc:{legal.jurisdiction}"))
+        self.add(subject, "dct:bibliographicCitation", Literal(legal.citation))
+        if legal.url:
+            self.add(subject, "dct:source", URIRef(legal.url))
 
 
 def build_vocabulary(s: Sources, schema: dict[str, Any]) -> GraphBuilder:
@@ -119,6 +139,8 @@ def build_vocabulary(s: Sources, schema: dict[str, Any]) -> GraphBuilder:
                 v.add(subject, "skos:broader", v.iri(f"pp:{broader}"))
             if not term.broader:
                 v.add(subject, "skos:topConceptOf", scheme_iri)
+            if term.legal:
+                v.legal_source(subject, term.legal)
     return v
 
 
