@@ -344,13 +344,14 @@ def measure(argv: Sequence[str], timeout: float, folder: Path) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
     size = out_path.stat().st_size
+    errors = err_path.read_text("utf-8", "replace")
     if timed_out.is_set():
         verdict = "timeout"
-    elif proc.returncode in (0, 1):
-        verdict = "ok"
+    elif proc.returncode in (0, 1) and "Traceback" not in errors:
+        verdict = "ok"  # 1: findings, or changes to notify
     else:
-        first = err_path.read_text("utf-8", "replace").strip().splitlines()[:1]
-        verdict = f"exit {proc.returncode}: {first[0][:100] if first else ''}"
+        last = errors.strip().splitlines()[-1:]
+        verdict = f"exit {proc.returncode}: {last[0][:100] if last else ''}"
     return Run(wall, cpu, usage.ru_maxrss / 1024, size, verdict)
 
 
@@ -437,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     table = QUICK_SIZES if args.quick else FULL_SIZES
     timeout = args.timeout or (30.0 if args.quick else 120.0)
     dimensions = args.dimension or list(DIMENSIONS)
-    print(f"pypolicy at {ROOT}; timeout {timeout:.0f} s per run; CPU time is the child's"
+    where = os.environ.get("PYTHONPATH") or str(ROOT)  # a snapshot, for a baseline
+    print(f"pypolicy from {where}; timeout {timeout:.0f} s per run; CPU time is the child's"
           " and its children's (user + system)")
     print(f"  {'dimension':<11}{'command':<23}{'size':>9}{'input':>9}{'wall s':>9}"
           f"{'cpu s':>9}{'peak MiB':>9}{'output':>9}  status")

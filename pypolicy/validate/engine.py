@@ -34,6 +34,7 @@ from pypolicy.format.vocabulary import vocabulary
 from pypolicy.validate.fingerprint import fingerprints
 from pypolicy.validate.regions import Regions, document_regions
 from pypolicy.validate.rules import RULES, Rule, RuleContext
+from pypolicy.validate.rules._base import MAX_FINDINGS_PER_RULE
 from pypolicy.validate.rules._regimes import decide, profiles_of
 
 # A code prefix selects every rule whose code starts with it: VP selects all, VP3 the
@@ -52,6 +53,8 @@ class Config:
     fail_level: Severity = Severity.ERROR
     max_bytes: int = 16 * 1024 * 1024
     enable: tuple[str, ...] = ()  # opt-in rules to run besides the selection
+    # findings listed per rule and document, the rest counted in one more (None: all)
+    max_findings_per_rule: int | None = MAX_FINDINGS_PER_RULE
 
     def rule_enabled(self, rule: type[Rule]) -> bool:
         # an opt-in rule runs only when named by its code or name, never by a prefix
@@ -127,7 +130,8 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
     selected = sorted((r for r in (rules if rules is not None else RULES.values())
                        if config.rule_enabled(r)), key=lambda r: r.code)
     vocab = vocabulary()
-    ctx = RuleContext(data, None, vocab, frozenset())
+    ctx = RuleContext(data, None, vocab, frozenset(),
+                      max_findings=config.max_findings_per_rule)
     findings: list[Finding] = []
     # the schema first; references only on schema-valid input; the rest on a clean layer 1
     schema_rules = [r for r in selected if r.layer == 1 and r.code == "VP001"]
@@ -143,7 +147,8 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
     policy = Policy.from_dict(data)
     # the law that applies, and why: findings cite only the law of applied regimes
     regimes = decide(policy, config.profiles)
-    ctx = RuleContext(data, policy, vocab, profiles_of(regimes, config.profiles), regimes)
+    ctx = RuleContext(data, policy, vocab, profiles_of(regimes, config.profiles), regimes,
+                      max_findings=config.max_findings_per_rule)
     for layer in (2, 3, 4):
         for rule_cls in selected:
             if rule_cls.layer == layer:

@@ -19,6 +19,7 @@ Keys::
     profiles = ["gdpr"]
     fail-level = "warning"
     max-bytes = 16777216
+    max-findings-per-rule = 100           # the rest counted in one finding; 0: all
     include = ["*.policy.json"]           # file names a directory is searched for
     exclude = ["drafts", "old/*.yaml"]    # files and folders left out of a search
     per-file-ignores = { "examples/*" = ["VP3"] }
@@ -37,10 +38,10 @@ from pypolicy.core.errors import ConfigError
 from pypolicy.core.findings import Severity
 from pypolicy.format.settings_file import settings_table
 from pypolicy.validate.engine import Config, known_selector
-from pypolicy.validate.rules._base import PROFILES
+from pypolicy.validate.rules._base import MAX_FINDINGS_PER_RULE, PROFILES
 
 KNOWN_KEYS = ("select", "extend-select", "ignore", "severity", "profiles", "fail-level",
-              "max-bytes", "include", "exclude", "per-file-ignores")
+              "max-bytes", "max-findings-per-rule", "include", "exclude", "per-file-ignores")
 
 # What a directory is searched for: policy documents by the names the project uses.
 DEFAULT_INCLUDE = ("*.policy.json", "*.policy.yaml", "*.policy.yml",
@@ -193,11 +194,15 @@ def read_settings(path: Path | None, overrides: Overrides = Overrides(), *,
     max_bytes = table.get("max-bytes", 16 * 1024 * 1024)
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
         raise ConfigError(f"{where}: max-bytes must be a positive integer")
+    max_findings = table.get("max-findings-per-rule", MAX_FINDINGS_PER_RULE)
+    if not isinstance(max_findings, int) or isinstance(max_findings, bool) or max_findings < 0:
+        raise ConfigError(f"{where}: max-findings-per-rule must be a whole number, 0 for all")
     # extend-select adds to a selection; with no selection (every rule) it can only
     # switch on opt-in rules, which is what enable does
     config = Config(tuple(select) + extend if select else (), tuple(ignore), severities,
                     tuple(profiles), fail_level, max_bytes,
-                    enable=(*overrides.enable, *(() if select else extend)))
+                    enable=(*overrides.enable, *(() if select else extend)),
+                    max_findings_per_rule=max_findings or None)
 
     include = _strings(table.get("include"), "include", where) or DEFAULT_INCLUDE
     exclude = tuple(Pattern(glob, base) for glob in

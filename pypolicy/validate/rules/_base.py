@@ -39,6 +39,9 @@ class RuleContext:
     profiles: frozenset[str]  # completeness profiles to apply (gdpr, eprivacy, cpni, ...)
     # every regime considered, applied or not, with its grounds (rules._regimes.decide)
     regimes: tuple[RegimeDecision, ...] = ()
+    # the findings a rule lists for the document; the rest are counted in one more
+    # finding (None: no limit)
+    max_findings: int | None = None
 
     def applied(self) -> tuple[str, ...]:
         """The keys of the regimes whose law applies."""
@@ -73,6 +76,7 @@ class Rule:
     pass_example: ClassVar[str]
 
     _applied: tuple[str, ...] = ()
+    _pairs = 0  # pairs of entries compared in the document being checked (``charge``)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -84,9 +88,51 @@ class Rule:
 
     def run(self, ctx: RuleContext) -> list[Finding]:
         """The rule's findings, one per problem: findings that cite exactly the same
-        passages of the text (two annotations of one sentence) are one finding."""
+        passages of the text (two annotations of one sentence) are one finding. Past
+        ``ctx.max_findings``, the rest are counted and reported as one more finding that
+        says how many; so is a rule that stopped counting or comparing (``_merge``,
+        ``charge``), since its findings may then be incomplete."""
         self._applied = ctx.applied()
-        return merge_repeats(self.check(ctx))
+        self._pairs = 0
+        limit = ctx.max_findings
+        listed, rest, stopped = _merge(self.check(ctx), limit)
+        if limit is not None and len(listed) > limit:
+            listed, rest = listed[:limit], [*listed[limit:], *rest]
+        if rest or stopped:
+            listed.append(self._more(rest, limit, stopped))
+        return listed
+
+    def charge(self, pairs: int = 1) -> None:
+        """Count pairs of entries compared; past ``MAX_PAIRS_PER_RULE`` in one document the
+        rule stops (``StopComparing``), so that a document of thousands of statements
+        about the same data costs bounded time."""
+        self._pairs += pairs
+        if self._pairs > MAX_PAIRS_PER_RULE:
+            raise StopComparing
+
+    def _more(self, rest: Sequence[Finding], limit: int | None, stopped: str | None
+              ) -> Finding:
+        """The finding standing for those not listed (at the document, as severe as the
+        most severe of them, saying how many there are), and for a rule that stopped."""
+        count = f"{'at least ' if stopped else ''}{len(rest)} more {self.name}" \
+            f" finding{'' if len(rest) == 1 else 's'} in this document, not listed: a" \
+            f" report lists {limit} per rule and document"
+        if stopped == "comparing":
+            message = f"{self.name} stopped after comparing {MAX_PAIRS_PER_RULE} pairs of" \
+                " entries in this document, so it may have missed findings"
+            message += f"; {count}" if rest else ""
+        elif rest:
+            message = count + (", and the rule stops counting after so many" if stopped
+                               else "")
+        else:
+            message = f"the {self.name} findings listed may miss some of their places: the" \
+                " rule stopped looking after so many findings that repeat them"
+        severity = max((f.severity for f in rest),
+                       default=min(self.severity, Severity.WARNING))
+        hint = "split the document, or mend the findings listed and validate again" \
+            if stopped == "comparing" else "mend the findings listed and validate again," \
+            " or raise max-findings-per-rule to list more"
+        return Finding(self.code, self.name, severity, message, ("",), (), self.cite(), hint)
 
     @staticmethod
     def with_severity(finding: Finding, severity: Severity) -> Finding:
@@ -132,6 +178,50 @@ class Rule:
                        legal_reference or self.cite(), hint)
 
 
+# The findings a rule lists per document by default (setting max-findings-per-rule); a
+# report of hundreds of one rule's findings is read by no one, and a document built so
+# that every pair of its entries is a finding would make one of millions.
+MAX_FINDINGS_PER_RULE = 100
+
+# Past the limit of findings listed, a rule's findings are counted up to this many more
+# problems, and read up to ``READ_BEYOND_LIMIT`` findings in all (merged or not); a rule
+# that has still more stops there, so that a document built to make every pair of its
+# entries a finding costs bounded time and memory.
+COUNT_BEYOND_LIMIT = 1000
+READ_BEYOND_LIMIT = 20_000
+
+# The pairs of entries a rule compares in one document before it stops (``Rule.charge``).
+# The examples need a few thousand; a policy of thousands of statements, all about the
+# same data, would need millions.
+MAX_PAIRS_PER_RULE = 100_000
+
+
+class StopComparing(Exception):
+    """A rule has compared as many pairs of entries as it may in one document."""
+
+
+class _Merging:
+    """A finding and the pointers and quotes merged into it so far (kept as ordered sets:
+    merging many findings into one stays linear)."""
+
+    __slots__ = ("finding", "pointers", "quotes")
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+        self.pointers = dict.fromkeys(finding.pointers)
+        self.quotes = dict.fromkeys(finding.quotes)
+
+    def same_places(self, finding: Finding) -> bool:
+        return len(self.pointers) == len(finding.pointers) and \
+            tuple(self.pointers) == finding.pointers
+
+    def merged(self) -> Finding:
+        if len(self.pointers) == len(self.finding.pointers) and \
+                len(self.quotes) == len(self.finding.quotes):
+            return self.finding
+        return replace(self.finding, pointers=tuple(self.pointers), quotes=tuple(self.quotes))
+
+
 def merge_repeats(findings: Iterable[Finding]) -> list[Finding]:
     """Findings of one rule, with those that rest on the same passages of the source
     merged: the first one's message, every pointer and quote of them all. Two entries
@@ -139,20 +229,42 @@ def merge_repeats(findings: Iterable[Finding]) -> list[Finding]:
     recorded as the platforms collecting and as the provider making data available) are
     one problem, not two. Findings without quoted passages, and findings at the very
     same places, are kept as they are."""
-    merged: dict[object, Finding] = {}
-    for index, finding in enumerate(findings):
-        passages = frozenset((q.text, q.start, q.end) for q in finding.quotes if q.text)
-        key: object = passages or index
-        first = merged.get(key)
-        if first is None or first.pointers == finding.pointers:
-            # at the very same places, a different message is a different problem (two
-            # rights missing from one regime claim); each rule names those together
-            merged[key if first is None else (key, index)] = finding
-            continue
-        pointers = tuple(dict.fromkeys((*first.pointers, *finding.pointers)))
-        quotes = tuple(dict.fromkeys((*first.quotes, *finding.quotes)))
-        merged[key] = replace(first, pointers=pointers, quotes=quotes)
-    return list(merged.values())
+    return _merge(findings, None)[0]
+
+
+def _merge(findings: Iterable[Finding], limit: int | None
+           ) -> tuple[list[Finding], list[Finding], str | None]:
+    """``merge_repeats``, bounded: (the merged findings, the rest, why it stopped).
+
+    Past ``limit`` problems, the rest are not merged but counted, each problem once.
+    After ``COUNT_BEYOND_LIMIT`` more problems, or ``limit + READ_BEYOND_LIMIT`` findings
+    read, ``findings`` is not read further ("counting"); a rule that raises
+    ``StopComparing`` stops there too ("comparing")."""
+    merged: dict[object, _Merging] = {}
+    rest: dict[object, Finding] = {}  # past the limit: one finding per problem, to count
+    stopped: str | None = None
+    try:
+        for index, finding in enumerate(findings):
+            if limit is not None and (len(rest) >= COUNT_BEYOND_LIMIT or
+                                      index >= limit + READ_BEYOND_LIMIT):
+                stopped = "counting"
+                break
+            passages = frozenset((q.text, q.start, q.end) for q in finding.quotes if q.text)
+            key: object = passages or index
+            first = merged.get(key)
+            if first is None and limit is not None and len(merged) >= limit:
+                rest.setdefault(key, finding)
+                continue
+            if first is None or first.same_places(finding):
+                # at the very same places, a different message is a different problem (two
+                # rights missing from one regime claim); each rule names those together
+                merged[key if first is None else (key, index)] = _Merging(finding)
+                continue
+            first.pointers.update(dict.fromkeys(finding.pointers))
+            first.quotes.update(dict.fromkeys(finding.quotes))
+    except StopComparing:
+        stopped = "comparing"
+    return [m.merged() for m in merged.values()], list(rest.values()), stopped
 
 
 def accepted_parts(ctx: RuleContext, rule: type[Rule] | Rule,

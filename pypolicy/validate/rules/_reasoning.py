@@ -85,6 +85,117 @@ NOT_WITHIN = Comparison(False, False, False, False, False, False, False, False,
                         Relation.UNKNOWN, ())
 
 
+class StatementIndex:
+    """The positive statements of a policy by the terms their actions, data categories and
+    recipients' roles are or fall under, so that a negative statement is compared only
+    with the positives that can fall within it (or that it can fall within), not with
+    every statement: a policy of thousands of statements is then checked in time near
+    its size, not its square. Both look-ups return a superset of the statements that
+    ``Reasoner.compare`` could find on those axes, in the policy's order."""
+
+    def __init__(self, reasoner: Reasoner) -> None:
+        self.reasoner = reasoner
+        self.positives = [s for s in reasoner.policy.statements if s.positive]
+        self._position = {id(s): i for i, s in enumerate(self.positives)}
+        vocab = reasoner.vocab
+        # by a term of the statement itself, and by every term above one
+        self._actions: dict[str, set[int]] = {}
+        self._actions_under: dict[str, set[int]] = {}
+        self._data: dict[str, set[int]] = {}
+        self._data_under: dict[str, set[int]] = {}  # statements that state their data
+        self._roles_under: dict[str, set[int]] = {}
+        self._unsure_roles: set[int] = set()  # roles compared by equality (PROVIDER)
+        # by the places a statement (or, if it names none, its parties) is said to reach:
+        # few distinct ones in a policy, however many statements
+        self._by_reaches: dict[tuple[frozenset[str], ...], set[int]] = {}
+        for index, statement in enumerate(self.positives):
+            for action in statement.actions:
+                self._actions.setdefault(action, set()).add(index)
+                for term in vocab.ancestors(action):
+                    self._actions_under.setdefault(term, set()).add(index)
+            for category in reasoner.data_categories(statement):
+                self._data.setdefault(category, set()).add(index)
+                if statement.data:
+                    for term in vocab.ancestors(category):
+                        self._data_under.setdefault(term, set()).add(index)
+            for party in reasoner.parties(statement.recipients):
+                if PROVIDER in party.roles:
+                    self._unsure_roles.add(index)
+                for role in party.roles:
+                    for term in vocab.ancestors(role):
+                        self._roles_under.setdefault(term, set()).add(index)
+            reaches = self._reaches_of(statement)
+            if reaches:
+                self._by_reaches.setdefault(reaches, set()).add(index)
+
+    @staticmethod
+    def _union(table: dict[str, set[int]], keys: Iterable[str]) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            found |= table.get(key, set())
+        return found
+
+    def within(self, negative: Statement) -> list[Statement]:
+        """The positives that may fall within ``negative`` (``compare(positive,
+        negative)``): some action and some data category within the negative's, and a
+        recipient within its recipients where it names them as a limit."""
+        found = self._union(self._actions_under, negative.actions)
+        if found:
+            found &= self._union(self._data_under, self.reasoner.data_categories(negative))
+        if found and negative.recipients and "recipientList" not in negative.illustrative:
+            parties = self.reasoner.parties(negative.recipients)
+            if not any(PROVIDER in p.roles for p in parties):
+                roles = {role for p in parties for role in p.roles}
+                found &= self._union(self._roles_under, roles) | self._unsure_roles
+        return [self.positives[i] for i in sorted(found)]
+
+    def _reaches_of(self, statement: Statement) -> tuple[frozenset[str], ...]:
+        if statement.locations or statement.outside:
+            return (countries_of(statement.locations, statement.outside),)
+        parties = self.reasoner.parties((*statement.recipients, *statement.actors))
+        return tuple(countries_of(p.locations, p.outside) for p in parties
+                     if p.locations or p.outside)
+
+    def partly_within(self, negative: Statement) -> list[Statement]:
+        """The positives of ``within`` that may reach places partly inside the places
+        ``negative`` speaks of (``Relation.OVERLAP``): only a statement that says where
+        it, or one of its parties, is can."""
+        scope = self.reasoner.scope(negative)
+        placed: set[int] = set()
+        for reaches, indices in self._by_reaches.items():
+            if any(_relation(reach, scope) is Relation.OVERLAP for reach in reaches):
+                placed |= indices
+        if not placed:
+            return []
+        return [s for s in self.within(negative) if self._position[id(s)] in placed]
+
+    def around(self, negative: Statement) -> list[Statement]:
+        """The positives that ``negative`` may fall within (``compare(negative, positive,
+        every=True)``, for narrowing): its actions and data categories within theirs."""
+        if not negative.data:
+            return []
+        vocab = self.reasoner.vocab
+        found = self._union(self._actions, {t for a in negative.actions
+                                            for t in vocab.ancestors(a)}) \
+            if negative.actions else set(range(len(self.positives)))
+        if found:
+            found &= self._union(self._data, {t for c in self.reasoner.data_categories(negative)
+                                              for t in vocab.ancestors(c)})
+        return [self.positives[i] for i in sorted(found)]
+
+    def related(self, statement: Statement, *, data_within: bool = False
+                ) -> list[Statement]:
+        """The positives whose actions are on one branch with one of ``statement``'s (one
+        within the other, either way); with ``data_within``, only those that state their
+        data and have some data category within ``statement``'s."""
+        vocab = self.reasoner.vocab
+        found = self._union(self._actions_under, statement.actions) | self._union(
+            self._actions, {t for a in statement.actions for t in vocab.ancestors(a)})
+        if found and data_within:
+            found &= self._union(self._data_under, self.reasoner.data_categories(statement))
+        return [self.positives[i] for i in sorted(found)]
+
+
 class Reasoner:
     """Compares statements of one policy; results are cached, as several rules ask."""
 
@@ -93,6 +204,13 @@ class Reasoner:
         self.vocab = vocabulary
         self._compared: dict[tuple[object, ...], Comparison] = {}
         self._categories: dict[tuple[str, ...], frozenset[str]] = {}
+        self._index: StatementIndex | None = None
+
+    def index(self) -> StatementIndex:
+        """The positive statements indexed for comparison (built once per policy)."""
+        if self._index is None:
+            self._index = StatementIndex(self)
+        return self._index
 
     # -- axes -------------------------------------------------------------------------
 

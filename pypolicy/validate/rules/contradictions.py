@@ -9,10 +9,11 @@ say more precisely what is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.geography import ALL_COUNTRIES
 from pypolicy.format.model import Party, Statement
 from pypolicy.format.vocabulary import Vocabulary
 from pypolicy.validate.rules._base import (
@@ -73,19 +74,36 @@ def business_transfer(statement: Statement) -> bool:
         "businessTransfer" in statement.purposes
 
 
-def pairs(ctx: RuleContext) -> Iterator[tuple[Statement, Statement]]:
+def pairs(ctx: RuleContext, *, narrowing: bool = False, partly_placed: bool = False,
+          negative_filter: Callable[[Statement], bool] | None = None,
+          ) -> Iterator[tuple[Statement, Statement]]:
     """(positive, negative) pairs of statements to compare, consent promises excepted,
-    and so are principles and the duties a policy places on others (not practices)."""
+    and so are principles and the duties a policy places on others (not practices).
+
+    Only the pairs that can conflict are yielded: the positives that may fall within
+    the negative (with ``narrowing``, that the negative may fall within), found through
+    the reasoner's index rather than by trying every statement; with ``partly_placed``,
+    for a promise that is not hedged, only those that may reach places partly inside the
+    promise's; and only the negatives ``negative_filter`` keeps."""
     assert ctx.policy is not None
     statements = [s for s in ctx.policy.statements if not s.duty]
     negatives = [s for s in statements if s.negative and CONSENT_PROMISE not in s.exceptions]
     negatives += [_negative_side(s) for s in statements
                   if s.modality == "onlyIf" and CONSENT_PROMISE not in s.conditions and
                   not principle(s)]
+    index = reasoner_for(ctx.policy, ctx.vocabulary).index()
     for negative in negatives:
-        for positive in statements:
+        if negative_filter is not None and not negative_filter(negative):
+            continue
+        if narrowing:
+            candidates = index.around(negative)
+        elif partly_placed and negative.qualifier is None:
+            candidates = index.partly_within(negative)
+        else:
+            candidates = index.within(negative)
+        for positive in candidates:
             # an "only if" statement is not compared with its own negative side
-            if not positive.positive or positive.pointer == negative.pointer:
+            if positive.duty or positive.pointer == negative.pointer:
                 continue
             # what third parties may do with data is not what a buyer of the business does
             # once it has stepped into the provider's place
@@ -157,6 +175,7 @@ statements:
         assert ctx.policy is not None
         reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
         for positive, negative in pairs(ctx):
+            self.charge()
             # a hedged promise ("we usually do not share") is weaker than a flat one: a
             # practice within it is a possible contradiction (VP102), not a certain one
             if negative.qualifier is None and reasoner.compare(positive, negative).conflict:
@@ -224,7 +243,12 @@ statements:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         assert ctx.policy is not None
         reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
-        for positive, negative in pairs(ctx):
+        # a flat promise about everywhere cannot be only partly kept by place: only hedged
+        # or placed promises can give this rule's findings
+        for positive, negative in pairs(ctx, partly_placed=True,
+                                        negative_filter=lambda n: n.qualifier is not None
+                                        or reasoner.scope(n) != ALL_COUNTRIES):
+            self.charge()
             comparison = reasoner.compare(positive, negative)
             if negative.qualifier is not None and comparison.conflict:
                 yield self.finding(
@@ -298,7 +322,8 @@ statements:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         assert ctx.policy is not None
         reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
-        for broad, narrow in pairs(ctx):
+        for broad, narrow in pairs(ctx, narrowing=True):
+            self.charge()
             if broad.exceptions or broad.conditions or narrow.conditions or narrow.exceptions:
                 continue
             if "process" in broad.actions:
@@ -381,9 +406,13 @@ statements:
         assert policy is not None
         reasoner = reasoner_for(policy, vocab)
         statements = [s for s in policy.statements if s.positive and not s.duty]
+        index = reasoner.index()
         for closed in (s for s in statements if s.exhaustive):
-            for other in statements:
-                if other is closed or not other.data or not closed.data or \
+            # outside a closed list of recipients or purposes, only a practice with the
+            # closed data counts; outside a closed list of data, any other data does
+            for other in index.related(closed, data_within="dataList" not in closed.exhaustive):
+                self.charge()
+                if other is closed or other.duty or not other.data or not closed.data or \
                         not _overlapping_actions(vocab, closed, other):
                     continue
                 outside = self._outside(closed, other, reasoner, vocab)

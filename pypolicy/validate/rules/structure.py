@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pypolicy.core.findings import Finding, Severity
@@ -133,12 +134,15 @@ statements:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         declared = declared_ids(ctx.data)
         kinds = vocabulary_properties()
+        known: dict[str | None, _Suggestions] = {}  # by class, built when first needed
         for pointer, key, value in _references(ctx.data, kinds):
             kind = kinds[key]
             places = declared.get(value)
             if not places:
-                known = sorted(i for i, p in declared.items() if p[0][1] == kind["class"])
-                close = difflib.get_close_matches(value, known, n=1)
+                if kind["class"] not in known:
+                    known[kind["class"]] = _Suggestions(
+                        i for i, p in declared.items() if p[0][1] == kind["class"])
+                close = known[kind["class"]].closest(value)
                 yield self.finding(
                     f"{key} names {value!r}, which is not declared",
                     pointers=[pointer],
@@ -148,6 +152,45 @@ statements:
                 yield self.finding(
                     f"{key} names {value!r}, which is a {places[0][1]}, not a {kind['class']}",
                     pointers=[pointer, places[0][0]])
+
+
+class _Suggestions:
+    """"Did you mean" for unknown identifiers, in bounded time: difflib's closest match
+    among the declared identifiers when they are few; when there are many, among the few
+    that share the most uncommon three-letter pieces with the unknown one (a trigram
+    index), so that thousands of unknown references against thousands of identifiers do
+    not make millions of comparisons."""
+
+    FEW = 200  # up to this many, every identifier is a candidate, as difflib alone does
+    SHORTLIST = 20  # candidates difflib compares when there are more
+    COMMON = 100  # a piece in more identifiers than this tells little; it is not looked up
+    LONGEST = 200  # longer unknown identifiers get no suggestion (difflib is quadratic)
+
+    def __init__(self, identifiers: Iterable[str]) -> None:
+        self.identifiers = sorted(identifiers)
+        self.pieces: dict[str, list[int]] = {}
+        if len(self.identifiers) > self.FEW:
+            for position, identifier in enumerate(self.identifiers):
+                for piece in _trigrams(identifier[:self.LONGEST]):
+                    self.pieces.setdefault(piece, []).append(position)
+
+    def closest(self, value: str) -> list[str]:
+        if len(value) > self.LONGEST:
+            return []
+        if len(self.identifiers) <= self.FEW:
+            return difflib.get_close_matches(value, self.identifiers, n=1)
+        shared: Counter[int] = Counter()
+        for piece in _trigrams(value):
+            holders = self.pieces.get(piece, ())
+            if len(holders) <= self.COMMON:
+                shared.update(holders)
+        shortlist = [self.identifiers[p] for p, _ in shared.most_common(self.SHORTLIST)]
+        return difflib.get_close_matches(value, sorted(shortlist), n=1)
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 def _references(data: Any, kinds: dict[str, dict[str, Any]],

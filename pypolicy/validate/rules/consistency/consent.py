@@ -54,8 +54,10 @@ class _ConsentPromiseRule(Rule):
         for promise in consent_promises(policy):
             if vocab.all_within(promise.actions, ["disclose"]) != self.disclosure:
                 continue
-            for statement in policy.statements:
-                if not statement.positive or statement.id == promise.id:
+            # only the positives that can fall within the promise, not every statement
+            for statement in reasoner.index().within(promise):
+                self.charge()
+                if statement.id == promise.id:
                     continue
                 if reasoner.compare(statement, promise).conflict:
                     bases = join(vocab.label(b) for b in statement.legal_bases) or \

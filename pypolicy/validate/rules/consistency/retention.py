@@ -3,6 +3,7 @@ or storage location for it, and two retention periods for the same data."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
@@ -70,6 +71,7 @@ retention:
             promised = categories(policy, promise.data)
             kept: list[HasEvidence] = []
             for rule in policy.retention:
+                self.charge()
                 if vocab.all_within(categories(policy, rule.data), promised):
                     kept.append(rule)
             for entry in policy.storage:
@@ -117,14 +119,16 @@ retention:
         policy = ctx.policy
         assert policy is not None
         rules = [r for r in policy.retention if r.duration]
+        days = [duration_days(r.duration) for r in rules if r.duration]
+        same_data = _RulesByData(policy, rules)
         for index, first in enumerate(rules):
-            for second in rules[index + 1:]:
-                if not _same_data(policy, first, second):
-                    continue
+            for position in same_data.later(index):
+                self.charge()
+                second = rules[position]
                 if first.from_ and second.from_ and first.from_ != second.from_:
                     continue
                 assert first.duration and second.duration
-                if duration_days(first.duration) != duration_days(second.duration):
+                if days[index] != days[position]:
                     yield self.finding(
                         f"{first.id} keeps the data for {first.duration} and {second.id} for"
                         f" {second.duration}", [first, second],
@@ -132,6 +136,25 @@ retention:
                              " starting events")
 
 
-def _same_data(policy: Policy, a: RetentionRule, b: RetentionRule) -> bool:
-    return bool(set(a.data) & set(b.data)) or \
-        categories(policy, a.data) == categories(policy, b.data)
+class _RulesByData:
+    """Retention rules by data entry and by the categories of their data, so that each
+    rule is compared with the rules about the same data, not with every rule."""
+
+    def __init__(self, policy: Policy, rules: list[RetentionRule]) -> None:
+        self.by_entry: dict[str, list[int]] = {}
+        self.by_categories: dict[frozenset[str], list[int]] = {}
+        self.categories = [categories(policy, rule.data) for rule in rules]
+        self.data = [rule.data for rule in rules]
+        for position, rule in enumerate(rules):
+            for entry in dict.fromkeys(rule.data):
+                self.by_entry.setdefault(entry, []).append(position)
+            self.by_categories.setdefault(self.categories[position], []).append(position)
+
+    def later(self, index: int) -> list[int]:
+        """The positions after ``index`` of rules about the same data: sharing a data
+        entry, or data entries of the same categories."""
+        found: set[int] = set()
+        for bucket in (*(self.by_entry[entry] for entry in self.data[index]),
+                       self.by_categories[self.categories[index]]):
+            found.update(bucket[bisect.bisect_right(bucket, index):])  # positions ascend
+        return sorted(found)

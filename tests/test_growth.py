@@ -1,0 +1,293 @@
+"""Bounded work on large documents (issue 18), checked without timing anything: the
+statement index finds what trying every pair finds, comparisons grow with the document
+and not its square, a rule lists a bounded number of findings and counts the rest, the
+"did you mean" search looks at a bounded shortlist, diff pairs statements through an
+index, and a page numbers many entries sharing an id and a quote without rescanning.
+
+How fast the commands are on documents of growing size is measured by
+``bench/bench_growth.py``, not here.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pypolicy.format.model import Policy, Statement
+from pypolicy.format.vocabulary import vocabulary
+from pypolicy.validate.engine import Config, check_document
+from pypolicy.validate.rules import _base
+from pypolicy.validate.rules._reasoning import Reasoner, StatementIndex
+from pypolicy.validate.rules.structure import _Suggestions
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = [*sorted((ROOT / "examples").glob("*.policy.json")),
+            *sorted((ROOT / "examples" / "synthetic").glob("*.policy.json"))]
+PAIRWISE = ("VP101", "VP102", "VP103", "VP104", "VP205", "VP207", "VP202")
+
+BASE: dict[str, Any] = {
+    "formatVersion": "1.1.0",
+    "id": "growth",
+    "title": "Growth",
+    "language": "en",
+    "provider": {"name": "Example Telecom", "country": "NO",
+                 "contacts": [{"channel": "email", "value": "privacy@example.net"}]},
+    "parties": [
+        {"id": "p-pay", "name": "payment processor", "roles": ["paymentProcessor"],
+         "locations": ["NO", "EU"]},
+        {"id": "p-ads", "name": "advertisers", "roles": ["advertisingPlatform"],
+         "locations": ["US"]},
+        {"id": "p-third", "name": "third parties", "roles": ["thirdParty"]},
+        {"id": "p-abroad", "name": "partners abroad", "roles": ["marketingPartner"],
+         "outside": ["EU"]},
+        {"id": "p-police", "name": "the police", "roles": ["lawEnforcement"],
+         "locations": ["NO"]},
+    ],
+    "dataCategories": [
+        {"id": "d-account", "name": "account", "categories": ["personName", "emailAddress"]},
+        {"id": "d-cdr", "name": "call records", "categories": ["callDetailRecord"]},
+        {"id": "d-card", "name": "card", "categories": ["paymentCard"]},
+        {"id": "d-all", "name": "personal data", "categories": ["personalData"]},
+        {"id": "d-device", "name": "device", "categories": ["deviceIdentifier"]},
+    ],
+}
+ACTIONS = ("collect", "store", "use", "share", "disclose", "transfer", "sell", "record",
+           "makeAvailable", "process")
+PURPOSES = ("billing", "advertising", "legalCompliance", "fraudPrevention",
+            "serviceProvision", "directMarketing")
+CONDITIONS = ("requiredByLaw", "withConsent", "necessaryForService", "permittedByLaw")
+
+
+def generated(count: int, seed: int, data_entries: int = 0, *,
+              specific: bool = False) -> dict[str, Any]:
+    """A schema-valid policy of ``count`` random statements over the base's data and
+    parties (and ``data_entries`` more data entries, so that data grows with it).
+    ``specific``: every statement names its data, none all personal data, and no action
+    is "process" - a larger policy says more specific things, not more sweeping ones."""
+    rng = random.Random(seed)
+    doc = copy.deepcopy(BASE)
+    # more data entries, of as many kinds as the vocabulary has (a larger policy speaks
+    # of more kinds of data, not only of more practices with the same few)
+    kinds = _data_kinds()
+    doc["dataCategories"] += [
+        {"id": f"d-extra-{i}", "name": f"extra {i}", "categories": [kinds[i % len(kinds)]]}
+        for i in range(data_entries)]
+    data_ids = [d["id"] for d in doc["dataCategories"]
+                if not specific or d["id"] != "d-all"]
+    party_ids = [p["id"] for p in doc["parties"]]
+    actions = [a for a in ACTIONS if not specific or a != "process"]
+    statements = []
+    for index in range(count):
+        modality = rng.choice(("does", "does", "may", "doesNot", "doesNot", "onlyIf"))
+        entry: dict[str, Any] = {"id": f"s-{index}", "modality": modality,
+                                 "actions": rng.sample(actions, rng.randint(1, 2))}
+        if specific or rng.random() < 0.95:
+            entry["data"] = rng.sample(data_ids, rng.randint(1, 2))
+        if rng.random() < 0.6:
+            entry["recipients"] = rng.sample(party_ids, rng.randint(1, 2))
+        if rng.random() < 0.15:
+            entry["actors"] = [rng.choice(party_ids)]
+        if rng.random() < 0.4:
+            entry["purposes"] = rng.sample(PURPOSES, rng.randint(1, 2))
+        if rng.random() < 0.2:
+            entry["legalBases"] = [rng.choice(("consent", "contract", "legitimateInterest"))]
+        if modality == "onlyIf" or rng.random() < 0.15:
+            entry["conditions"] = [rng.choice(CONDITIONS)]
+        if modality == "doesNot" and rng.random() < 0.5:
+            entry["exceptions"] = [rng.choice(CONDITIONS)]
+        roll = rng.random()
+        if roll < 0.15:
+            entry["outside"] = [rng.choice(("EEA", "EU"))]
+        elif roll < 0.25:
+            entry["locations"] = [rng.choice(("US", "NO", "EU", "IN"))]
+        if modality == "doesNot" and rng.random() < 0.15:
+            entry["qualifier"] = "usually"
+        if modality in ("does", "may") and "recipients" in entry and rng.random() < 0.15:
+            entry["exhaustive"] = ["recipientList"]
+        elif "recipients" in entry and rng.random() < 0.05:
+            entry["illustrative"] = ["recipientList"]
+        if modality in ("does", "may") and "purposes" in entry and rng.random() < 0.1:
+            entry["exhaustive"] = [*entry.get("exhaustive", []), "purposeList"]
+        if rng.random() < 0.05:
+            entry["duty"] = "termsDuty"
+        # a few sentences annotated twice: their findings merge
+        quote = f"Sentence {index if rng.random() < 0.9 else index // 2}."
+        entry["evidence"] = [{"quote": quote, "section": "Generated"}]
+        statements.append(entry)
+    doc["statements"] = statements
+    doc["retention"] = [
+        {"id": f"r-{i}", "data": rng.sample(data_ids, rng.randint(1, 2)),
+         "duration": f"P{rng.choice((30, 90, 365))}D",
+         **({"from": rng.choice(("collection", "endOfContract"))} if rng.random() < 0.7
+            else {})}
+        for i in range(count // 4)]
+    return doc
+
+
+def _data_kinds() -> list[str]:
+    """The data categories of the vocabulary that have none under them."""
+    vocab = vocabulary()
+    terms = [t for t in vocab.terms if vocab.scheme_of(t) == "DataCategory"]
+    return [t for t in terms if vocab.descendants(t) == {t}]
+
+
+def _every_positive(self: StatementIndex, statement: Statement, **_: Any) -> list[Statement]:
+    return list(self.positives)
+
+
+def _findings(doc: dict[str, Any]) -> list[tuple[str, str, tuple[str, ...]]]:
+    found, _ = check_document(doc, Config(select=PAIRWISE, max_findings_per_rule=None))
+    return sorted((f.code, f.message, f.pointers) for f in found)
+
+
+DOCUMENTS = [pytest.param(path, id=path.stem) for path in EXAMPLES] + \
+    [pytest.param(seed, id=f"generated-{seed}") for seed in range(6)]
+
+
+@pytest.mark.parametrize("source", DOCUMENTS)
+def test_index_finds_what_every_pair_finds(source: Path | int,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index only leaves out pairs that cannot conflict: the findings of the rules
+    that compare statements are the same as when every positive is tried."""
+    doc = json.loads(source.read_text("utf-8")) if isinstance(source, Path) \
+        else generated(120, source)
+    indexed = _findings(doc)
+    for method in ("within", "around", "related", "partly_within"):
+        monkeypatch.setattr(StatementIndex, method, _every_positive)
+    assert _findings(doc) == indexed
+    if isinstance(source, int):
+        assert indexed, "the generated policy should give findings to compare"
+
+
+def _comparisons(doc: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> int:
+    calls = 0
+    original = Reasoner._compare
+
+    def counted(self: Reasoner, *args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(self, *args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Reasoner, "_compare", counted)
+        check_document(doc, Config(select=PAIRWISE, max_findings_per_rule=None))
+    return calls
+
+
+def test_the_index_spares_most_comparisons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a policy whose data grows with its statements, the index compares a small part
+    of what trying every pair compares, and twice the statements make about twice the
+    comparisons, not four times."""
+    doc = generated(400, 1, data_entries=100, specific=True)
+    indexed = _comparisons(doc, monkeypatch)
+    half = _comparisons(generated(200, 1, data_entries=50, specific=True), monkeypatch)
+    for method in ("within", "around", "related", "partly_within"):
+        monkeypatch.setattr(StatementIndex, method, _every_positive)
+    every = _comparisons(doc, monkeypatch)
+    assert 0 < indexed < every / 10, (indexed, every)
+    assert indexed < 3.5 * half, (half, indexed)
+
+
+def _retention_doc(count: int) -> dict[str, Any]:
+    doc = copy.deepcopy(BASE)
+    doc["retention"] = [{"id": f"r-{i}", "data": ["d-cdr"], "duration": f"P{i + 1}D",
+                         "evidence": [{"quote": f"Kept {i + 1} days.", "section": "R"}]}
+                        for i in range(count)]
+    return doc
+
+
+def test_a_rule_lists_a_bounded_number_of_findings_and_counts_the_rest() -> None:
+    found, _ = check_document(_retention_doc(30), Config(select=("VP202",),
+                                                         max_findings_per_rule=10))
+    assert len(found) == 11
+    assert found[-1].pointers == ("",)
+    assert found[-1].message.startswith("425 more conflicting-retention-periods findings")
+    assert "lists 10 per rule" in found[-1].message
+    every, _ = check_document(_retention_doc(30), Config(select=("VP202",),
+                                                         max_findings_per_rule=None))
+    assert len(every) == 30 * 29 // 2
+    assert found[:10] == every[:10]
+
+
+def test_the_default_limit_is_a_hundred() -> None:
+    found, _ = check_document(_retention_doc(20), Config(select=("VP202",)))
+    assert len(found) == 101
+    assert found[-1].message.startswith("90 more ")
+
+
+def test_counting_stops_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document that makes every pair a finding: the rule stops after a bounded number
+    of findings read, and says there are at least so many more."""
+    monkeypatch.setattr(_base, "COUNT_BEYOND_LIMIT", 50)
+    read = 0
+    original = _base.Rule.finding
+
+    def counted(self: _base.Rule, *args: Any, **kwargs: Any) -> Any:
+        nonlocal read
+        read += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(_base.Rule, "finding", counted)
+    found, _ = check_document(_retention_doc(200), Config(select=("VP202",),
+                                                          max_findings_per_rule=10))
+    assert len(found) == 11
+    assert found[-1].message.startswith("at least 50 more ")
+    assert read <= 10 + 50 + 1  # not the 19,900 pairs
+
+
+def test_repeats_merged_past_any_count_stay_one_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings that rest on one passage merge into one, however many there are; reading
+    them stops after a bounded number and the merged finding says it may miss places."""
+    monkeypatch.setattr(_base, "READ_BEYOND_LIMIT", 100)
+    doc = _retention_doc(40)
+    for rule in doc["retention"]:
+        rule["evidence"] = [{"quote": "Kept for various periods.", "section": "R"}]
+    found, _ = check_document(doc, Config(select=("VP202",)))
+    assert len(found) == 2
+    assert len(found[0].pointers) > 10
+    assert "stopped looking" in found[1].message
+
+
+def _unknown_references(count: int) -> dict[str, Any]:
+    doc = copy.deepcopy(BASE)
+    doc["dataCategories"] += [{"id": f"d-item-{i}", "name": f"item {i}",
+                               "categories": ["personalData"]} for i in range(count)]
+    doc["statements"] = [{"id": f"s-{i}", "modality": "does", "actions": ["collect"],
+                          "data": [f"d-itme-{i}"]} for i in range(count)]
+    return doc
+
+
+def test_did_you_mean_compares_a_shortlist(monkeypatch: pytest.MonkeyPatch) -> None:
+    compared: list[int] = []
+    original = difflib.get_close_matches
+
+    def counted(word: str, possibilities: Any, *args: Any, **kwargs: Any) -> Any:
+        candidates = list(possibilities)
+        compared.append(len(candidates))
+        return original(word, candidates, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    found, _ = check_document(_unknown_references(600),
+                              Config(select=("VP003",), max_findings_per_rule=None))
+    assert len(found) == 600
+    assert max(compared) <= _Suggestions.SHORTLIST
+    assert [f.hint for f in found[:3]] == [f"did you mean 'd-item-{i}'?" for i in range(3)]
+    assert sum(f.hint == f"did you mean 'd-item-{i}'?" for i, f in enumerate(found)) >= 590
+
+
+def test_few_identifiers_are_all_candidates() -> None:
+    names = ["d-contact", "d-call-records", "d-card"]
+    assert _Suggestions(names).closest("d-contacts") == ["d-contact"]
+    assert _Suggestions(names).closest("x" * 500) == []
+
+
+def _statements(policy: Policy) -> Iterator[Statement]:
+    yield from policy.statements
