@@ -221,6 +221,15 @@ def test_a_stray_graph_and_a_lost_manifest_are_repaired(corpus: Path, tmp_path: 
     assert _graphs(store) == before
 
 
+def test_a_progress_bar_on_request_and_none_off_a_terminal(corpus: Path,
+                                                           tmp_path: Path) -> None:
+    quiet = pypolicy("load", str(corpus), "--store-path", str(tmp_path / "a.oxigraph"))
+    assert "files/s" not in quiet.stderr and "\r" not in quiet.stderr  # not a terminal
+    shown = pypolicy("load", str(corpus), "--store-path", str(tmp_path / "b.oxigraph"),
+                     "--progress", "always")
+    assert shown.returncode == 0 and "6/6" in shown.stderr and "files" in shown.stderr
+
+
 def test_load_refuses_what_is_not_a_store(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("keep me")
