@@ -291,3 +291,79 @@ def test_few_identifiers_are_all_candidates() -> None:
 
 def _statements(policy: Policy) -> Iterator[Statement]:
     yield from policy.statements
+
+
+# -- diff pairs through an index ----------------------------------------------------------
+
+
+def _pairs_by_search(old: Policy, new: Policy) -> tuple[object, ...]:
+    """How diff paired statements and retention rules before its index: for each old
+    entry, a search of every new one (quadratic), kept here as the reference."""
+    from pypolicy.render.diff.changes import _content
+    from pypolicy.render.phrases.basics import data_names
+
+    new_left = list(new.statements)
+    old_left = []
+    for o in old.statements:
+        same = next((n for n in new_left if _content(new, n) == _content(old, o)), None)
+        if same is not None:
+            new_left.remove(same)
+        else:
+            old_left.append(o)
+    by_id = {n.id: n for n in new_left}
+    statement_pairs, removed = [], []
+    for o in old_left:
+        n = by_id.pop(o.id, None)
+        if n is not None:
+            statement_pairs.append((o, n))
+            new_left.remove(n)
+        else:
+            removed.append(o)
+
+    def names(policy: Policy, rule: Any) -> frozenset[str]:
+        return frozenset(data_names(policy, rule.data))
+
+    rule_pairs = []
+    old_rules, new_rules = list(old.retention), list(new.retention)
+    for matches in (lambda o, n: o.id == n.id,
+                    lambda o, n: names(old, o) == names(new, n),
+                    lambda o, n: bool(names(old, o) & names(new, n))):
+        for o in list(old_rules):
+            n = next((n for n in new_rules if matches(o, n)), None)
+            if n is not None:
+                rule_pairs.append((o, n))
+                old_rules.remove(o)
+                new_rules.remove(n)
+    return statement_pairs, removed, new_left, rule_pairs, old_rules, new_rules
+
+
+def _later_version(doc: dict[str, Any], seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    new = copy.deepcopy(doc)
+    for entry in rng.sample(new["statements"], len(new["statements"]) // 5):
+        entry["modality"] = "may" if entry["modality"] == "does" else "does"
+    for entry in rng.sample(new["statements"], len(new["statements"]) // 10):
+        entry["id"] += "-renamed"
+    for entry in rng.sample(new["statements"], len(new["statements"]) // 10):
+        new["statements"].remove(entry)
+    new["statements"] += copy.deepcopy(rng.sample(doc["statements"], 5))  # repeats
+    for rule in rng.sample(new["retention"], len(new["retention"]) // 3):
+        rule["id"] += "-renamed"
+        rule["data"] = rng.sample([d["id"] for d in new["dataCategories"]], 2)
+    rng.shuffle(new["statements"])
+    rng.shuffle(new["retention"])
+    return new
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_diff_pairs_as_a_search_of_every_entry_would(seed: int) -> None:
+    from pypolicy.render.diff.changes import _match, _pair_statements
+
+    doc = generated(150, seed, data_entries=10)
+    old, new = Policy.from_dict(doc), Policy.from_dict(_later_version(doc, seed))
+    statement_pairs, removed, added = _pair_statements(old, new, old.statements,
+                                                       new.statements)
+    rule_pairs, old_rules, new_rules = _match(old.retention, new.retention, old, new)
+    assert (statement_pairs, removed, added, rule_pairs, old_rules, new_rules) == \
+        _pairs_by_search(old, new)
+    assert statement_pairs and removed and added and rule_pairs

@@ -8,6 +8,7 @@ retention rules by id, then by the same data, then by overlapping data.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from pypolicy.format.durations import duration_days
@@ -158,26 +159,50 @@ def _transfer_changes(old: Policy, new: Policy) -> list[Change]:
 def _match(old_items: Sequence[RetentionRule], new_items: Sequence[RetentionRule],
            old: Policy, new: Policy) -> tuple[list[tuple[RetentionRule, RetentionRule]],
                                               list[RetentionRule], list[RetentionRule]]:
-    """Pair retention rules by id, then by the same data, then by overlapping data names."""
+    """Pair retention rules by id, then by the same data, then by overlapping data names:
+    each old rule with the first new rule left that matches it, found through an index
+    of the new rules (by id, by data names, by each data name), not by searching them all
+    for each old rule."""
     pairs: list[tuple[RetentionRule, RetentionRule]] = []
-    old_left, new_left = list(old_items), list(new_items)
+    old_names = [frozenset(data_names(old, rule.data)) for rule in old_items]
+    new_names = [frozenset(data_names(new, rule.data)) for rule in new_items]
+    old_left = list(range(len(old_items)))
+    taken: set[int] = set()  # new rules paired
 
-    def names(policy: Policy, rule: RetentionRule) -> frozenset[str]:
-        return frozenset(data_names(policy, rule.data))
+    def first_left(positions: list[int], start: list[int]) -> int | None:
+        """The first position not taken in an ascending list, skipping from ``start``."""
+        while start[0] < len(positions) and positions[start[0]] in taken:
+            start[0] += 1
+        return positions[start[0]] if start[0] < len(positions) else None
 
-    matchers: list[Callable[[RetentionRule, RetentionRule], bool]] = [
-        lambda o, n: o.id == n.id,
-        lambda o, n: names(old, o) == names(new, n),
-        lambda o, n: bool(names(old, o) & names(new, n)),
+    def by_key(keys: Sequence[Iterable[object]]) -> dict[object, tuple[list[int], list[int]]]:
+        table: dict[object, tuple[list[int], list[int]]] = {}
+        for position, rule_keys in enumerate(keys):
+            if position not in taken:
+                for key in rule_keys:
+                    table.setdefault(key, ([], [0]))[0].append(position)
+        return table
+
+    stages: list[tuple[Sequence[Iterable[object]], Callable[[int], Iterable[object]]]] = [
+        ([(rule.id,) for rule in new_items], lambda o: (old_items[o].id,)),
+        ([(names,) for names in new_names], lambda o: (old_names[o],)),
+        (new_names, lambda o: old_names[o]),
     ]
-    for matches in matchers:
-        for o in list(old_left):
-            n = next((n for n in new_left if matches(o, n)), None)
-            if n is not None:
-                pairs.append((o, n))
-                old_left.remove(o)
-                new_left.remove(n)
-    return pairs, old_left, new_left
+    for new_keys, old_keys in stages:
+        table = by_key(new_keys)
+        unmatched = []
+        for o in old_left:
+            found = [first_left(*table[key]) for key in old_keys(o) if key in table]
+            candidates = [n for n in found if n is not None]
+            if candidates:
+                n = min(candidates)
+                taken.add(n)
+                pairs.append((old_items[o], new_items[n]))
+            else:
+                unmatched.append(o)
+        old_left = unmatched
+    return pairs, [old_items[o] for o in old_left], \
+        [rule for n, rule in enumerate(new_items) if n not in taken]
 
 
 def _rule_text(policy: Policy, rule: RetentionRule) -> str:
@@ -307,27 +332,33 @@ def _pair_statements(old: Policy, new: Policy, old_items: Sequence[Statement],
                      new_items: Sequence[Statement]
                      ) -> tuple[list[tuple[Statement, Statement]], list[Statement],
                                 list[Statement]]:
-    """Same content (whatever the id) first, then same id; the rest is added or removed."""
+    """Same content (whatever the id) first, then same id; the rest is added or removed.
+    Each old statement takes the first new one left with its content, found through an
+    index of the new statements by content (not by comparing it with each of them)."""
     pairs: list[tuple[Statement, Statement]] = []
-    new_left = list(new_items)
+    by_content: dict[tuple[object, ...], deque[int]] = {}
+    for position, statement in enumerate(new_items):
+        by_content.setdefault(_content(new, statement), deque()).append(position)
+    taken: set[int] = set()
     old_left: list[Statement] = []
     for o in old_items:
-        content = _content(old, o)
-        same = next((n for n in new_left if _content(new, n) == content), None)
-        if same is not None:
-            new_left.remove(same)
+        same = by_content.get(_content(old, o))
+        if same:
+            taken.add(same.popleft())
         else:
             old_left.append(o)
+    new_left = [n for position, n in enumerate(new_items) if position not in taken]
     by_id = {n.id: n for n in new_left}
     removed: list[Statement] = []
+    paired: set[int] = set()  # the new statements paired by id (by identity)
     for o in old_left:
         n = by_id.pop(o.id, None)
         if n is not None:
             pairs.append((o, n))
-            new_left.remove(n)
+            paired.add(id(n))
         else:
             removed.append(o)
-    return pairs, removed, new_left
+    return pairs, removed, [n for n in new_left if id(n) not in paired]
 
 
 def _weakened(old: Policy, new: Policy, before: Statement, after: Statement) -> bool:
