@@ -230,6 +230,21 @@ def test_a_progress_bar_on_request_and_none_off_a_terminal(corpus: Path,
     assert shown.returncode == 0 and "6/6" in shown.stderr and "files" in shown.stderr
 
 
+def test_load_never_clears_a_store_it_did_not_build(tmp_path: Path, corpus: Path) -> None:
+    store = tmp_path / "theirs.oxigraph"
+    subprocess.run([sys.executable, "-c", "import sys, pyoxigraph as ox\n"
+                    "s = ox.Store(sys.argv[1])\n"
+                    "s.add(ox.Quad(ox.NamedNode('http://x/s'), ox.NamedNode('http://x/p'),"
+                    " ox.Literal('precious'), ox.NamedNode('http://x/g')))\n", str(store)],
+                   check=True)
+    done = pypolicy("load", str(corpus), "--store-path", str(store))
+    assert done.returncode == 2 and "holds data pypolicy did not put there" in done.stderr
+    check = subprocess.run([sys.executable, "-c", "import sys, pyoxigraph as ox\n"
+                            "print(len(ox.Store.read_only(sys.argv[1])))", str(store)],
+                           capture_output=True, text=True, check=True)
+    assert check.stdout.strip() == "1"
+
+
 def test_load_refuses_what_is_not_a_store(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("keep me")

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 MANIFEST: Final = "pypolicy-corpus.json"
 MANIFEST_FORMAT: Final = 1
 REFERENCE_GRAPHS: Final = frozenset({VOCABULARY_GRAPH, JURISDICTIONS_GRAPH})
+OUR_GRAPHS: Final = ("https://w3id.org/pypolicy/doc/", "https://w3id.org/pypolicy/graph/")
 
 
 @cache
@@ -158,6 +159,7 @@ class CorpusLoader:
 
         previous = self._read_manifest()
         if previous is None:
+            self._refuse_foreign()
             self.store.clear()
             load_reference_graphs(self.store)
             previous = {}
@@ -193,6 +195,23 @@ class CorpusLoader:
             self._write_manifest()
         self.report.documents = len(self.claimed)
         return self.report
+
+    def _refuse_foreign(self) -> None:
+        """A store without a manifest is loaded anew, which clears it: only if all it holds
+        is ours (a manifest lost, a load stopped early), never someone else's data."""
+        import pyoxigraph as ox
+
+        if self.path is None:
+            return
+        foreign = next((g.value for g in self.store.named_graphs()
+                        if not g.value.startswith(OUR_GRAPHS)), None)
+        if foreign is None and next(self.store.quads_for_pattern(
+                None, None, None, ox.DefaultGraph()), None) is not None:
+            foreign = "the default graph"
+        if foreign is not None:
+            raise ConfigError(f"--store-path {self.path}: this Oxigraph store holds data"
+                              f" pypolicy did not put there ({foreign}); loading would"
+                              " replace it: give a new or an empty directory")
 
     def _unchanged(self, current: dict[str, InputFile], previous: dict[str, Entry],
                    progress: Progress | None) -> list[tuple[str, InputFile, Entry | None]]:
