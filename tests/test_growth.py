@@ -328,12 +328,12 @@ def _pairs_by_search(old: Policy, new: Policy) -> tuple[object, ...]:
     for matches in (lambda o, n: o.id == n.id,
                     lambda o, n: names(old, o) == names(new, n),
                     lambda o, n: bool(names(old, o) & names(new, n))):
-        for o in list(old_rules):
-            n = next((n for n in new_rules if matches(o, n)), None)
-            if n is not None:
-                rule_pairs.append((o, n))
-                old_rules.remove(o)
-                new_rules.remove(n)
+        for old_rule in list(old_rules):
+            new_rule = next((r for r in new_rules if matches(old_rule, r)), None)
+            if new_rule is not None:
+                rule_pairs.append((old_rule, new_rule))
+                old_rules.remove(old_rule)
+                new_rules.remove(new_rule)
     return statement_pairs, removed, new_left, rule_pairs, old_rules, new_rules
 
 
@@ -367,3 +367,41 @@ def test_diff_pairs_as_a_search_of_every_entry_would(seed: int) -> None:
     assert (statement_pairs, removed, added, rule_pairs, old_rules, new_rules) == \
         _pairs_by_search(old, new)
     assert statement_pairs and removed and added and rule_pairs
+
+
+# -- a page of many entries sharing an id and a quote --------------------------------------
+
+
+class _CountingSet(set[str]):
+    looked_up = 0
+
+    def __contains__(self, item: object) -> bool:
+        _CountingSet.looked_up += 1
+        return super().__contains__(item)
+
+
+def test_anchors_sharing_an_id_are_numbered_without_rescanning() -> None:
+    from pypolicy.render.sections.context import PageContext
+
+    page = PageContext(Policy.from_dict(BASE))
+    page.anchors = _CountingSet(page.anchors)
+    _CountingSet.looked_up = 0
+    anchors = [page.anchor("s-same", f"/statements/{i}") for i in range(500)]
+    assert anchors == ["s-same", *(f"s-same-{n}" for n in range(2, 501))]
+    assert _CountingSet.looked_up <= 2 * 500  # numbering from 1 each time: 125,000
+    page.anchors.add("s-other-2")
+    assert [page.anchor("s-other", "/x") for _ in range(3)] == \
+        ["s-other", "s-other-3", "s-other-4"]
+
+
+def test_one_quote_cited_by_many_entries_is_one_note() -> None:
+    from pypolicy.format.model import Evidence
+    from pypolicy.render.sections.context import Notes
+
+    notes = Notes()
+    quote = Evidence(quote="We share data.", section="S")
+    for i in range(300):
+        assert notes.cite([quote, quote], f"a-{i}") == (1,)
+    notes.cite([quote], "a-0")
+    (note,) = notes.notes()
+    assert note.cited_by == tuple(f"a-{i}" for i in range(300))

@@ -60,7 +60,9 @@ class Notes:
 
     numbers: dict[tuple[Any, ...], int] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
-    cited_by: list[list[str]] = field(default_factory=list)
+    # the anchors citing each note, in order (a dict as an ordered set: thousands of
+    # entries citing one quote are not searched one by one)
+    cited_by: list[dict[str, None]] = field(default_factory=list)
 
     def cite(self, evidence: Iterable[Evidence], anchor: str) -> tuple[int, ...]:
         result: list[int] = []
@@ -72,9 +74,8 @@ class Notes:
                 number = len(self.evidence) + 1
                 self.numbers[key] = number
                 self.evidence.append(item)
-                self.cited_by.append([])
-            if anchor not in self.cited_by[number - 1]:
-                self.cited_by[number - 1].append(anchor)
+                self.cited_by.append({})
+            self.cited_by[number - 1].setdefault(anchor)
             if number not in result:
                 result.append(number)
         return tuple(result)
@@ -110,6 +111,9 @@ class PageContext:
         self.words = page_words(prose)
         self.notes = Notes()
         self.anchors: set[str] = {a for a, _ in SECTIONS} | {NOTES_ANCHOR, "top"}
+        # for each anchor base, the last number tried: anchors are never given back, so
+        # numbering resumes there (thousands of entries sharing an id number in linear time)
+        self._numbered: dict[str, int] = {}
         # the section being built, and where the page first tells of each entry (by the
         # entry's JSON pointer): (anchor, section) - so that a finding about an entry
         # can link to it
@@ -119,10 +123,12 @@ class PageContext:
     def anchor(self, entry_id: str | None, pointer: str) -> str:
         base = entry_id if entry_id and _SAFE_ANCHOR.match(entry_id) else \
             "at" + re.sub(r"[^A-Za-z0-9_-]", "-", pointer or "-root")
-        candidate, n = base, 1
+        n = self._numbered.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.anchors:
             n += 1
             candidate = f"{base}-{n}"
+        self._numbered[base] = n
         self.anchors.add(candidate)
         return candidate
 
