@@ -154,7 +154,7 @@ def test_every_schema_property_is_in_the_context() -> None:
     assert ctx["id"] == "@id"
     missing = sorted({prop for _, definition in object_definitions(schema)
                       for prop in definition.get("properties", {})
-                      if not prop.startswith("@") and prop not in ctx})
+                      if not prop.startswith(("@", "$")) and prop not in ctx})  # $schema: no RDF
     assert missing == []
 
 
@@ -419,7 +419,7 @@ def test_the_model_keeps_every_property_of(schema_name: str) -> None:
     definition = dict(object_definitions(schema))[schema_name]
     fields = model_fields(model_class(schema_name))
     properties = {p: node for p, node in definition.get("properties", {}).items()
-                  if not p.startswith("@")}  # @context is not data
+                  if not p.startswith(("@", "$"))}  # @context and $schema are not data
     assert sorted(set(properties) - set(fields)) == [], "properties the model would drop"
     assert sorted(set(fields) - set(properties)) == [], "fields no document can fill"
     for prop, node in properties.items():

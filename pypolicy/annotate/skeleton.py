@@ -27,6 +27,7 @@ from pypolicy.annotate.build import PLACEHOLDER, relative_path
 from pypolicy.annotate.htmltext import extract, looks_like_html
 from pypolicy.annotate.mismatch import visible
 from pypolicy.annotate.outline import Reading, read_outline
+from pypolicy.core.addresses import documentation_uri
 from pypolicy.core.errors import ConfigError, InputError
 from pypolicy.core.files import write_atomic
 from pypolicy.core.version import FORMAT_VERSION
@@ -146,8 +147,10 @@ def _skeleton(*, source_file: str, sha256: str, url: str | None, retrieved: str 
         f"# Annotation of {visible(source_file)}, written by `pypolicy annotate init`.",
         "#",
         "# 1. Fill in `document` below: what the policy states, each claim with evidence, a",
-        "#    quote copied word for word from the source (guide: docs/annotating.md; the",
-        "#    format: docs/format.md). Values starting with \"TODO:\" are placeholders.",
+        "#    quote copied word for word from the source. Values starting with \"TODO:\"",
+        "#    are placeholders. The guide and the format:",
+        f"#    {documentation_uri('annotating.md')}",
+        f"#    {documentation_uri('format.md')}",
         f"# 2. pypolicy annotate build {annotation_name}",
         "#    finds every quote in the source and writes the policy document.",
         f"# 3. pypolicy annotate coverage {annotation_name}",

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pypolicy.core.addresses import documentation_uri
+
 if TYPE_CHECKING:
     from pypolicy.annotate.build import Conversion
 
@@ -195,7 +197,8 @@ def register(subparsers: Any) -> dict[str, Handler]:
         description="Turn a privacy policy text into an evidence-anchored policy document: "
                     "init writes an annotation skeleton, build locates the quotes and "
                     "writes the document, coverage shows what is left, check tells CI "
-                    "whether the document is out of date. Guide: docs/annotating.md")
+                    "whether the document is out of date. Guide: "
+                    f"{documentation_uri('annotating.md')}")
     steps = a.add_subparsers(dest="annotate_step", required=True, metavar="STEP",
                              parser_class=type(a))
 

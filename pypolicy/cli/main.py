@@ -89,7 +89,7 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
 # imports nothing heavy at module level.
 COMMAND_MODULES: tuple[str, ...] = tuple(
     name for name in ("pypolicy.cli.query", "pypolicy.cli.corpus", "pypolicy.cli.render",
-                      "pypolicy.cli.annotate")
+                      "pypolicy.cli.annotate", "pypolicy.cli.schema")
     if importlib.util.find_spec(name) is not None)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {

@@ -30,6 +30,9 @@ NS = "https://w3id.org/pypolicy/ns#"
 LOC = "https://w3id.org/dpv/loc#"
 DOC_BASE = "https://w3id.org/pypolicy/doc/"
 ROOT_CLASS = "PolicyDocument"
+# Root keys that tell how to read the document, not what it says: the JSON-LD context, and
+# the JSON Schema that editors follow ("$schema"). Neither is part of the document's RDF.
+NOT_MAPPED = frozenset({"@context", "$schema"})
 
 
 def context_iri() -> str:
@@ -152,7 +155,7 @@ def _document_id(document: dict[str, Any]) -> str:
 def to_jsonld(document: dict[str, Any]) -> dict[str, Any]:
     """The document as self-contained JSON-LD: context by value, types, root IRI."""
     check_keys(document)
-    body = {k: v for k, v in document.items() if k != "@context"}
+    body = {k: v for k, v in document.items() if k not in NOT_MAPPED}
     typed = _typed(body, ROOT_CLASS)
     typed["id"] = document_iri(_document_id(document))
     return {"@context": copy.deepcopy(context()["@context"]), **typed}
@@ -208,7 +211,7 @@ def _read_node(graph: Graph, node: Any, class_name: str, document_id: str) -> di
     result: dict[str, Any] = {}
     kinds = _kinds()
     for key in _properties_of(class_name):
-        if key.startswith("@"):
+        if key in NOT_MAPPED or key.startswith("@"):
             continue
         if key == "id":
             if isinstance(node, URIRef):
@@ -244,9 +247,10 @@ def from_graph(graph: Graph, document_id: str) -> dict[str, Any]:
 
 
 def canonical(document: Any) -> Any:
-    """The document with every list in a fixed order and no ``@context``: for comparing."""
+    """The document with every list in a fixed order and no ``@context`` or ``$schema``:
+    for comparing."""
     if isinstance(document, dict):
-        return {k: canonical(v) for k, v in sorted(document.items()) if k != "@context"}
+        return {k: canonical(v) for k, v in sorted(document.items()) if k not in NOT_MAPPED}
     if isinstance(document, list):
         return sorted((canonical(v) for v in document), key=_sort_key)
     return document

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from pypolicy.core.addresses import documentation_uri
 from pypolicy.core.errors import shown
 from pypolicy.format.pointers import join as join_pointer
 from pypolicy.format.resources import policy_schema
@@ -120,7 +121,7 @@ def _enum_message(error: ValidationError) -> str:
     elif len(allowed) <= 12:
         message += f"; expected one of {', '.join(allowed)}"
     else:
-        message += f" (see docs/format.md#{label.lower()})"
+        message += f" (the terms: {documentation_uri('format.md', label.lower())})"
     return message
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
-from pypolicy.format.rdf import ROOT_CLASS, _kinds, check_keys, document_iri
+from pypolicy.format.rdf import NOT_MAPPED, ROOT_CLASS, _kinds, check_keys, document_iri
 from pypolicy.format.resources import context
 
 RDF_TYPE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -190,7 +190,7 @@ def document_nquads(document: dict[str, Any], blank_prefix: str,
         raise Unmapped(f"document id {identifier!r}")
     iri = document_iri(identifier)
     writer = _Writer(iri, iri + "/", blank_prefix, emit)
-    body = {k: v for k, v in document.items() if k != "@context"}
+    body = {k: v for k, v in document.items() if k not in NOT_MAPPED}
     writer.node(body, writer.mapping.classes[ROOT_CLASS], subject=f"<{iri}>")
     return iri
 

@@ -24,6 +24,7 @@ from pypolicy.annotate.htmltext import extract, looks_like_html
 from pypolicy.annotate.mismatch import visible
 from pypolicy.annotate.outline import read_outline
 from pypolicy.annotate.skeleton import document_id
+from pypolicy.core.addresses import documentation_uri
 from pypolicy.core.errors import ConfigError, InputError
 from pypolicy.core.files import write_atomic
 
@@ -147,11 +148,13 @@ def _annotation_text(meta: dict[str, Any], sections: tuple[str, ...],
         "#",
         "# Every entry marked `draft:` is a proposal a program made from the words of its",
         "# quote: it can be wrong, incomplete or miss what the text implies. For each one:",
-        "# read the quote, correct the entry (docs/annotating.md, docs/format.md), then",
-        "# delete its `draft:` line. Add what the drafter missed: the worklist at the end",
+        "# read the quote, correct the entry (guide and format below), then delete its",
+        "# `draft:` line. Add what the drafter missed: the worklist at the end",
         "# lists the sentences no proposal quotes. Check title, language and the sections.",
         f"#   pypolicy annotate build {name}     refuses entries still marked draft",
         f"#   pypolicy annotate coverage {name}  shows what no quote covers yet",
+        f"# The guide: {documentation_uri('annotating.md')}",
+        f"# The format: {documentation_uri('format.md')}",
         "",
     ]
     body = _yaml({"source": meta}) + "\n"

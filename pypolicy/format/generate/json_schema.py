@@ -13,6 +13,7 @@ from pypolicy.format.generate.sources import (
     SCHEMA_ID,
     FormatSourceError,
     Sources,
+    Term,
 )
 
 
@@ -29,14 +30,25 @@ def build_schema(s: Sources) -> dict[str, Any]:
         if sname in defs:
             raise FormatSourceError(f"$defs/{sname} is generated from the vocabulary")
         values = list(scheme.terms)
+        meanings = [_meaning(term) for term in scheme.terms.values()]
         description = f"{scheme.definition} A term of the {scheme.label} vocabulary."
         if sname == PLACE_SCHEME:
             values = values + [code for code, _ in s.countries]
+            meanings = meanings + [f"{name} (ISO 3166-1 alpha-2)." for _, name in s.countries]
             description = scheme.definition
-        defs[sname] = {"description": description, "type": "string", "enum": values}
+        # "enumDescriptions" (one per value, in order) is what VS Code's JSON language service
+        # and yaml-language-server show on hover and completion. It is an annotation beside
+        # "enum", not a oneOf of consts, so that validation and its messages stay the same.
+        defs[sname] = {"description": description, "type": "string", "enum": values,
+                       "enumDescriptions": meanings}
     schema["$defs"] = dict(sorted(defs.items()))
     _no_empty_lists(schema)
     return schema
+
+
+def _meaning(term: Term) -> str:
+    """A term's hover text: its label and its definition from the vocabulary."""
+    return f"{term.label}: {term.definition}"
 
 
 def _no_empty_lists(node: Any) -> None:

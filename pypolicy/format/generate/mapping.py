@@ -60,7 +60,7 @@ def property_kinds(s: Sources, schema: dict[str, Any]) -> dict[str, PropertyKind
     kinds: dict[str, PropertyKind] = {}
     for cname, cdef in iter_object_defs(schema):
         for pname, pschema in cdef.get("properties", {}).items():
-            if pname.startswith("@"):
+            if pname.startswith(("@", "$")):  # @context, $schema: no part of the RDF
                 continue
             k = property_kind(s, schema, pname, pschema)
             prev = kinds.get(pname)

@@ -116,7 +116,8 @@ class _Shapes(GraphBuilder):
         required = set(cdef.get("required", ()))
         if "id" in required:
             self.add(shape, "sh:nodeKind", self.iri("sh:IRI"))
-        props = {p: v for p, v in cdef.get("properties", {}).items() if not p.startswith("@")}
+        props = {p: v for p, v in cdef.get("properties", {}).items()
+                 if not p.startswith(("@", "$"))}  # @context, $schema: no part of the RDF
         for pname, pschema in sorted(props.items()):
             if pname != "id":
                 self.add(shape, "sh:property",
