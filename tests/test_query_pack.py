@@ -358,6 +358,37 @@ def test_regimes(rdflib_engine: Any) -> None:
     ]
 
 
+def test_officers(rdflib_engine: Any) -> None:
+    # The five examples record only GDPR-style officers (dataProtectionOfficer, format
+    # 1.0); tests/test_format_11_query.py has the officers of format 1.1.
+    assert rows(rdflib_engine, "officers", "policy", "role", "recordedAs", "appointed",
+                "title") == [
+        ("anveo", "dpo", "dataProtectionOfficer", "appointed", "Privacy Officer"),
+        ("inum", "dpo", "dataProtectionOfficer", "appointed", "data protection officer (DPO)"),
+        ("itnet", "dpo", "dataProtectionOfficer", "appointed", "Data Protection Officer"),
+    ]
+    assert rows(rdflib_engine, "officers", "policy", "contacts")[2] == (
+        "itnet", "email:privacy@itnet247.com")
+
+
+def test_closed_lists(rdflib_engine: Any) -> None:
+    # itnet, re-annotated in format 1.1: contacts used only on the device, and the
+    # purposes of the collected information closed by "strictly".
+    found = rows(rdflib_engine, "closed-lists", "policy", "statement", "kind", "list", "items")
+    assert found == [
+        ("itnet", "s-contacts-local-use", "only these", "systemList", "onUserDevice"),
+        ("itnet", "s-use", "only these", "purposeList",
+         "accountManagement billing communicationDelivery customerSupport networkManagement"
+         " provisioning pushNotifications serviceImprovement serviceProvision"),
+    ]
+
+
+def test_hedges(rdflib_engine: Any) -> None:
+    # None of the five examples hedges anything yet; the synthetic policies do
+    # (tests/test_format_11_query.py).
+    assert rows(rdflib_engine, "hedges") == []
+
+
 def test_every_pack_query_is_tested_here() -> None:
     source = Path(__file__).read_text()
     untested = [n for n in query_pack() if f'"{n}"' not in source]
