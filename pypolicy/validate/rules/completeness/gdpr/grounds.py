@@ -278,11 +278,15 @@ statements:
         if any(s.purposes and set(s.data) <= catch_all and
                not vocab.all_within(s.actions, ["disclose"]) for s in statements):
             return  # "we use your information to ...": purposes for all of it
+        by_entry: dict[str, list[Statement]] = {}  # once, not a search per data entry
+        for statement in statements:
+            for data_id in dict.fromkeys(statement.data):
+                by_entry.setdefault(data_id, []).append(statement)
         without = []
         for entry in policy.data_categories:
             if entry.id in catch_all or vocab.all_within(entry.categories, ["anonymousData"]):
                 continue
-            naming = [s for s in statements if entry.id in s.data]
+            naming = by_entry.get(entry.id, [])
             if naming and not any(s.purposes or set(s.conditions) & set(TRIGGER_PURPOSES)
                                   for s in naming):
                 without.append((entry, naming))
