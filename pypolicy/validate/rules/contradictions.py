@@ -322,9 +322,11 @@ statements:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         assert ctx.policy is not None
         reasoner = reasoner_for(ctx.policy, ctx.vocabulary)
-        for broad, narrow in pairs(ctx, narrowing=True):
+        # a promise with conditions or exceptions states its own limits
+        for broad, narrow in pairs(ctx, narrowing=True, negative_filter=lambda n: not (
+                n.conditions or n.exceptions)):
             self.charge()
-            if broad.exceptions or broad.conditions or narrow.conditions or narrow.exceptions:
+            if broad.exceptions or broad.conditions:
                 continue
             if "process" in broad.actions:
                 continue  # "we process your data" is a summary, not a practice to narrow
