@@ -250,6 +250,21 @@ def test_retention_periods_show_ranges_bounds_hedges_laws_and_purposes(
     assert ("bayside", "r-records", "", "", "P1Y6M", "", "", "", "", "") in found
 
 
+def test_traffic_data_retention_reads_ranges_and_bounds(rdflib_engine: Any) -> None:
+    found = rows(rdflib_engine, "traffic-data-retention", "policy", "dataEntry", "finding",
+                 "rule", "bound", "period", "approxDays")
+    assert found == [
+        ("bayside", "d-records", "longer than the limit", "r-records", "atMost", "P1Y6M", "547"),
+        ("kestrel", "d-cdr", "longer than the limit", "r-cdr", "atMost", "P2Y", "730"),
+        ("saptak", "d-cdr", "longer than the limit", "r-cdr", "atLeast", "P2Y", "730"),
+        ("saptak", "d-cdr", "no upper bound stated", "r-cdr", "", "", ""),
+        ("saptak", "d-sms-metadata", "no period stated", "", "", "", ""),
+    ]  # kestrel's signalling logs, "usually up to 30 days", have a period
+    within_two_years = rows(rdflib_engine, "traffic-data-retention", "policy", "dataEntry",
+                            "finding", days="730")
+    assert ("kestrel", "d-cdr", "longer than the limit") not in within_two_years
+
+
 def test_negative_promises_show_hedges_purposes_systems_and_unnamed_providers(
         rdflib_engine: Any) -> None:
     found = rows(rdflib_engine, "negative-promises", "policy", "provider", "statement",
