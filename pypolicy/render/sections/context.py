@@ -157,13 +157,16 @@ class PageContext:
         blocks: list[Block] = []
         for sentence_text, group in by_text.items():
             para = self.para(sentence_text, group[0])
-            for other in group[1:]:
+            if len(group) > 1:
                 assert para.anchor is not None
-                extra = self.notes.cite(other.evidence, para.anchor)
-                para = Para(para.content, para.anchor,
-                            para.notes + tuple(n for n in extra if n not in para.notes),
-                            para.inferred and all(e.inferred for e in other.evidence),
-                            para.remark)
+                # one ordered set of the notes for the whole group, not a tuple rebuilt
+                # per entry: a sentence many entries share stays linear
+                notes = dict.fromkeys(para.notes)
+                inferred = para.inferred
+                for other in group[1:]:
+                    notes.update(dict.fromkeys(self.notes.cite(other.evidence, para.anchor)))
+                    inferred = inferred and all(e.inferred for e in other.evidence)
+                para = Para(para.content, para.anchor, tuple(notes), inferred, para.remark)
             blocks.append(para)
         return blocks
 
