@@ -14,7 +14,6 @@ import copy
 import difflib
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -289,10 +288,6 @@ def test_few_identifiers_are_all_candidates() -> None:
     assert _Suggestions(names).closest("x" * 500) == []
 
 
-def _statements(policy: Policy) -> Iterator[Statement]:
-    yield from policy.statements
-
-
 # -- diff pairs through an index ----------------------------------------------------------
 
 
@@ -405,3 +400,30 @@ def test_one_quote_cited_by_many_entries_is_one_note() -> None:
     notes.cite([quote], "a-0")
     (note,) = notes.notes()
     assert note.cited_by == tuple(f"a-{i}" for i in range(300))
+
+
+def test_the_limit_is_a_setting(tmp_path: Path) -> None:
+    from pypolicy.core.errors import ConfigError
+    from pypolicy.validate.settings import read_settings
+
+    settings = tmp_path / "pyproject.toml"
+    settings.write_text("[tool.pypolicy]\nmax-findings-per-rule = 5\n", "utf-8")
+    assert read_settings(settings).config.max_findings_per_rule == 5
+    settings.write_text("[tool.pypolicy]\nmax-findings-per-rule = 0\n", "utf-8")
+    assert read_settings(settings).config.max_findings_per_rule is None
+    assert read_settings(None).config.max_findings_per_rule == _base.MAX_FINDINGS_PER_RULE
+    for bad in ("-1", "true", '"5"'):
+        settings.write_text(f"[tool.pypolicy]\nmax-findings-per-rule = {bad}\n", "utf-8")
+        with pytest.raises(ConfigError, match="max-findings-per-rule"):
+            read_settings(settings)
+
+
+def test_a_rule_stops_comparing_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    every, _ = check_document(generated(120, 3), Config(select=("VP101",)))
+    assert not any("stopped" in f.message for f in every)
+    monkeypatch.setattr(_base, "MAX_PAIRS_PER_RULE", 50)
+    found, _ = check_document(generated(120, 3), Config(select=("VP101",)))
+    assert "stopped after comparing 50 pairs" in found[-1].message
+    assert found[-1].pointers == ("",)
+    assert found[:-1] == every[:len(found) - 1]
+    assert len(found) - 1 < len(every)
