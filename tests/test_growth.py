@@ -427,3 +427,38 @@ def test_a_rule_stops_comparing_and_says_so(monkeypatch: pytest.MonkeyPatch) -> 
     assert found[-1].pointers == ("",)
     assert found[:-1] == every[:len(found) - 1]
     assert len(found) - 1 < len(every)
+
+
+def _groups_by_search(items: list[Any]) -> list[list[Any]]:
+    """How VP209 grouped entries by shared passages before its table: each item searched
+    every group so far (kept here as the reference)."""
+    groups: list[list[Any]] = []
+    passages: list[set[tuple[str | None, int | None]]] = []
+    for item in items:
+        mine = {(e.quote, e.start) for e in item.evidence if e.quote}
+        joined = [i for i, seen in enumerate(passages) if seen & mine]
+        group, seen = [item], set(mine)
+        for index in reversed(joined):
+            group = groups.pop(index) + group
+            seen |= passages.pop(index)
+        groups.append(group)
+        passages.append(seen)
+    return groups
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_same_sentence_groups_as_a_search_of_every_group(seed: int) -> None:
+    from pypolicy.format.model import Evidence
+    from pypolicy.validate.rules.consistency.consent import same_sentence_groups
+
+    rng = random.Random(seed)
+
+    class Item:
+        def __init__(self, index: int) -> None:
+            self.pointer = f"/statements/{index}"
+            self.evidence = tuple(Evidence(quote=f"q{rng.randrange(60)}", section="S",
+                                           start=rng.choice((None, 1)))
+                                  for _ in range(rng.randint(0, 3)))
+
+    items = [Item(i) for i in range(120)]
+    assert same_sentence_groups(items) == _groups_by_search(items)  # type: ignore[arg-type]

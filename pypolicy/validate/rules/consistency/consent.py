@@ -239,17 +239,34 @@ transfers:
 def same_sentence_groups(items: Sequence[HasEvidence]) -> list[list[HasEvidence]]:
     """The items in groups that share a quoted passage: one sentence ("By using our
     Services, you consent to our use of cookies"), however many entries annotate it, is
-    one practice resting on consent by use."""
-    groups: list[list[HasEvidence]] = []
-    passages: list[set[tuple[str | None, int | None]]] = []
-    for item in items:
-        mine: set[tuple[str | None, int | None]] = {(e.quote, e.start) for e in item.evidence
-                                                   if e.quote}
-        joined = [i for i, seen in enumerate(passages) if seen & mine]
-        group, seen = [item], set(mine)
-        for index in reversed(joined):
-            group = groups.pop(index) + group
-            seen |= passages.pop(index)
-        groups.append(group)
-        passages.append(seen)
-    return groups
+    one practice resting on consent by use.
+
+    Groups come in the order they were last joined, each in the order of its items as
+    they were joined; each passage leads to its group through a table (merged groups
+    point to the group they joined), not by searching every group for each item."""
+    groups: dict[int, list[HasEvidence]] = {}  # by number: the order of the result
+    joined_into: dict[int, int] = {}  # a merged group's number -> the group it joined
+    owner: dict[tuple[str | None, int | None], int] = {}  # passage -> a group's number
+
+    def current(number: int) -> int:
+        path = []
+        while number in joined_into:
+            path.append(number)
+            number = joined_into[number]
+        for merged in path:
+            joined_into[merged] = number
+        return number
+
+    for number, item in enumerate(items):
+        mine = {(e.quote, e.start) for e in item.evidence if e.quote}
+        joined = sorted({current(owner[p]) for p in mine if p in owner})
+        group = groups.pop(joined[0]) if joined else []
+        for other in joined[1:]:
+            group.extend(groups.pop(other))
+        for other in joined:
+            joined_into[other] = number
+        group.append(item)
+        groups[number] = group  # moves to the end, as a newly joined group
+        for passage in mine:
+            owner[passage] = number
+    return list(groups.values())
