@@ -409,6 +409,8 @@ def hostile_document(text: str) -> dict[str, Any]:
          "recipients": ["p-ads"], "evidence": [{"inferred": True, "rationale": text}]}]
     doc["transfers"] = [{"id": "t-us", "destinations": ["US"], "mechanisms": ["agreementByUse"],
                          "evidence": [{"quote": text}]}]
+    # consent by use (VP209) is judged only under a law that asks for an affirmative act
+    doc["regimes"] = [{"id": "rg-gdpr", "regime": "gdpr", "stance": "claimed"}]
     return doc
 
 
