@@ -364,6 +364,15 @@ def test_practices_include_statements_that_leave_their_data_unstated(
     assert ("s-share-unstated-data", "") in content
 
 
+def test_parties_receive_data_by_statements_that_leave_it_unstated(
+        rdflib_engine: Any) -> None:
+    found = rows(rdflib_engine, "data-to-advertising-platforms", "policy", "party", "how",
+                 "via", "dataEntry", role="thirdParty")
+    assert ("bayside", "p-hosting", "recipient", "s-share-unstated-data", "") in found
+    assert ("kestrel", "p-fraud-databases", "recipient", "s-share-when-law-requires",
+            "") in found
+
+
 def test_regimes_show_jurisdiction_and_official_source(rdflib_engine: Any) -> None:
     found = rows(rdflib_engine, "regimes", "policy", "provider", "regime", "jurisdiction",
                  "source", "url")
