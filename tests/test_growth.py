@@ -462,3 +462,38 @@ def test_same_sentence_groups_as_a_search_of_every_group(seed: int) -> None:
 
     items = [Item(i) for i in range(120)]
     assert same_sentence_groups(items) == _groups_by_search(items)  # type: ignore[arg-type]
+
+
+def _merged_by_rebuilding(findings: list[Any]) -> list[Any]:
+    """How repeats were merged before: a new finding (tuples rebuilt) per merge; kept
+    here as the reference."""
+    from dataclasses import replace
+
+    merged: dict[object, Any] = {}
+    for index, finding in enumerate(findings):
+        passages = frozenset((q.text, q.start, q.end) for q in finding.quotes if q.text)
+        key: object = passages or index
+        first = merged.get(key)
+        if first is None or first.pointers == finding.pointers:
+            merged[key if first is None else (key, index)] = finding
+            continue
+        pointers = tuple(dict.fromkeys((*first.pointers, *finding.pointers)))
+        quotes = tuple(dict.fromkeys((*first.quotes, *finding.quotes)))
+        merged[key] = replace(first, pointers=pointers, quotes=quotes)
+    return list(merged.values())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_merging_repeats_as_before(seed: int) -> None:
+    from pypolicy.core.findings import Finding, Quote, Severity
+
+    rng = random.Random(seed)
+    quotes = [Quote(f"/statements/{i}", f"sentence {i % 4}", "S", i % 4, None, False, None)
+              for i in range(8)] + [Quote("/x", None, "S", None, None, True, "inferred")]
+    findings = [Finding("VP101", "contradicting-statements", Severity.ERROR,
+                        f"message {rng.randrange(3)}",
+                        tuple(rng.choice(("/statements/1", "/statements/2", "/statements/3"))
+                              for _ in range(rng.randint(1, 3))),
+                        tuple(rng.sample(quotes, rng.randint(0, 2))))
+                for _ in range(80)]
+    assert _base.merge_repeats(findings) == _merged_by_rebuilding(findings)

@@ -204,21 +204,21 @@ class _Merging:
     """A finding and the pointers and quotes merged into it so far (kept as ordered sets:
     merging many findings into one stays linear)."""
 
-    __slots__ = ("finding", "pointers", "quotes")
+    __slots__ = ("finding", "pointers", "quotes", "sizes")
 
     def __init__(self, finding: Finding) -> None:
         self.finding = finding
         self.pointers = dict.fromkeys(finding.pointers)
         self.quotes = dict.fromkeys(finding.quotes)
+        self.sizes = (len(self.pointers), len(self.quotes))  # before anything is merged
 
     def same_places(self, finding: Finding) -> bool:
         return len(self.pointers) == len(finding.pointers) and \
             tuple(self.pointers) == finding.pointers
 
     def merged(self) -> Finding:
-        if len(self.pointers) == len(self.finding.pointers) and \
-                len(self.quotes) == len(self.finding.quotes):
-            return self.finding
+        if (len(self.pointers), len(self.quotes)) == self.sizes:
+            return self.finding  # nothing merged into it: as the rule made it
         return replace(self.finding, pointers=tuple(self.pointers), quotes=tuple(self.quotes))
 
 
