@@ -378,7 +378,7 @@ def print_size(result: dict[str, Any], names: list[str]) -> None:
         row = next((c["answer"].split()[0] for c in (disk, mem) if "answer" in c), "")
         line = f"  {name:<38}{row:>8}"
         line += (f"{mem['seconds']:>13.3f}{mem['warm']:>8.3f}" if "answer" in mem
-                 else f"{'stopped':>13}{'':>8}")
+                 else f"{'stopped' if memory['queries'] else '-':>13}{'':>8}")
         line += (f"{disk['cold']:>11.3f}{disk['warm']:>8.3f}" if "answer" in disk
                  else f"{'stopped':>11}{'':>8}")
         if "answer" in mem and "answer" in disk:
