@@ -227,7 +227,7 @@ def test_a_progress_bar_on_request_and_none_off_a_terminal(corpus: Path,
     assert "files/s" not in quiet.stderr and "\r" not in quiet.stderr  # not a terminal
     shown = pypolicy("load", str(corpus), "--store-path", str(tmp_path / "b.oxigraph"),
                      "--progress", "always")
-    assert shown.returncode == 0 and "6/6" in shown.stderr and "files" in shown.stderr
+    assert shown.returncode == 0 and "/6 [" in shown.stderr and " files" in shown.stderr
 
 
 def test_load_never_clears_a_store_it_did_not_build(tmp_path: Path, corpus: Path) -> None:
@@ -334,7 +334,7 @@ def listener() -> Iterator[_Listener]:
     server.socket.close()
 
 
-NO_GUARD = ("import pypolicy.query.safety as s\n"
+NO_GUARD = ("import importlib\ns = importlib.import_module('pypolicy.query.safety')\n"
             "s._refuse_remote = lambda *a, **k: None\n"
             "s.refuse_remote_keywords = lambda *a, **k: None\n")
 
