@@ -265,12 +265,14 @@ class QuadBatch:
         self.fallback: list[tuple[str, str]] = []  # (graph, N-Triples) from rdflib
         self.count = 0
 
-    def add(self, document: dict[str, Any]) -> str:
-        """Add a document's graph; return the graph's IRI."""
+    def add(self, document: dict[str, Any], *, checked: bool = False) -> str:
+        """Add a document's graph; return the graph's IRI (``checked``: see
+        :func:`pypolicy.query.quads.document_nquads`)."""
         self.count += 1
         mark = len(self.lines)
         try:
-            iri = document_nquads(document, f"{self.prefix}d{self.count}x", self.lines.append)
+            iri = document_nquads(document, f"{self.prefix}d{self.count}x", self.lines.append,
+                                  checked=checked)
         except Unmapped:
             # Something the direct mapping leaves to a JSON-LD processor: rdflib's
             # mapping (the reference) for this document, or its refusal.

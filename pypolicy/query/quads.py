@@ -176,15 +176,18 @@ class _Writer:
 
 
 def document_nquads(document: dict[str, Any], blank_prefix: str,
-                    emit: Callable[[str], None]) -> str:
+                    emit: Callable[[str], None], *, checked: bool = False) -> str:
     """Write the document's quads (its named graph) through ``emit``; return the graph IRI.
 
     ``blank_prefix`` starts every blank node label of this document: labels in N-Quads
     are global to a load, so each document (and each load into a persistent store) needs
     its own. Raises :class:`Unmapped` (nothing must be kept of what was emitted then),
-    or InputError for a document the JSON-LD route refuses too.
+    or InputError for a document the JSON-LD route refuses too. ``checked``: the caller
+    has run :func:`~pypolicy.format.rdf.check_keys` already (``load_valid`` does), which
+    is a walk of the whole document saved.
     """
-    check_keys(document)
+    if not checked:
+        check_keys(document)
     identifier = document.get("id")
     if not isinstance(identifier, str) or not _is_local_id(identifier):
         raise Unmapped(f"document id {identifier!r}")

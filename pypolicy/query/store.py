@@ -262,7 +262,8 @@ class CorpusLoader:
 
     def _add(self, key: str, source: InputFile, loaded: LoadedDocument, graph: str,
              old: Entry | None) -> None:
-        self.batch.add(loaded.data)  # raises InputError for what rdflib refuses too
+        # load_valid checked the keys; raises InputError for what rdflib refuses too
+        self.batch.add(loaded.data, checked=True)
         if old is not None and old.graph != graph and old.graph not in self.claimed:
             self._remove(old.graph)
         self.claimed[graph] = key
