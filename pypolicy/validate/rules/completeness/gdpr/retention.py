@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.format.model import RetentionRule
+from pypolicy.format.model import RetentionRule, Statement
 from pypolicy.validate.rules._base import RuleContext, citing, gdpr_family, join, register
 from pypolicy.validate.rules.completeness._shared import (
     CONTACT_DATA,
@@ -15,6 +15,7 @@ from pypolicy.validate.rules.completeness._shared import (
     has_period,
     labels,
     policy_of,
+    practices,
     rule_covers,
 )
 
@@ -108,3 +109,79 @@ retention:
                 " reader could apply", [rule],
                 hint="give the period (duration and from, or a range), the law that imposes"
                      " it, or criteria a reader can apply (the contract's duration)")
+
+
+# Practices that keep nothing of their own: carrying a call, listening to it or reading
+# it where it already is, deleting or anonymising data.
+KEEPS_NOTHING = ("transmit", "consult", "accessData", "delete", "anonymise")
+
+
+@register
+class RetentionIncomplete(CompletenessRule):
+    """Art. 13(2)(a) asks for the retention period of the personal data the policy is
+    about, not of some of it: a policy that gives periods for call records and invoices
+    and none for the contact details, the emergency address or the call-quality
+    measurements it also collects leaves those to be kept as long as the provider likes.
+    A kind of data counts as covered when a retention rule names it or data that includes
+    it ("all personal data"); data the policy only carries (a call in transit), deletes,
+    keeps only on the person's device (format 1.1 systems) or says it does not store needs
+    no period. Where the policy says nothing about retention at all, VP308 reports it.
+
+    A notice duty (GDPR and UK GDPR Art. 13(2)(a), 14(2)(a)); one finding names every kind
+    of data without a period. A warning, since some data is kept only as long as another
+    kind it belongs to (an account's emergency address) without the text saying so."""
+
+    code = "VP317"
+    name = "retention-incomplete"
+    summary = "Some of the data collected has no retention period or criteria."
+    severity = Severity.WARNING
+    kind = "notice"
+    groups = ("completeness", "gdpr", "retention")
+    profile = "gdpr"
+    citations = gdpr_family("Art. 13(2)(a) and 14(2)(a)")
+    fail_example = GDPR + """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
+  - {id: d-cdr, name: Call records, categories: [callDetailRecord]}
+statements:
+  - {id: s-collect, modality: does, actions: [collect], data: [d-contact, d-cdr]}
+retention:
+  - {id: r-cdr, data: [d-cdr], duration: P6M}
+"""
+    pass_example = GDPR + """\
+dataCategories:
+  - {id: d-contact, name: Contact data, categories: [contact]}
+  - {id: d-cdr, name: Call records, categories: [callDetailRecord]}
+statements:
+  - {id: s-collect, modality: does, actions: [collect], data: [d-contact, d-cdr]}
+retention:
+  - {id: r-cdr, data: [d-cdr], duration: P6M}
+  - {id: r-contact, data: [d-contact], criteria: [contractDuration]}
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        policy, vocab = policy_of(ctx), ctx.vocabulary
+        if not policy.retention:
+            return  # VP308
+        not_kept = {d for s in policy.statements if s.negative and
+                    any(vocab.is_within(a, "store") or vocab.is_within(a, "collect")
+                        for a in s.actions) and not s.exceptions for d in s.data}
+        kept: dict[str, list[Statement]] = {}
+        for statement in practices(policy, vocab):
+            if vocab.all_within(statement.actions, KEEPS_NOTHING) or \
+                    (statement.systems and set(statement.systems) <= {"onUserDevice"}):
+                continue
+            for data_id in statement.data:
+                kept.setdefault(data_id, []).append(statement)
+        uncovered = []
+        for entry in policy.data_categories:
+            if entry.id not in kept or entry.id in not_kept or \
+                    vocab.all_within(entry.categories, ["anonymousData"]):
+                continue
+            if not any(rule_covers(policy, vocab, rule, entry) for rule in policy.retention):
+                uncovered.append(entry)
+        if uncovered:
+            yield self.finding(
+                f"no retention rule covers {join(f'{e.name} ({e.id})' for e in uncovered)}",
+                uncovered,
+                hint="give how long each is kept (a period, or criteria a reader can apply)")
