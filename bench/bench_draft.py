@@ -38,9 +38,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pypolicy.annotate.draft.assemble import draft_document  # noqa: E402
-from pypolicy.annotate.draft.text import PolicyText  # noqa: E402
-from pypolicy.annotate.outline import read_outline  # noqa: E402
+from pypolicy.annotation.draft.assemble import draft_document  # noqa: E402
+from pypolicy.annotation.draft.text import PolicyText  # noqa: E402
+from pypolicy.annotation.outline import read_outline  # noqa: E402
 from pypolicy.format.vocabulary import vocabulary  # noqa: E402
 
 _CLASS = {"does": "positive", "may": "positive", "doesNot": "negative", "onlyIf": "onlyIf"}

@@ -48,13 +48,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pypolicy.core.errors import QueryError  # noqa: E402
-from pypolicy.query.dataset import build_dataset, find_inputs, load_documents  # noqa: E402
-from pypolicy.query.engines import OxigraphEngine, RdflibEngine  # noqa: E402
-from pypolicy.query.pack import bind_parameters, query_pack  # noqa: E402
-from pypolicy.query.results import format_result  # noqa: E402
-from pypolicy.query.safety import check_query  # noqa: E402
-from pypolicy.query.store import load_into_memory  # noqa: E402
-from pypolicy.query.worker import call_with_time_limit  # noqa: E402
+from pypolicy.sparql.dataset import build_dataset, find_inputs, load_documents  # noqa: E402
+from pypolicy.sparql.engines import OxigraphEngine, RdflibEngine  # noqa: E402
+from pypolicy.sparql.pack import bind_parameters, query_pack  # noqa: E402
+from pypolicy.sparql.results import format_result  # noqa: E402
+from pypolicy.sparql.safety import check_query  # noqa: E402
+from pypolicy.sparql.store import load_into_memory  # noqa: E402
+from pypolicy.sparql.worker import call_with_time_limit  # noqa: E402
 
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "IE", "SE", "CA", "IN", "CH", "JP", "AU", "BR",
              "PL", "ES", "IT", "NO", "SG", "IL", "ZA"]
@@ -296,7 +296,7 @@ def _store_query(store_path: str, name: str, repeat: int,
                  started: Callable[[], None]) -> tuple[float, float, str]:
     """A pack query on the store on disk: cold (store opened and the query run once, in
     this fresh process), warm (best of ``repeat`` more runs), and the answer's digest."""
-    from pypolicy.query.store import open_for_reading
+    from pypolicy.sparql.store import open_for_reading
 
     pack = query_pack()[name]
     query = check_query(pack.text, pack.path.name)
@@ -318,7 +318,7 @@ def _store_query(store_path: str, name: str, repeat: int,
 
 
 def _count_quads(store_path: str, started: Callable[[], None]) -> int:
-    from pypolicy.query.store import open_for_reading
+    from pypolicy.sparql.store import open_for_reading
 
     return len(open_for_reading(store_path))
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from pypolicy.format.schema import _python_validator, is_valid  # noqa: E402
 from pypolicy.format.vocabulary import vocabulary  # noqa: E402
-from pypolicy.validate.engine import check_document  # noqa: E402
+from pypolicy.validation.engine import check_document  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
 

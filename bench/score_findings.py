@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from pypolicy.core.findings import Finding  # noqa: E402
 from pypolicy.format.loader import load_path  # noqa: E402
-from pypolicy.validate.engine import Config, validate_path  # noqa: E402
+from pypolicy.validation.engine import Config, validate_path  # noqa: E402
 
 EXPECTATIONS = ROOT / "tests" / "expectations"
 

@@ -46,7 +46,7 @@ from pypolicy.format.schema import violations as schema_violations
 
 if TYPE_CHECKING:
     from pypolicy.format.rdf import from_graph, to_graph
-    from pypolicy.validate.engine import Config
+    from pypolicy.validation.engine import Config
 
 __all__ = [
     "FORMAT_VERSION",
@@ -89,7 +89,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(_rdf, name)
     if name == "Config":
-        from pypolicy.validate.engine import Config
+        from pypolicy.validation.engine import Config
 
         return Config
     raise AttributeError(f"module 'pypolicy' has no attribute {name!r}")

@@ -14,21 +14,14 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-# The packages that share a name with a verb are imported here, before the verbs are bound
-# in pypolicy/__init__.py: importing a subpackage for the first time sets the attribute of
-# that name on the parent package, which would otherwise replace the function
-# ``pypolicy.validate`` by the package ``pypolicy.validate`` on first use.
-import pypolicy.query as _query_package  # noqa: F401
-import pypolicy.render as _render_package  # noqa: F401
-import pypolicy.validate as _validate_package  # noqa: F401
 from pypolicy.core.errors import InputError
 from pypolicy.core.findings import FileResult, Finding
 from pypolicy.format.model import Policy
 
 if TYPE_CHECKING:
-    from pypolicy.query.results import QueryResult
-    from pypolicy.render.diff import PolicyDiff
-    from pypolicy.validate.engine import Config
+    from pypolicy.rendering.diff import PolicyDiff
+    from pypolicy.sparql.results import QueryResult
+    from pypolicy.validation.engine import Config
 
 PageFormat = Literal["markdown", "html", "text"]
 CompareFormat = Literal["markdown", "html", "csv"]
@@ -66,8 +59,8 @@ def validate(source: str | os.PathLike[str] | bytes | Mapping[str, Any] | None =
     ``.json``) says how to parse bytes and text (JSON by default). An unusable document
     is reported in the result (``FileResult.error``), exactly as the command line does.
     """
-    from pypolicy.validate.engine import Config as _Config
-    from pypolicy.validate.engine import validate_bytes, validate_path
+    from pypolicy.validation.engine import Config as _Config
+    from pypolicy.validation.engine import validate_bytes, validate_path
 
     settings = config if config is not None else _Config()
     if text is not None:
@@ -90,7 +83,7 @@ def render(document: str | os.PathLike[str] | Mapping[str, Any] | Policy,
     """The document as a page people read: Markdown, HTML or plain text, for the people
     the policy is about (``reader``) or for its reviewers (``reviewer``). ``findings``
     (from :func:`validate`) adds "Things to know"; rendering never runs the validator."""
-    from pypolicy.render import render as render_page
+    from pypolicy.rendering import render as render_page
 
     return render_page(_policy(document), fmt, audience, findings=findings)
 
@@ -99,7 +92,7 @@ def diff(old: str | os.PathLike[str] | Mapping[str, Any] | Policy,
          new: str | os.PathLike[str] | Mapping[str, Any] | Policy) -> PolicyDiff:
     """What changed from ``old`` to ``new``, as data (``.changes``, each with its kind,
     topic and words); ``pypolicy diff`` writes it as Markdown or JSON."""
-    from pypolicy.render.diff import diff as diff_policies
+    from pypolicy.rendering.diff import diff as diff_policies
 
     return diff_policies(_policy(old), _policy(new))
 
@@ -109,7 +102,7 @@ def compare(documents: Sequence[str | os.PathLike[str] | Mapping[str, Any] | Pol
     """Several providers side by side, as a Markdown or HTML table or as CSV (cells that a
     spreadsheet would run as formulas are neutralised). Two documents with one id are
     refused, as on the command line."""
-    from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
+    from pypolicy.rendering.compare import compare_csv, compare_html, compare_markdown
 
     policies = [_policy(document) for document in documents]
     seen: dict[str, int] = {}
@@ -131,7 +124,7 @@ def query(sources: Sequence[str | os.PathLike[str]], sparql: str | None = None, 
     """Answer a SPARQL query (or the pack query named ``pack``) over the documents in
     ``sources`` (files or directories). The query is checked before any document is
     read (no SERVICE, no updates) and runs in a worker that can open no connection."""
-    from pypolicy.query.run import run_query
+    from pypolicy.sparql.run import run_query
 
     return run_query(sources, sparql, pack=pack, parameters=parameters, store=store,
                      timeout=timeout)

@@ -41,7 +41,7 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 
 from pypolicy.format.resources import policy_schema, vocabulary_index
 from pypolicy.format.vocabulary import vocabulary
-from pypolicy.validate.rules import RULES
+from pypolicy.validation.rules import RULES
 
 # --------------------------------------------------------------------------- examples
 

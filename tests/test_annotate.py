@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pypolicy.annotate.annotation import AnnotationErrors, read_annotation
-from pypolicy.annotate.build import build, default_output, locate, relative_path
-from pypolicy.annotate.evidence import SourceText, Span, SpanIndex, coverage
-from pypolicy.annotate.htmltext import extract, looks_like_html
-from pypolicy.annotate.mismatch import closest_match, explain_missing
-from pypolicy.annotate.outline import detect_headings, parse_date, read_outline
-from pypolicy.annotate.skeleton import _scalar, document_id
+from pypolicy.annotation.annotation import AnnotationErrors, read_annotation
+from pypolicy.annotation.build import build, default_output, locate, relative_path
+from pypolicy.annotation.evidence import SourceText, Span, SpanIndex, coverage
+from pypolicy.annotation.htmltext import extract, looks_like_html
+from pypolicy.annotation.mismatch import closest_match, explain_missing
+from pypolicy.annotation.outline import detect_headings, parse_date, read_outline
+from pypolicy.annotation.skeleton import _scalar, document_id
 from pypolicy.core.errors import InputError
 from pypolicy.format.loader import parse_text
 

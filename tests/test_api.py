@@ -25,10 +25,10 @@ def test_every_public_name_is_there_and_nothing_private_is_promised() -> None:
 
 def test_the_verbs_stay_functions_after_their_packages_are_imported() -> None:
     """Importing a subpackage named like a verb must not replace the verb."""
-    probe = ("import pypolicy, pypolicy.validate.engine, pypolicy.render.sections, "
-             "pypolicy.query.results; "
-             "print(all(callable(f) for f in (pypolicy.validate, pypolicy.render, "
-             "pypolicy.query)))")
+    probe = ("import pypolicy, pypolicy.validation.engine, pypolicy.rendering.sections, "
+             "pypolicy.sparql.results; "
+             "print(all(callable(f) for f in (pypolicy.validation, pypolicy.rendering, "
+             "pypolicy.sparql)))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "True"

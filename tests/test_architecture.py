@@ -23,11 +23,11 @@ def test_a_wrong_arrow_breaks_the_contract(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The contract is live: a format module importing a rule would fail the run."""
     fake = tmp_path / "pkg"
-    for name in ("cli", "annotate", "validate", "query", "render", "format", "core"):
+    for name in ("cli", "annotation", "validation", "sparql", "rendering", "format", "core"):
         (fake / name).mkdir(parents=True)
         (fake / name / "__init__.py").write_text("")
     (fake / "__init__.py").write_text("")
-    (fake / "format" / "model.py").write_text("import pkg.validate\n")
+    (fake / "format" / "model.py").write_text("import pkg.validation\n")
     config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     section = config[config.index("[tool.importlinter]"):]
     section = section.replace("pypolicy", "pkg")

@@ -128,7 +128,7 @@ def test_document_suppression_is_counted(tmp_path: Path) -> None:
 
 
 def test_rules_command_lists_every_rule() -> None:
-    from pypolicy.validate.rules import RULES
+    from pypolicy.validation.rules import RULES
 
     code, out, _ = run("rules")
     assert code == 0 and all(c in out for c in RULES)

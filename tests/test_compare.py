@@ -13,7 +13,7 @@ from lxml import etree
 from pypolicy.cli.main import main
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render.compare import ASPECTS, compare_csv, compare_html, compare_markdown
+from pypolicy.rendering.compare import ASPECTS, compare_csv, compare_html, compare_markdown
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 

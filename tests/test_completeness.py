@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pypolicy.core.findings import Finding
-from pypolicy.validate.engine import Config, check_document
-from pypolicy.validate.rules import BASE_EXAMPLE, RULES
-from pypolicy.validate.rules._base import REGIME_PROFILES
-from pypolicy.validate.rules.completeness import PROFILE_REGIMES, RIGHTS_ARTICLES
+from pypolicy.validation.engine import Config, check_document
+from pypolicy.validation.rules import BASE_EXAMPLE, RULES
+from pypolicy.validation.rules._base import REGIME_PROFILES
+from pypolicy.validation.rules.completeness import PROFILE_REGIMES, RIGHTS_ARTICLES
 
 GDPR = "regimes: [{id: rg-gdpr, regime: gdpr, stance: claimed, evidence: [{quote: We comply with the GDPR.}]}]"  # noqa: E501
 UK_GDPR = "regimes: [{id: rg-uk, regime: ukGdpr, stance: claimed}]"
@@ -714,7 +714,7 @@ def test_an_adequate_destination_is_reported_as_unstated_not_as_unlawful() -> No
 
 def decisions(*fragments: str, forced: tuple[str, ...] = ()) -> dict[str, Any]:
     from pypolicy.format.model import Policy
-    from pypolicy.validate.rules._regimes import decide
+    from pypolicy.validation.rules._regimes import decide
 
     return {d.regime: d for d in decide(Policy.from_dict(document(*fragments)), forced)}
 
@@ -767,7 +767,7 @@ def test_findings_cite_only_the_law_of_applied_regimes() -> None:
 
 
 def test_a_report_states_the_regimes_and_their_grounds(tmp_path: Any) -> None:
-    from pypolicy.validate.engine import validate_path
+    from pypolicy.validation.engine import validate_path
 
     path = tmp_path / "policy.yaml"
     path.write_text(yaml.safe_dump(document("provider: {name: P Ltd, country: GB,"

@@ -16,7 +16,7 @@ from pypolicy.cli.main import main
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
 from pypolicy.format.schema import violations
-from pypolicy.render.diff import CHANGE_KINDS, DEFAULT_NOTIFY, diff, parse_notify_kinds
+from pypolicy.rendering.diff import CHANGE_KINDS, DEFAULT_NOTIFY, diff, parse_notify_kinds
 
 EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
 NAMES = sorted(p.name.split(".")[0] for p in EXAMPLES_DIR.glob("*.policy.json"))

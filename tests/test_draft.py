@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from pypolicy.annotate.draft.assemble import draft_document
-from pypolicy.annotate.draft.patterns import find_period
-from pypolicy.annotate.draft.text import PolicyText
+from pypolicy.annotation.draft.assemble import draft_document
+from pypolicy.annotation.draft.patterns import find_period
+from pypolicy.annotation.draft.text import PolicyText
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,10 +14,10 @@ from pypolicy.format.durations import MAX_DIGITS, Duration, duration_days, parse
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
 from pypolicy.format.model import duration_days as model_duration_days
-from pypolicy.render import FORMATS, render
-from pypolicy.render.compare import compare_csv
-from pypolicy.render.diff import diff, diff_json
-from pypolicy.render.phrases.basics import duration
+from pypolicy.rendering import FORMATS, render
+from pypolicy.rendering.compare import compare_csv
+from pypolicy.rendering.diff import diff, diff_json
+from pypolicy.rendering.phrases.basics import duration
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "inum.policy.json"
 

@@ -26,7 +26,7 @@ import yaml
 from pypolicy.cli.main import main
 from pypolicy.core.addresses import DOCUMENTATION_BASE, documentation_uri
 from pypolicy.format.resources import policy_schema, vocabulary_index
-from pypolicy.validate.settings import DEFAULT_INCLUDE
+from pypolicy.validation.settings import DEFAULT_INCLUDE
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / ".pre-commit-hooks.yaml"

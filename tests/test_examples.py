@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from pypolicy.annotate.build import build, render_json
-from pypolicy.annotate.evidence import SourceText
+from pypolicy.annotation.build import build, render_json
+from pypolicy.annotation.evidence import SourceText
 from pypolicy.core.errors import InputError
 from pypolicy.format.loader import iter_pointers
-from pypolicy.validate.engine import Config, check_document
+from pypolicy.validation.engine import Config, check_document
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

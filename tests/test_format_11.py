@@ -633,7 +633,7 @@ def keys_and_values(node: Any, keys: set[str], values: set[str]) -> None:
 
 @pytest.mark.parametrize("name", SYNTHETIC_NAMES)
 def test_a_synthetic_example_is_built_from_its_annotation(name: str) -> None:
-    from pypolicy.annotate.build import build, render_json
+    from pypolicy.annotation.build import build, render_json
 
     policy = SYNTHETIC / f"{name}.policy.json"
     built = build(SYNTHETIC / "annotations" / f"{name}.annotation.yaml", policy)

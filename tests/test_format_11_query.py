@@ -21,12 +21,12 @@ from pypolicy.format.generate import FormatSourceError, load_sources
 from pypolicy.format.loader import load_path
 from pypolicy.format.rdf import shacl_validate, to_graph
 from pypolicy.format.resources import context, policy_schema, schema_file, vocabulary_index
-from pypolicy.query.dataset import build_dataset, build_oxigraph_store, load_documents
-from pypolicy.query.engines import OxigraphEngine, RdflibEngine
-from pypolicy.query.pack import bind_parameters, query_pack
-from pypolicy.query.quads import document_lines
-from pypolicy.query.results import QueryResult
-from pypolicy.query.safety import check_query
+from pypolicy.sparql.dataset import build_dataset, build_oxigraph_store, load_documents
+from pypolicy.sparql.engines import OxigraphEngine, RdflibEngine
+from pypolicy.sparql.pack import bind_parameters, query_pack
+from pypolicy.sparql.quads import document_lines
+from pypolicy.sparql.results import QueryResult
+from pypolicy.sparql.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "examples" / "synthetic"

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from pypolicy.core.errors import InputError
 from pypolicy.format.loader import decode, load_path, parse_text
-from pypolicy.validate.engine import Config, check_document, validate_loaded
+from pypolicy.validation.engine import Config, check_document, validate_loaded
 
 ROOT = Path(__file__).resolve().parents[1]
 EVERY_PROFILE = Config(profiles=("gdpr", "eprivacy", "cpni", "emergency"))
@@ -99,7 +99,7 @@ import atheris
 with atheris.instrument_imports():
     from pypolicy.core.errors import InputError
     from pypolicy.format.loader import decode, parse_text
-    from pypolicy.validate.engine import check_document
+    from pypolicy.validation.engine import check_document
 
 
 def one_input(raw):

@@ -21,10 +21,10 @@ import pytest
 
 from pypolicy.format.model import Policy, Statement
 from pypolicy.format.vocabulary import vocabulary
-from pypolicy.validate.engine import Config, check_document
-from pypolicy.validate.rules import _base
-from pypolicy.validate.rules._reasoning import Reasoner, StatementIndex
-from pypolicy.validate.rules.structure import _Suggestions
+from pypolicy.validation.engine import Config, check_document
+from pypolicy.validation.rules import _base
+from pypolicy.validation.rules._reasoning import Reasoner, StatementIndex
+from pypolicy.validation.rules.structure import _Suggestions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [*sorted((ROOT / "examples").glob("*.policy.json")),
@@ -294,8 +294,8 @@ def test_few_identifiers_are_all_candidates() -> None:
 def _pairs_by_search(old: Policy, new: Policy) -> tuple[object, ...]:
     """How diff paired statements and retention rules before its index: for each old
     entry, a search of every new one (quadratic), kept here as the reference."""
-    from pypolicy.render.diff.changes import _content
-    from pypolicy.render.phrases.basics import data_names
+    from pypolicy.rendering.diff.changes import _content
+    from pypolicy.rendering.phrases.basics import data_names
 
     new_left = list(new.statements)
     old_left = []
@@ -352,7 +352,7 @@ def _later_version(doc: dict[str, Any], seed: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_diff_pairs_as_a_search_of_every_entry_would(seed: int) -> None:
-    from pypolicy.render.diff.changes import _match, _pair_statements
+    from pypolicy.rendering.diff.changes import _match, _pair_statements
 
     doc = generated(150, seed, data_entries=10)
     old, new = Policy.from_dict(doc), Policy.from_dict(_later_version(doc, seed))
@@ -376,7 +376,7 @@ class _CountingSet(set[str]):
 
 
 def test_anchors_sharing_an_id_are_numbered_without_rescanning() -> None:
-    from pypolicy.render.sections.context import PageContext
+    from pypolicy.rendering.sections.context import PageContext
 
     page = PageContext(Policy.from_dict(BASE))
     page.anchors = _CountingSet(page.anchors)
@@ -391,7 +391,7 @@ def test_anchors_sharing_an_id_are_numbered_without_rescanning() -> None:
 
 def test_one_quote_cited_by_many_entries_is_one_note() -> None:
     from pypolicy.format.model import Evidence
-    from pypolicy.render.sections.context import Notes
+    from pypolicy.rendering.sections.context import Notes
 
     notes = Notes()
     quote = Evidence(quote="We share data.", section="S")
@@ -404,7 +404,7 @@ def test_one_quote_cited_by_many_entries_is_one_note() -> None:
 
 def test_the_limit_is_a_setting(tmp_path: Path) -> None:
     from pypolicy.core.errors import ConfigError
-    from pypolicy.validate.settings import read_settings
+    from pypolicy.validation.settings import read_settings
 
     settings = tmp_path / "pyproject.toml"
     settings.write_text("[tool.pypolicy]\nmax-findings-per-rule = 5\n", "utf-8")
@@ -449,7 +449,7 @@ def _groups_by_search(items: list[Any]) -> list[list[Any]]:
 @pytest.mark.parametrize("seed", range(5))
 def test_same_sentence_groups_as_a_search_of_every_group(seed: int) -> None:
     from pypolicy.format.model import Evidence
-    from pypolicy.validate.rules.consistency.consent import same_sentence_groups
+    from pypolicy.validation.rules.consistency.consent import same_sentence_groups
 
     rng = random.Random(seed)
 

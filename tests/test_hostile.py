@@ -39,8 +39,8 @@ from pypolicy.core.errors import InputError, InputTooLargeError, UnsafeInputErro
 from pypolicy.core.findings import FileResult
 from pypolicy.format.loader import load_path, parse_text
 from pypolicy.format.rdf import to_graph
-from pypolicy.validate.engine import rule_catalogue, validate_loaded
-from pypolicy.validate.report import REPORTERS, ReportOptions
+from pypolicy.validation.engine import rule_catalogue, validate_loaded
+from pypolicy.validation.report import REPORTERS, ReportOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 GIB = 1024**3
@@ -353,7 +353,7 @@ def test_nothing_in_pypolicy_parses_xml() -> None:
 
 def test_a_sparql_query_with_service_is_refused_without_fetching(cli: Any,
                                                                tmp_path: Path) -> None:
-    pytest.importorskip("pypolicy.query.safety")
+    pytest.importorskip("pypolicy.sparql.safety")
     write(tmp_path, "p.json", json.dumps(MINIMAL))
     queries = {
         "service": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
@@ -455,7 +455,7 @@ def test_policy_text_is_made_safe_in_every_rendering(text: str) -> None:
     from lxml import html
 
     from pypolicy.format.model import Policy
-    from pypolicy.render import render
+    from pypolicy.rendering import render
 
     policy = Policy.from_dict(hostile_document(text))
     page = html.fromstring(render(policy, "html"))

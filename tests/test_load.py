@@ -25,7 +25,7 @@ from pypolicy.core.errors import (
 from pypolicy.format.loader import DEFAULT_MAX_DEPTH, decode, load_path, parse_text
 from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
 from pypolicy.format.schema import violations
-from pypolicy.validate.engine import check_document
+from pypolicy.validation.engine import check_document
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "examples" / "handwritten" / "minimal.yaml"

@@ -75,7 +75,7 @@ def test_the_wheel_holds_the_package_data(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     assert "pypolicy/py.typed" in names
     queries = {p.name for p in (ROOT / "pypolicy" / "query" / "pack").glob("*.rq")}
-    assert queries and {f"pypolicy/query/pack/{q}" for q in queries} <= names
+    assert queries and {f"pypolicy/sparql/pack/{q}" for q in queries} <= names
     for name in ("policy.schema.json", "context.jsonld", "vocabulary.json", "vocabulary.ttl",
                  "shapes.ttl"):
         bundled = f"pypolicy/_bundled/schema/{name}"

@@ -36,8 +36,8 @@ from pypolicy.format.model import Policy, duration_days
 from pypolicy.format.rdf import LOC, NS, canonical, from_graph, shacl_validate, to_graph
 from pypolicy.format.resources import schema_file
 from pypolicy.format.schema import is_valid, is_valid_python, violations
-from pypolicy.validate.engine import Config, check_document, validate_loaded
-from pypolicy.validate.rules import RULES
+from pypolicy.validation.engine import Config, check_document, validate_loaded
+from pypolicy.validation.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 # every completeness profile a rule belongs to, forced on where a test wants all rules
@@ -754,10 +754,10 @@ def test_the_sparql_contradiction_query_agrees_with_the_engine(
 def test_the_rendered_page_mentions_every_statement(document: dict[str, Any]) -> None:
     from lxml import html
 
-    from pypolicy.render import render
-    from pypolicy.render.page import Bullets
-    from pypolicy.render.phrases.statements import statement_sentence
-    from pypolicy.render.sections import build_page
+    from pypolicy.rendering import render
+    from pypolicy.rendering.page import Bullets
+    from pypolicy.rendering.phrases.statements import statement_sentence
+    from pypolicy.rendering.sections import build_page
 
     policy = Policy.from_dict(document)
     page = build_page(policy)

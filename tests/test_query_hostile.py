@@ -150,7 +150,7 @@ def answer(body: bytes | str, status: int = 200, kind: str = "application/json",
 
 # ------------------------------------------------------------------------------ (1) SERVICE
 
-NO_GUARD = ("import pypolicy.query.safety as s\n"
+NO_GUARD = ("import pypolicy.sparql.safety as s\n"
             "s._refuse_remote = lambda *a, **k: None\n"
             "s.refuse_remote_keywords = lambda *a, **k: None\n")
 

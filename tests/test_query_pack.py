@@ -18,7 +18,7 @@ import pytest
 
 from pypolicy.core.errors import QueryError
 from pypolicy.format.rdf import document_iri, to_graph
-from pypolicy.query.dataset import (
+from pypolicy.sparql.dataset import (
     JURISDICTIONS_GRAPH,
     VOCABULARY_GRAPH,
     build_dataset,
@@ -26,16 +26,16 @@ from pypolicy.query.dataset import (
     jurisdictions_ntriples,
     load_documents,
 )
-from pypolicy.query.engines import OxigraphEngine, RdflibEngine
-from pypolicy.query.pack import (
+from pypolicy.sparql.engines import OxigraphEngine, RdflibEngine
+from pypolicy.sparql.pack import (
     PARAMETER_TYPES,
     Parameter,
     bind_parameters,
     parse_header,
     query_pack,
 )
-from pypolicy.query.results import QueryResult
-from pypolicy.query.safety import STANDARD_PREFIXES, check_query
+from pypolicy.sparql.results import QueryResult
+from pypolicy.sparql.safety import STANDARD_PREFIXES, check_query
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 
 from pypolicy.cli.main import main
-from pypolicy.query.dataset import build_dataset, load_documents
-from pypolicy.query.engines import RdflibEngine
-from pypolicy.query.pack import bind_parameters, query_pack
-from pypolicy.query.remote import RemoteEngine
-from pypolicy.query.results import QueryResult
-from pypolicy.query.safety import check_query
+from pypolicy.sparql.dataset import build_dataset, load_documents
+from pypolicy.sparql.engines import RdflibEngine
+from pypolicy.sparql.pack import bind_parameters, query_pack
+from pypolicy.sparql.remote import RemoteEngine
+from pypolicy.sparql.results import QueryResult
+from pypolicy.sparql.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples")

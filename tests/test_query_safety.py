@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from pypolicy.cli.main import main
 from pypolicy.core.errors import ConfigError, QueryError, UnsafeInputError
-from pypolicy.query import worker as _worker
-from pypolicy.query.engines import OxigraphEngine, RdflibEngine
-from pypolicy.query.safety import check_query, tokens, with_values
+from pypolicy.sparql import worker as _worker
+from pypolicy.sparql.engines import OxigraphEngine, RdflibEngine
+from pypolicy.sparql.safety import check_query, tokens, with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples")

@@ -20,12 +20,12 @@ from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
 from pypolicy.format.schema import violations
 from pypolicy.format.vocabulary import vocabulary
-from pypolicy.render import FORMATS, render
-from pypolicy.render.escaping import clean, escape, escape_line_start
-from pypolicy.render.page import Bullets, Label, Para, Table
-from pypolicy.render.phrases.basics import duration, join
-from pypolicy.render.phrases.statements import statement_sentence
-from pypolicy.render.sections import build_page
+from pypolicy.rendering import FORMATS, render
+from pypolicy.rendering.escaping import clean, escape, escape_line_start
+from pypolicy.rendering.page import Bullets, Label, Para, Table
+from pypolicy.rendering.phrases.basics import duration, join
+from pypolicy.rendering.phrases.statements import statement_sentence
+from pypolicy.rendering.sections import build_page
 
 EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.policy.json"))
@@ -431,7 +431,7 @@ def test_cli_module_imports_nothing_heavy() -> None:
 
     probe = ("import sys; import pypolicy.cli.render; "
              "heavy = [m for m in ('lxml', 'rdflib', 'pyshacl', 'jsonschema', "
-             "'pypolicy.render.page', 'pypolicy.render.diff', 'pypolicy.render.compare') "
+             "'pypolicy.rendering.page', 'pypolicy.rendering.diff', 'pypolicy.rendering.compare') "
              "if m in sys.modules]; "
              "print(heavy)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

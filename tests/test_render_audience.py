@@ -15,9 +15,9 @@ from lxml import html
 from pypolicy.cli.main import main
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import FORMATS, Format, render
-from pypolicy.render.page import Bullets
-from pypolicy.render.sections import build_page
+from pypolicy.rendering import FORMATS, Format, render
+from pypolicy.rendering.page import Bullets
+from pypolicy.rendering.sections import build_page
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 

@@ -20,10 +20,10 @@ from lxml import html
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
 from pypolicy.format.schema import violations
-from pypolicy.render import render
-from pypolicy.render.compare import compare_markdown
-from pypolicy.render.diff import diff, diff_markdown
-from pypolicy.render.escaping import escape
+from pypolicy.rendering import render
+from pypolicy.rendering.compare import compare_markdown
+from pypolicy.rendering.diff import diff, diff_markdown
+from pypolicy.rendering.escaping import escape
 
 cmarkgfm = pytest.importorskip("cmarkgfm")
 

@@ -35,9 +35,9 @@ import pytest
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import render
-from pypolicy.render.sections import build_page
-from pypolicy.validate.engine import validate_path
+from pypolicy.rendering import render
+from pypolicy.rendering.sections import build_page
+from pypolicy.validation.engine import validate_path
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 TIMEOUT = 60.0
@@ -330,7 +330,7 @@ def test_compare_page_fits_phone_and_desktop(browser: Browser, width: int,
                                              tmp_path: Path) -> None:
     """The five providers side by side: on a phone each aspect is a card naming each
     provider, nothing cut off or scrolling sideways."""
-    from pypolicy.render.compare import compare_html
+    from pypolicy.rendering.compare import compare_html
 
     policies = [Policy.from_dict(load_path(e).data) for e in EXAMPLES]
     page_file = tmp_path / f"compare-{width}.html"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pypolicy.format.loader import load_path
-from pypolicy.render import facts
+from pypolicy.rendering import facts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
@@ -33,9 +33,9 @@ CHILD = """
 import hashlib, json, sys
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import AUDIENCES, FORMATS, render
-from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
-from pypolicy.render.diff import diff, diff_json, diff_markdown
+from pypolicy.rendering import AUDIENCES, FORMATS, render
+from pypolicy.rendering.compare import compare_csv, compare_html, compare_markdown
+from pypolicy.rendering.diff import diff, diff_json, diff_markdown
 
 paths = sys.argv[1:]
 policies = [Policy.from_dict(load_path(p).data) for p in paths]
@@ -90,7 +90,7 @@ def test_outputs_are_identical_under_every_hash_seed(tmp_path: Path) -> None:
         assert not differing, f"PYTHONHASHSEED={seed} changes: {', '.join(differing)}"
     # and a run in this process (whatever its seed) agrees with the children
     from pypolicy.format.model import Policy
-    from pypolicy.render import render
+    from pypolicy.rendering import render
 
     policy = Policy.from_dict(load_path(paths[-1]).data)
     text = render(policy, "markdown")

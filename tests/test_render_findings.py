@@ -18,11 +18,11 @@ from pypolicy.cli.main import main
 from pypolicy.core.findings import FileResult, Finding, Quote, Severity
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import FORMATS, Format, render
-from pypolicy.render.page import Points
-from pypolicy.render.phrases.findings import known_rules, reader_detail
-from pypolicy.render.sections import build_page
-from pypolicy.validate.engine import rule_catalogue, validate_path
+from pypolicy.rendering import FORMATS, Format, render
+from pypolicy.rendering.page import Points
+from pypolicy.rendering.phrases.findings import known_rules, reader_detail
+from pypolicy.rendering.sections import build_page
+from pypolicy.validation.engine import rule_catalogue, validate_path
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.policy.json"))
@@ -168,7 +168,7 @@ def test_the_renderer_does_not_import_the_validator() -> None:
                 imported.add(node.module)
             elif isinstance(node, ast.Import):
                 imported.update(alias.name for alias in node.names)
-    assert not [m for m in imported if m.startswith(("pypolicy.validate", "pypolicy.cli"))]
+    assert not [m for m in imported if m.startswith(("pypolicy.validation", "pypolicy.cli"))]
     assert "pypolicy.core.findings" in imported
 
 

@@ -14,14 +14,14 @@ import pytest
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
 from pypolicy.format.schema import violations
-from pypolicy.render import render
-from pypolicy.render.diff import diff
-from pypolicy.render.page import Label
-from pypolicy.render.phrases.basics import duration, duration_range
-from pypolicy.render.phrases.protections import right_sentences
-from pypolicy.render.phrases.retention import retention_period, retention_sentences
-from pypolicy.render.phrases.statements import statement_sentence
-from pypolicy.render.sections import build_page
+from pypolicy.rendering import render
+from pypolicy.rendering.diff import diff
+from pypolicy.rendering.page import Label
+from pypolicy.rendering.phrases.basics import duration, duration_range
+from pypolicy.rendering.phrases.protections import right_sentences
+from pypolicy.rendering.phrases.retention import retention_period, retention_sentences
+from pypolicy.rendering.phrases.statements import statement_sentence
+from pypolicy.rendering.sections import build_page
 
 SYNTHETIC = Path(__file__).parent.parent / "examples" / "synthetic"
 

@@ -16,7 +16,7 @@ import pytest
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import AUDIENCES, FORMATS, Audience, Format, render
+from pypolicy.rendering import AUDIENCES, FORMATS, Audience, Format, render
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -16,9 +16,9 @@ from lxml import html
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import render
-from pypolicy.render.language import LOCALE_DIR, prose_for
-from pypolicy.validate.engine import validate_path
+from pypolicy.rendering import render
+from pypolicy.rendering.language import LOCALE_DIR, prose_for
+from pypolicy.validation.engine import validate_path
 
 ROOT = Path(__file__).parent.parent
 INUM = ROOT / "examples" / "inum.policy.json"
@@ -156,7 +156,7 @@ def _template_messages() -> set[str]:
 
 
 def test_the_template_lists_every_message() -> None:
-    """Regenerate with the xgettext command in pypolicy/render/locale/README.md."""
+    """Regenerate with the xgettext command in pypolicy/rendering/locale/README.md."""
     marked, template = _marked_messages(), _template_messages()
     assert marked - template == set(), "missing from locale/pypolicy.pot"
     assert template - marked == set(), "stale in locale/pypolicy.pot"

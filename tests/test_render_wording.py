@@ -13,12 +13,12 @@ import pytest
 
 from pypolicy.format.loader import load_path
 from pypolicy.format.model import Policy
-from pypolicy.render import render
-from pypolicy.render.page import Bullets, Page, Para, Table
-from pypolicy.render.phrases.basics import data_looks_plural, looks_plural
-from pypolicy.render.phrases.retention import retention_sentences
-from pypolicy.render.phrases.statements import statement_sentence
-from pypolicy.render.sections import build_page
+from pypolicy.rendering import render
+from pypolicy.rendering.page import Bullets, Page, Para, Table
+from pypolicy.rendering.phrases.basics import data_looks_plural, looks_plural
+from pypolicy.rendering.phrases.retention import retention_sentences
+from pypolicy.rendering.phrases.statements import statement_sentence
+from pypolicy.rendering.sections import build_page
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.policy.json"))
 

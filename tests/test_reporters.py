@@ -1,4 +1,4 @@
-"""Tests of the reporters of ``pypolicy validate`` (pypolicy/validate/report/)."""
+"""Tests of the reporters of ``pypolicy validate`` (pypolicy/validation/report/)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from referencing import Registry
 from pypolicy.core.errors import ConfigError
 from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity
 from pypolicy.core.version import __version__
-from pypolicy.validate.report import (
+from pypolicy.validation.report import (
     REPORTERS,
     SARIF_SCHEMA_URI,
     ReportOptions,

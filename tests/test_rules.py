@@ -11,9 +11,9 @@ import yaml
 
 from pypolicy.core.findings import Severity
 from pypolicy.format.schema import violations
-from pypolicy.validate.engine import Config, check_document
-from pypolicy.validate.rules import BASE_EXAMPLE, RULES, Rule
-from pypolicy.validate.rules._base import KINDS
+from pypolicy.validation.engine import Config, check_document
+from pypolicy.validation.rules import BASE_EXAMPLE, RULES, Rule
+from pypolicy.validation.rules._base import KINDS
 
 
 def example_document(fragment: str) -> dict[str, Any]:
@@ -131,11 +131,11 @@ def test_opt_in_rules_run_only_when_asked() -> None:
 def test_rule_reference_is_current() -> None:
     from pathlib import Path
 
-    from pypolicy.validate.ruledocs import rules_markdown
+    from pypolicy.validation.ruledocs import rules_markdown
 
     path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert path.read_text("utf-8") == rules_markdown(), \
-        "docs/rules.md is stale: run python -m pypolicy.validate.ruledocs"
+        "docs/rules.md is stale: run python -m pypolicy.validation.ruledocs"
 
 
 # -- the natural scope of a promise (issue 12) ---------------------------------------------

@@ -26,11 +26,11 @@ from strategies import examples, policy_documents
 
 from pypolicy.cli.main import main
 from pypolicy.format.rdf import document_iri, to_graph
-from pypolicy.query.dataset import QuadBatch, build_oxigraph_store, load_documents
-from pypolicy.query.engines import OxigraphEngine
-from pypolicy.query.pack import bind_parameters, query_pack
-from pypolicy.query.quads import document_lines
-from pypolicy.query.safety import check_query
+from pypolicy.sparql.dataset import QuadBatch, build_oxigraph_store, load_documents
+from pypolicy.sparql.engines import OxigraphEngine
+from pypolicy.sparql.pack import bind_parameters, query_pack
+from pypolicy.sparql.quads import document_lines
+from pypolicy.sparql.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -194,7 +194,7 @@ def test_a_bad_document_is_reported_and_the_others_load(corpus: Path, tmp_path: 
 
 
 def test_a_stray_graph_and_a_lost_manifest_are_repaired(corpus: Path, tmp_path: Path) -> None:
-    from pypolicy.query.store import MANIFEST
+    from pypolicy.sparql.store import MANIFEST
 
     store = tmp_path / "corpus.oxigraph"
     assert pypolicy("load", str(corpus), "--store-path", str(store)).returncode == 0
@@ -267,7 +267,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pack_answers(store_path: str | None, progress: Any) -> dict[str, Any]:
-    from pypolicy.query.store import open_for_reading
+    from pypolicy.sparql.store import open_for_reading
 
     store = open_for_reading(store_path) if store_path else \
         build_oxigraph_store(load_documents([str(EXAMPLES)]))
@@ -282,7 +282,7 @@ def _pack_answers(store_path: str | None, progress: Any) -> dict[str, Any]:
 
 
 def test_the_store_on_disk_answers_as_the_documents_do(built: Path) -> None:
-    from pypolicy.query.worker import call_with_time_limit
+    from pypolicy.sparql.worker import call_with_time_limit
 
     on_disk = call_with_time_limit(_pack_answers, (str(built),), 300)
     in_memory = call_with_time_limit(_pack_answers, (None,), 300)
@@ -334,7 +334,7 @@ def listener() -> Iterator[_Listener]:
     server.socket.close()
 
 
-NO_GUARD = ("import importlib\ns = importlib.import_module('pypolicy.query.safety')\n"
+NO_GUARD = ("import importlib\ns = importlib.import_module('pypolicy.sparql.safety')\n"
             "s._refuse_remote = lambda *a, **k: None\n"
             "s.refuse_remote_keywords = lambda *a, **k: None\n")
 
@@ -389,7 +389,7 @@ def test_files_in_a_directory_that_are_not_policies_are_skipped(
 
 def test_the_default_store_is_oxigraph(monkeypatch: pytest.MonkeyPatch) -> None:
     from pypolicy.core.errors import QueryError
-    from pypolicy.query.engines import RdflibEngine
+    from pypolicy.sparql.engines import RdflibEngine
 
     def refuse(*args: Any) -> None:
         raise QueryError("rdflib answered")

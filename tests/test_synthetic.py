@@ -9,7 +9,7 @@ from pypolicy.format.loader import iter_pointers, load_path
 from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
 from pypolicy.format.resources import policy_schema
 from pypolicy.format.schema import violations
-from pypolicy.validate.engine import check_document
+from pypolicy.validation.engine import check_document
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "synthetic" / \
     "complete.policy.yaml"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pypolicy.annotate.evidence import SourceText
+from pypolicy.annotation.evidence import SourceText
 
 SOURCE = """\
 Politique de confidentialité de Téléphonie Hélène

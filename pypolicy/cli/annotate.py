@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pypolicy.core.addresses import documentation_uri
 
 if TYPE_CHECKING:
-    from pypolicy.annotate.build import Conversion
+    from pypolicy.annotation.build import Conversion
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
@@ -32,7 +32,7 @@ _SHOWN_DIFF_LINES = 40
 
 
 def cmd_init(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.annotate.skeleton import init_annotation
+    from pypolicy.annotation.skeleton import init_annotation
 
     result = init_annotation(Path(args.source), Path(args.output) if args.output else None,
                              url=args.url, retrieved=args.retrieved, force=args.force)
@@ -48,7 +48,7 @@ def cmd_init(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def cmd_draft(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.annotate.draft import draft_annotation
+    from pypolicy.annotation.draft import draft_annotation
 
     result = draft_annotation(Path(args.source), Path(args.output) if args.output else None,
                               url=args.url, force=args.force)
@@ -66,7 +66,7 @@ def _structure_problems(conversion: Conversion) -> list[Any]:
     """The structure rules (duplicate identifiers, unknown references), reported at the
     annotation's lines. They live in the validate layer, which annotate may not import."""
     from pypolicy.core.findings import Severity
-    from pypolicy.validate.engine import Config, check_document
+    from pypolicy.validation.engine import Config, check_document
 
     findings, _suppressed = check_document(conversion.document, Config(select=("structure",)))
     return [conversion.annotation.problem(f"{f.code} {f.name}: {f.message}",
@@ -75,8 +75,8 @@ def _structure_problems(conversion: Conversion) -> list[Any]:
 
 
 def cmd_build(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.annotate.annotation import AnnotationErrors
-    from pypolicy.annotate.build import build, default_output, render_json
+    from pypolicy.annotation.annotation import AnnotationErrors
+    from pypolicy.annotation.build import build, default_output, render_json
     from pypolicy.cli.main import write_output
 
     annotation = Path(args.annotation)
@@ -89,7 +89,7 @@ def cmd_build(args: argparse.Namespace, stdout: TextIO) -> int:
                  [str(annotation), str(conversion.annotation.source_path)], stdout)
     quotes = len(conversion.evidence_spans)
     if args.accept_drafts:
-        from pypolicy.annotate.build import draft_pointers
+        from pypolicy.annotation.build import draft_pointers
 
         drafts = len(draft_pointers(conversion.annotation.data["document"]))
         if drafts:
@@ -113,9 +113,9 @@ def _percent(value: str) -> float:
 
 
 def cmd_coverage(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.annotate.annotation import read_annotation
-    from pypolicy.annotate.build import locate
-    from pypolicy.annotate.mismatch import visible
+    from pypolicy.annotation.annotation import read_annotation
+    from pypolicy.annotation.build import locate
+    from pypolicy.annotation.mismatch import visible
 
     annotation = read_annotation(Path(args.annotation))
     conversion = locate(annotation, skip_placeholders=True)
@@ -151,9 +151,9 @@ def cmd_coverage(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def cmd_check(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.annotate.annotation import SourceChangedError
-    from pypolicy.annotate.build import build, render_json
-    from pypolicy.annotate.mismatch import visible
+    from pypolicy.annotation.annotation import SourceChangedError
+    from pypolicy.annotation.build import build, render_json
+    from pypolicy.annotation.mismatch import visible
     from pypolicy.core.errors import InputError
 
     policy = Path(args.policy)

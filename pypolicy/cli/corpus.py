@@ -1,9 +1,9 @@
 """The ``load`` and ``serve`` commands: a corpus kept in a store, and served.
 
 ``pypolicy load FILE_OR_DIR... --store-path DIR`` builds or brings up to date an Oxigraph
-store on disk (:mod:`pypolicy.query.store`); ``--update-endpoint URL`` loads into a SPARQL
+store on disk (:mod:`pypolicy.sparql.store`); ``--update-endpoint URL`` loads into a SPARQL
 server instead. ``pypolicy serve`` answers SPARQL 1.1 Protocol queries over a store
-(:mod:`pypolicy.query.serve`).
+(:mod:`pypolicy.sparql.serve`).
 
 Imported on every start of ``pypolicy`` (to register the commands), so nothing heavy is
 imported at module level.
@@ -27,7 +27,7 @@ from pypolicy.cli.query import (
     _seconds,
 )
 from pypolicy.core.errors import ConfigError
-from pypolicy.query.terminal import one_line
+from pypolicy.sparql.terminal import one_line
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -109,8 +109,8 @@ def cmd_load(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _load_into_endpoint(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.query.dataset import load_documents
-    from pypolicy.query.remote import RemoteEngine, check_endpoint
+    from pypolicy.sparql.dataset import load_documents
+    from pypolicy.sparql.remote import RemoteEngine, check_endpoint
 
     endpoint = check_endpoint(args.update_endpoint, "--update-endpoint")
     notes: list[str] = []
@@ -135,8 +135,8 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def load_into_store(args: argparse.Namespace, stdout: TextIO) -> int:
     """``pypolicy load ... --store-path DIR``."""
-    from pypolicy.query.dataset import find_inputs
-    from pypolicy.query.store import CorpusLoader, open_for_loading
+    from pypolicy.sparql.dataset import find_inputs
+    from pypolicy.sparql.store import CorpusLoader, open_for_loading
 
     inputs = find_inputs(args.files, args.pattern)
     store, path = open_for_loading(args.store_path)
@@ -171,23 +171,23 @@ def cmd_serve(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.query.serve import ServeSettings, endpoint_url, make_server
-    from pypolicy.query.worker import default_memory_limit
+    from pypolicy.sparql.serve import ServeSettings, endpoint_url, make_server
+    from pypolicy.sparql.worker import default_memory_limit
 
     if bool(args.files) == bool(args.store_path):
         raise ConfigError("give either --store-path DIR (a store built by pypolicy load) or"
                           " the documents to serve")
     store = None
     if args.store_path:
-        from pypolicy.query.worker import call_with_time_limit
+        from pypolicy.sparql.worker import call_with_time_limit
 
         # In a worker, as each query will be: RocksDB leaves threads behind in a process
         # that opened a store, and the server forks its workers.
         count = call_with_time_limit(_count_in_store, (args.store_path,), args.timeout)
         what = f"the store {one_line(args.store_path)}"
     else:
-        from pypolicy.query.dataset import find_inputs
-        from pypolicy.query.store import load_into_memory
+        from pypolicy.sparql.dataset import find_inputs
+        from pypolicy.sparql.store import load_into_memory
 
         notes: list[str] = []
         store = load_into_memory(find_inputs(args.files, args.pattern), notes=notes)
@@ -212,12 +212,12 @@ def _serve(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _count_in_store(path: str, progress: Any) -> int:
-    from pypolicy.query.store import open_for_reading
+    from pypolicy.sparql.store import open_for_reading
 
     return _count_policies(open_for_reading(path))  # fails here if the store is unusable
 
 
 def _count_policies(store: Any) -> int:
-    from pypolicy.query.store import REFERENCE_GRAPHS
+    from pypolicy.sparql.store import REFERENCE_GRAPHS
 
     return sum(1 for g in store.named_graphs() if g.value not in REFERENCE_GRAPHS)

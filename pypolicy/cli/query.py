@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pypolicy.core.errors import ConfigError
-from pypolicy.query.terminal import one_line, sanitize_terminal
+from pypolicy.sparql.terminal import one_line, sanitize_terminal
 
 if TYPE_CHECKING:
-    from pypolicy.query.worker import Progress
+    from pypolicy.sparql.worker import Progress
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
@@ -155,15 +155,15 @@ def run_job(job: QueryJob, started: Progress) -> tuple[str, list[str]]:
 
 
 def _run_job(job: QueryJob, started: Progress, notes: list[str]) -> str:
-    from pypolicy.query.dataset import build_dataset, find_inputs, load_documents
-    from pypolicy.query.engines import Engine, OxigraphEngine, RdflibEngine
-    from pypolicy.query.network_namespace import leave_network
-    from pypolicy.query.pack import bind_parameters
-    from pypolicy.query.remote import RemoteEngine
-    from pypolicy.query.results import format_result
-    from pypolicy.query.safety import check_query
-    from pypolicy.query.store import load_into_memory, open_for_reading
-    from pypolicy.query.worker import offline
+    from pypolicy.sparql.dataset import build_dataset, find_inputs, load_documents
+    from pypolicy.sparql.engines import Engine, OxigraphEngine, RdflibEngine
+    from pypolicy.sparql.network_namespace import leave_network
+    from pypolicy.sparql.pack import bind_parameters
+    from pypolicy.sparql.remote import RemoteEngine
+    from pypolicy.sparql.results import format_result
+    from pypolicy.sparql.safety import check_query
+    from pypolicy.sparql.store import load_into_memory, open_for_reading
+    from pypolicy.sparql.worker import offline
 
     query = check_query(job.text, job.source, allow_remote=job.allow_remote)
     bindings = bind_parameters(query, job.declared, job.parameters)
@@ -203,7 +203,7 @@ def _run_job(job: QueryJob, started: Progress, notes: list[str]) -> str:
 def _list_pack(stdout: TextIO) -> int:
     import textwrap
 
-    from pypolicy.query.pack import query_pack
+    from pypolicy.sparql.pack import query_pack
 
     for query in query_pack().values():
         stdout.write(f"{query.name}\n    {query.title}\n")
@@ -223,8 +223,8 @@ def _list_pack(stdout: TextIO) -> int:
 def _show(name: str, parameters: dict[str, str]) -> str:
     """A pack query as another SPARQL tool takes it: the standard prefixes it uses
     declared, its parameters bound in a VALUES block (as Oxigraph and endpoints get it)."""
-    from pypolicy.query.pack import bind_parameters, pack_query
-    from pypolicy.query.safety import STANDARD_PREFIXES, check_query, tokens, with_values
+    from pypolicy.sparql.pack import bind_parameters, pack_query
+    from pypolicy.sparql.safety import STANDARD_PREFIXES, check_query, tokens, with_values
 
     pack = pack_query(name)
     source = f"{pack.name} ({pack.path.name})"
@@ -273,12 +273,12 @@ def _query(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.show:
         stdout.write(_show(args.show, dict(args.param)))
         return 0
-    from pypolicy.query.dataset import oxigraph_available
-    from pypolicy.query.pack import bind_parameters, pack_query, parse_header
-    from pypolicy.query.remote import check_endpoint
-    from pypolicy.query.results import check_format
-    from pypolicy.query.safety import check_query
-    from pypolicy.query.worker import call_with_time_limit, default_memory_limit, parse_time_limit
+    from pypolicy.sparql.dataset import oxigraph_available
+    from pypolicy.sparql.pack import bind_parameters, pack_query, parse_header
+    from pypolicy.sparql.remote import check_endpoint
+    from pypolicy.sparql.results import check_format
+    from pypolicy.sparql.safety import check_query
+    from pypolicy.sparql.worker import call_with_time_limit, default_memory_limit, parse_time_limit
 
     declared: tuple[Any, ...] | None = None
     if args.name:

@@ -36,8 +36,8 @@ def validator_findings(path: str) -> FileResult:
     (the nearest pyproject.toml or .pypolicy.toml, per-file ignores included): the
     renderer is given these as data and never runs the validator itself."""
     from pypolicy.core.errors import InputError
-    from pypolicy.validate.engine import validate_path
-    from pypolicy.validate.settings import Overrides, SettingsFinder
+    from pypolicy.validation.engine import validate_path
+    from pypolicy.validation.settings import Overrides, SettingsFinder
 
     settings = SettingsFinder(Overrides()).for_input(path)
     result = validate_path(path, settings.config_for(path))
@@ -49,7 +49,7 @@ def validator_findings(path: str) -> FileResult:
 
 def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
-    from pypolicy.render import render
+    from pypolicy.rendering import render
 
     policy = load_policy(args.file)
     findings = validator_findings(args.file) if args.with_findings else None
@@ -60,7 +60,7 @@ def cmd_render(args: argparse.Namespace, stdout: TextIO) -> int:
 
 def cmd_diff(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
-    from pypolicy.render.diff import diff, diff_json, diff_markdown
+    from pypolicy.rendering.diff import diff, diff_json, diff_markdown
 
     old, new = load_policy(args.old), load_policy(args.new)
     result = diff(old, new)
@@ -73,7 +73,7 @@ def cmd_diff(args: argparse.Namespace, stdout: TextIO) -> int:
 def cmd_compare(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.main import write_output
     from pypolicy.core.errors import InputError
-    from pypolicy.render.compare import compare_csv, compare_html, compare_markdown
+    from pypolicy.rendering.compare import compare_csv, compare_html, compare_markdown
 
     policies = [load_policy(name) for name in args.files]
     # One column per provider: the same document named twice (or two files sharing an id)
@@ -91,7 +91,7 @@ def cmd_compare(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _notify_kinds(text: str) -> Any:
-    from pypolicy.render.diff import parse_notify_kinds
+    from pypolicy.rendering.diff import parse_notify_kinds
 
     try:
         return parse_notify_kinds(text)

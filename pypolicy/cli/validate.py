@@ -1,8 +1,8 @@
 """``pypolicy validate`` and ``pypolicy rules``: wiring only.
 
-argv -> settings (``pypolicy.validate.settings``) -> documents
-(``pypolicy.validate.inputs``) -> results (``pypolicy.validate.engine``) -> report
-(``pypolicy.validate.report``) -> exit code: 0 nothing at or above the fail level (or
+argv -> settings (``pypolicy.validation.settings``) -> documents
+(``pypolicy.validation.inputs``) -> results (``pypolicy.validation.engine``) -> report
+(``pypolicy.validation.report``) -> exit code: 0 nothing at or above the fail level (or
 ``--exit-zero``), 1 findings at or above it, 2 an unusable document or bad
 configuration (``--exit-zero`` does not hide those: a report about a file that could not
 be read is not a clean report).
@@ -102,11 +102,11 @@ def _log(args: argparse.Namespace, message: str) -> None:
 
 def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
     from pypolicy.cli.output import write_output
-    from pypolicy.validate.engine import rule_catalogue, validate_bytes, validate_path
-    from pypolicy.validate.inputs import collect
-    from pypolicy.validate.report import LOCATING, REPORTERS, ReportOptions
-    from pypolicy.validate.report.statistics import report_statistics
-    from pypolicy.validate.settings import Overrides, SettingsFinder
+    from pypolicy.validation.engine import rule_catalogue, validate_bytes, validate_path
+    from pypolicy.validation.inputs import collect
+    from pypolicy.validation.report import LOCATING, REPORTERS, ReportOptions
+    from pypolicy.validation.report.statistics import report_statistics
+    from pypolicy.validation.settings import Overrides, SettingsFinder
 
     if args.report_format not in REPORTERS:
         raise ConfigError(f"unknown report format {args.report_format!r}; known: "
@@ -162,7 +162,7 @@ def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.validate.ruledocs import rules_markdown, rules_text
+    from pypolicy.validation.ruledocs import rules_markdown, rules_text
 
     stdout.write(rules_markdown() if args.rules_format == "markdown" else rules_text())
     return EXIT_OK

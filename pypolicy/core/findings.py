@@ -109,7 +109,7 @@ class Finding:
     # where each pointer (and each quote's pointer) is in the text, when asked for
     regions: tuple[tuple[str, Region], ...] = ()
     # the same for the same problem after the document is edited or reordered (see
-    # pypolicy.validate.fingerprint); None when the document was not at hand
+    # pypolicy.validation.fingerprint); None when the document was not at hand
     fingerprint: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:

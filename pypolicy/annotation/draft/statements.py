@@ -1,0 +1,262 @@
+"""Proposed data entries, parties and statements of practice.
+
+A statement is proposed for each group of actions of a sentence that share a modality
+(``modality.groups``) when the sentence says which data: a data category of the lexicon,
+or words that refer to the data of the sentence before ("this information"). Its purposes,
+legal bases, recipients, conditions, exceptions and places are those the lexicon finds in
+the group's stretch of the sentence. Data entries are one per category the text names;
+parties one per role it names as a recipient, and one per organisation it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypolicy.annotation.draft.lexicon import Mention
+from pypolicy.annotation.draft.modality import Group, groups
+from pypolicy.annotation.draft.proposals import Ids, Proposal
+from pypolicy.annotation.draft.text import OrganisationMention, PolicyText, Sentence
+
+_SHARING = frozenset({"disclose", "share", "transfer", "sell", "makeAvailable"})
+_PLACED = frozenset({"transfer", "store", "process", "disclose", "share"})
+_ANAPHORA = re.compile(r"(?i)\b(?:this|such|that|these|the\s+collected|the\s+above|said)\s+"
+                       r"(?:information|data|details)\b|\b(?:it|them)\b")
+# A legal basis is proposed only where the sentence speaks of one (consent and contract
+# words are otherwise conditions and service talk)
+_BASIS_CUE = re.compile(r"(?i)\b(?:basis|bases|lawful|legal\s+ground|grounds|rely|relies|"
+                        r"based\s+on|necessary\s+for|performance|as\s+our\s+contract|"
+                        r"legitimate)\b")
+_STRONG_BASES = frozenset({"contract", "legalObligation", "legitimateInterest", "vitalInterest",
+                           "publicTask", "explicitConsent"})
+# An action word used as a noun: "the use of", "your use of our services", "for internal use"
+_NOUN_BEFORE = re.compile(r"(?i)\b(?:the|your|our|its|their|this|any|such|internal|personal|"
+                          r"commercial|fair|for|of|a|an|no)\s*$")
+_SOURCE_BEFORE = re.compile(r"(?i)\b(?:from|via|through)\s+(?:\w+\s+){0,3}$")
+_RECIPIENT_BEFORE = re.compile(r"(?i)\b(?:to|with|by|among|between)\s+(?:\w+\s+){0,3}$")
+_CONTINUATION = re.compile(r"(?i)\s*(?:these|they|such|this\s+includes?|examples|recipients)\b")
+_ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+"
+                           r"(?:\w+\s+){0,2}(?:outlines|describes|explains|sets\s+out|tells|"
+                           r"informs|applies)\b")
+_OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|are\s+entitled|"
+                    r"have\s+the\s+right)\b|\bopt[- ]?out\b|\bunsubscribe\b")
+_SUBJECT_WE = re.compile(r"(?i)\b(?:we|us|our\s+company|i)\b")
+
+
+@dataclass
+class Drafted:
+    """What this module proposes, with the look-ups the other extractors need."""
+
+    data: dict[str, Proposal] = field(default_factory=dict)  # category term -> entry
+    parties: dict[str, Proposal] = field(default_factory=dict)  # role or organisation
+    statements: list[Proposal] = field(default_factory=list)
+    sentence_data: dict[int, list[str]] = field(default_factory=dict)  # sentence -> data ids
+
+
+def _actions(sentence: Sentence) -> list[Mention]:
+    """Action mentions that are verbs: not inside a phrase of another scheme ("call
+    records", "data processor"), not a noun after a determiner."""
+    others = [m for scheme in ("DataCategory", "Party", "Purpose", "Right", "SecurityMeasure",
+                               "TrackingTechnology", "RetentionCriterion", "Condition")
+              for m in sentence.of(scheme)]
+    kept = []
+    for action in sentence.of("Action"):
+        if any(o.start <= action.start and action.end <= o.end for o in others):
+            continue
+        before = sentence.text[:sentence.offset(action.start)]
+        after = sentence.text[sentence.offset(action.end):sentence.offset(action.end) + 4]
+        if _NOUN_BEFORE.search(before) and after.lower().startswith(" of"):
+            continue
+        kept.append(action)
+    return kept
+
+
+class StatementDrafter:
+    def __init__(self, text: PolicyText, ids: Ids,
+                 is_retention: Callable[[Sentence], bool]) -> None:
+        self.text = text
+        self.ids = ids
+        self.is_retention = is_retention
+        self.out = Drafted()
+
+    # ------------------------------------------------------------- entries
+
+    def data_entry(self, mention: Mention, sentence: Sentence) -> str:
+        proposal = self.out.data.get(mention.term)
+        if proposal is None:
+            entry = {"id": self.ids.new("d", mention.term), "name": mention.words,
+                     "categories": [mention.term]}
+            proposal = Proposal("dataCategories", entry, [sentence],
+                                f"the words {mention.words!r} name {mention.term}")
+            self.out.data[mention.term] = proposal
+        return str(proposal.entry["id"])
+
+    def generic_data(self, sentence: Sentence) -> str:
+        """The entry for personal data in general, for a rule or statement that names none."""
+        mention = Mention("DataCategory", "personalData", sentence.span.start,
+                          sentence.span.start, "personal data")
+        return self.data_entry(mention, sentence)
+
+    def party(self, mention: Mention, sentence: Sentence) -> str:
+        proposal = self.out.parties.get(mention.term)
+        if proposal is None:
+            entry: dict[str, Any] = {"id": self.ids.new("p", mention.words), "name": mention.words,
+                                     "roles": [mention.term]}
+            proposal = Proposal("parties", entry, [sentence],
+                                f"the words {mention.words!r} name a {mention.term}")
+            self.out.parties[mention.term] = proposal
+        else:
+            proposal.cite(sentence)
+        self._place_party(proposal, sentence)
+        return str(proposal.entry["id"])
+
+    def organisation(self, found: OrganisationMention, sentence: Sentence) -> str:
+        organisation = found.organisation
+        key = f"org:{organisation.name}"
+        proposal = self.out.parties.get(key)
+        if proposal is None:
+            entry: dict[str, Any] = {"id": self.ids.new("p", organisation.name),
+                                     "name": found.words, "roles": [organisation.role],
+                                     "examples": [organisation.name]}
+            proposal = Proposal("parties", entry, [sentence],
+                                f"{found.words!r} is a {organisation.role} (organisations.yaml)")
+            self.out.parties[key] = proposal
+            if not sentence.places:
+                entry["locations"] = [organisation.country]
+                proposal.inferred.append(
+                    (f"{organisation.name} is established in {organisation.country} "
+                     "(pypolicy's list of organisations); the policy does not say where.",
+                     None))
+        self._place_party(proposal, sentence)
+        return str(proposal.entry["id"])
+
+    @staticmethod
+    def _place_party(proposal: Proposal, sentence: Sentence) -> None:
+        inside = sorted({p.place for p in sentence.places if not p.outside})
+        outside = sorted({p.place for p in sentence.places if p.outside})
+        if inside and len(sentence.terms("Party")) + len(sentence.organisations) == 1:
+            proposal.entry["locations"] = sorted({*proposal.entry.get("locations", ()), *inside})
+            proposal.inferred = []
+        if outside and len(sentence.terms("Party")) + len(sentence.organisations) == 1:
+            proposal.entry["outside"] = outside
+
+    # ------------------------------------------------------------- statements
+
+    def run(self) -> Drafted:
+        previous_data: list[str] = []
+        previous_section: str | None = None
+        for sentence in self.text.sentences:
+            if sentence.section != previous_section:
+                previous_data, previous_section = [], sentence.section
+            data = self._data_of(sentence, sentence.span.start, sentence.span.end)
+            if data:
+                self.out.sentence_data[sentence.index] = data
+            if self._continued_list(sentence) or not self._states_practice(sentence):
+                if data:
+                    previous_data = data
+                continue
+            actions = _actions(sentence)
+            for group in groups(sentence, actions):
+                group_data = self._data_of(sentence, group.scope_start, group.scope_end) or data
+                if not group_data and _ANAPHORA.search(sentence.text):
+                    group_data = previous_data
+                if not group_data:
+                    continue
+                self._statement(sentence, group, group_data)
+            if data:
+                previous_data = data
+        return self.out
+
+    def _states_practice(self, sentence: Sentence) -> bool:
+        """Whether the sentence may state a practice: not one offering a right, describing
+        the policy itself, naming a security measure, or giving a retention period (those
+        are proposed as rights, security entries and retention rules)."""
+        if sentence.of("Right") and _OFFER.search(sentence.text):
+            return False
+        if _ABOUT_POLICY.search(sentence.text):
+            return False
+        if sentence.of("SecurityMeasure") and {m.term for m in sentence.of("Action")} <= \
+                {"use", "process", "store"}:
+            return False
+        return not (self.is_retention(sentence) and {m.term for m in sentence.of("Action")}
+                    <= {"store", "delete", "anonymise", "process"})
+
+    @staticmethod
+    def _receives(sentence: Sentence, start: int, sharing: bool) -> bool:
+        """Whether a party named after the action receives the data: after a sharing
+        verb unless it is where the data comes from; after another verb only when the
+        text says "to", "with" or "by" it."""
+        before = sentence.text[max(0, sentence.offset(start) - 40):sentence.offset(start)]
+        if _SOURCE_BEFORE.search(before):
+            return False
+        return sharing or bool(_RECIPIENT_BEFORE.search(before))
+
+    def _continued_list(self, sentence: Sentence) -> bool:
+        """A sentence that lists the recipients of the sharing statement before it ("These
+        providers may include carriers, payment processors and billing vendors")."""
+        if not self.out.statements or not _CONTINUATION.match(sentence.text):
+            return False
+        last = self.out.statements[-1]
+        if last.sentences[-1].index != sentence.index - 1 or \
+                not set(last.entry["actions"]) & _SHARING:
+            return False
+        parties = [self.party(m, sentence) for m in sentence.of("Party")]
+        parties += [self.organisation(o, sentence) for o in sentence.organisations]
+        if not parties:
+            return False
+        last.entry["recipients"] = list(dict.fromkeys([*last.entry.get("recipients", ()),
+                                                       *parties]))
+        last.cite(sentence)
+        return True
+
+    def _data_of(self, sentence: Sentence, start: int, end: int) -> list[str]:
+        return list(dict.fromkeys(self.data_entry(m, sentence) for m in sentence.of("DataCategory")
+                                  if start <= m.start < end))
+
+    def _statement(self, sentence: Sentence, group: Group, data: list[str]) -> None:
+        actions = list(dict.fromkeys(a.term for a in group.actions))
+        entry: dict[str, Any] = {"id": self.ids.new("s", "-".join(actions[:2])),
+                                 "modality": group.modality, "actions": actions, "data": data}
+        first = group.actions[0].start
+        subject = sentence.text[:sentence.offset(first)]
+        in_scope = [(scheme, m) for scheme in ("Purpose", "LegalBasis", "Party")
+                    for m in sentence.of(scheme) if group.scope_start <= m.start < group.scope_end]
+        actors = [m for scheme, m in in_scope if scheme == "Party" and m.end <= first]
+        if actors and not _SUBJECT_WE.search(subject):
+            entry["actors"] = [self.party(actors[-1], sentence)]
+        purposes = list(dict.fromkeys(m.term for scheme, m in in_scope if scheme == "Purpose"))
+        if purposes:
+            entry["purposes"] = purposes
+            if group.closed_purposes:
+                entry["exhaustive"] = ["purposeList"]
+        bases = [m.term for scheme, m in in_scope if scheme == "LegalBasis"
+                 and (m.term in _STRONG_BASES or _BASIS_CUE.search(sentence.text))]
+        if bases and _BASIS_CUE.search(sentence.text):
+            entry["legalBases"] = list(dict.fromkeys(bases))
+        sharing = bool(set(actions) & _SHARING)
+        recipients = [self.party(m, sentence) for scheme, m in in_scope
+                      if scheme == "Party" and m.start >= first
+                      and self._receives(sentence, m.start, sharing)]
+        recipients += [self.organisation(o, sentence) for o in sentence.organisations
+                       if group.scope_start <= o.start < group.scope_end
+                       and self._receives(sentence, o.start, True)]
+        if recipients:
+            entry["recipients"] = list(dict.fromkeys(recipients))
+        if set(actions) & _PLACED or "outside" in sentence.lower():
+            places = [p for p in sentence.places if group.scope_start <= p.start < group.scope_end]
+            inside = list(dict.fromkeys(p.place for p in places if not p.outside))
+            outside = list(dict.fromkeys(p.place for p in places if p.outside))
+            if inside:
+                entry["locations"] = inside
+            if outside:
+                entry["outside"] = outside
+        if group.conditions:
+            entry["conditions"] = group.conditions
+        if group.exceptions:
+            entry["exceptions"] = group.exceptions
+        words = ", ".join(repr(a.words) for a in group.actions)
+        reason = (f"{group.modality} from {group.cue!r}; " if group.cue else "") + \
+            f"actions from {words}"
+        self.out.statements.append(Proposal("statements", entry, [sentence], reason))

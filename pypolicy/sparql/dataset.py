@@ -1,0 +1,332 @@
+"""The corpus as an RDF dataset: one named graph per policy, plus two reference graphs.
+
+Each policy's graph is named by :func:`pypolicy.format.rdf.document_iri`, as ``pypolicy
+export --to nquads`` names them. The reference graphs: :data:`VOCABULARY_GRAPH`
+(``schema/vocabulary.ttl``: the controlled terms and their ``skos:broader``
+hierarchies) and :data:`JURISDICTIONS_GRAPH` (built from ``data/jurisdictions.json``:
+which countries are within the EU and the EEA, former members, adequacy decisions with
+their dates). The default graph is the union of all graphs for the embedded engines;
+pack queries name their graphs (``GRAPH``), so they run unchanged against a server whose
+default graph is empty.
+
+Two stores hold the same quads: a pyoxigraph ``Store`` (:func:`build_oxigraph_store`,
+the default: documents written as N-Quads by :mod:`pypolicy.sparql.quads` and bulk-loaded,
+many per batch) and an rdflib :class:`~rdflib.Dataset` (:func:`build_dataset`, through
+rdflib's JSON-LD parser: slow, kept as ``--store rdflib`` and as the reference the tests
+compare with). A store on disk, kept up to date between queries, is
+:mod:`pypolicy.sparql.store`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from pypolicy.core.errors import ConfigError, InputError
+from pypolicy.format.rdf import LOC, NS, document_iri, to_graph
+from pypolicy.format.resources import schema_file
+from pypolicy.sparql.quads import Unmapped, document_nquads
+from pypolicy.sparql.safety import STANDARD_PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+
+    from pypolicy.format.loader import LoadedDocument
+
+VOCABULARY_GRAPH: Final = "https://w3id.org/pypolicy/graph/vocabulary"
+JURISDICTIONS_GRAPH: Final = "https://w3id.org/pypolicy/graph/jurisdictions"
+JUR: Final = STANDARD_PREFIXES["ppj"]
+
+POLICY_SUFFIXES: Final = (".json", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read: named on the command line, or found in a directory named there."""
+
+    path: str
+    listed: bool = False  # found in a directory: may be something else than a policy
+
+
+def find_inputs(names: Sequence[str], patterns: Sequence[str] = ()) -> list[InputFile]:
+    """Files named, and the files directly inside directories named that match one of
+    ``patterns`` (file-name globs; by default every .json, .yaml and .yml file)."""
+    files: list[InputFile] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.is_file() and (
+                any(fnmatch.fnmatchcase(p.name, pattern) for pattern in patterns)
+                if patterns else p.suffix.lower() in POLICY_SUFFIXES))
+            if not found:
+                wanted = ", ".join(patterns) if patterns else ".json, .yaml or .yml"
+                raise InputError(f"no {wanted} files in this directory", path=name)
+            files.extend(InputFile(f, listed=True) for f in found)
+        elif path.exists():
+            files.append(InputFile(name))
+        else:
+            raise InputError("no such file or directory", path=name)
+    return files
+
+
+def expand_inputs(names: Sequence[str]) -> list[str]:
+    """Files named, and the .json/.yaml/.yml files directly inside directories named."""
+    return [f.path for f in find_inputs(names)]
+
+
+def read_document(source: InputFile, max_bytes: int | None = None) -> LoadedDocument | None:
+    """The schema-valid document in a file; None for a file found in a directory that is
+    not a policy document at all (a mapping without ``formatVersion``: a configuration
+    file, an annotation), which the caller skips with a note. InputError otherwise."""
+    from pypolicy.format.documents import load_valid
+    from pypolicy.format.loader import DEFAULT_MAX_BYTES, load_path
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    try:
+        return load_valid(source.path, max_bytes=limit)
+    except InputError:
+        # Only on this error path: is the file a policy document at all?
+        if not source.listed or not _not_a_policy(load_path, source.path, limit):
+            raise
+        return None
+
+
+def _not_a_policy(load_path: Any, path: str, limit: int) -> bool:
+    try:
+        data = load_path(path, max_bytes=limit).data
+    except InputError:
+        return False  # unreadable: its error is the one to report
+    return not (isinstance(data, dict) and "formatVersion" in data)
+
+
+SKIPPED: Final = "skipped: not a policy document (no formatVersion)"
+
+
+def load_documents(names: Sequence[str], max_bytes: int | None = None, *,
+                   patterns: Sequence[str] = (),
+                   notes: list[str] | None = None) -> list[dict[str, Any]]:
+    """The schema-valid documents in the named files and directories; ids unique.
+
+    Files found in a directory that are not policy documents are skipped, with a note
+    appended to ``notes``."""
+    documents: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for source in find_inputs(names, patterns):
+        loaded = read_document(source, max_bytes)
+        if loaded is None:
+            if notes is not None:
+                notes.append(f"{source.path}: {SKIPPED}")
+            continue
+        name = source.path
+        document_id = str(loaded.data["id"])
+        if document_id in seen:
+            raise duplicate_id(document_id, seen[document_id], name, loaded)
+        seen[document_id] = name
+        documents.append(loaded.data)
+    return documents
+
+
+def duplicate_id(document_id: str, first: str, name: str, loaded: LoadedDocument) -> InputError:
+    return InputError(f"document id {document_id!r} is also the id of {first}; each policy"
+                      " needs its own named graph", path=name, pointer="/id",
+                      line=loaded.line_of("/id"))
+
+
+@cache
+def vocabulary_ntriples() -> str:
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(schema_file("vocabulary.ttl"), format="turtle")
+    return str(graph.serialize(format="nt"))
+
+
+def jurisdictions_graph() -> Graph:
+    """``data/jurisdictions.json`` as triples, for queries that need EEA membership."""
+    from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+    from rdflib import XSD as XSD_NS
+    from rdflib.namespace import OWL
+
+    from pypolicy.format import geography as _geo
+
+    ppj = Namespace(JUR)
+    graph = Graph()
+    graph.add((URIRef(JURISDICTIONS_GRAPH), OWL.versionInfo, Literal(_geo.data_version())))
+
+    def place(code: str) -> URIRef:
+        return URIRef((LOC if code in _geo.ALL_COUNTRIES else NS) + code)
+
+    for code in sorted(_geo.ALL_COUNTRIES):
+        graph.add((place(code), RDF.type, ppj.Country))
+        graph.add((place(code), ppj.code, Literal(code)))
+        graph.add((place(code), RDFS.label, Literal(_geo.country_name(code), lang="en")))
+        for decision in _geo.adequacy_history(code):
+            node = ppj[f"adequacy-{code}-{decision.adopted.isoformat()}"]
+            graph.add((node, RDF.type, ppj.AdequacyDecision))
+            graph.add((node, ppj.country, place(code)))
+            graph.add((node, RDFS.label, Literal(decision.decision, lang="en")))
+            graph.add((node, ppj.adopted, Literal(decision.adopted, datatype=XSD_NS.date)))
+            if decision.in_force_until is not None:
+                graph.add((node, ppj.inForceUntil,
+                           Literal(decision.in_force_until, datatype=XSD_NS.date)))
+            if decision.scope is not None:
+                graph.add((node, ppj.scope, Literal(decision.scope, lang="en")))
+            if decision.celex is not None:
+                graph.add((node, ppj.celex, Literal(decision.celex)))
+            graph.add((node, ppj.requiresCertification,
+                       Literal(decision.requires_certification)))
+            graph.add((node, ppj.partial, Literal(decision.partial)))
+            if decision.source.startswith(("http://", "https://")):
+                graph.add((node, RDFS.seeAlso, URIRef(decision.source)))
+    for region in sorted(_geo.regions()):
+        graph.add((place(region), RDF.type, ppj.Region))
+        graph.add((place(region), ppj.code, Literal(region)))
+        for code in sorted(_geo.region_members(region)):
+            graph.add((place(code), ppj.memberOf, place(region)))
+        for code in sorted(_geo.countries_in(region)):
+            graph.add((place(code), ppj.within, place(region)))
+        for code, left in sorted(_geo.former_members(region).items()):
+            node = ppj[f"withdrawal-{code}-{region}"]
+            graph.add((place(code), ppj.formerMemberOf, place(region)))
+            graph.add((node, RDF.type, ppj.Withdrawal))
+            graph.add((node, ppj.country, place(code)))
+            graph.add((node, ppj.region, place(region)))
+            graph.add((node, ppj.date, Literal(left, datatype=XSD_NS.date)))
+        for other in sorted(_geo.regions()):
+            if other != region and _geo.countries_in(region) < _geo.countries_in(other):
+                graph.add((place(region), ppj.within, place(other)))
+    return graph
+
+
+@cache
+def jurisdictions_ntriples() -> str:
+    return str(jurisdictions_graph().serialize(format="nt"))
+
+
+def reference_graphs() -> dict[str, str]:
+    """The reference graphs by graph IRI, as N-Triples."""
+    return {VOCABULARY_GRAPH: vocabulary_ntriples(), JURISDICTIONS_GRAPH: jurisdictions_ntriples()}
+
+
+def build_dataset(documents: Iterable[dict[str, Any]]) -> Dataset:
+    """An rdflib dataset: a named graph per document, plus the reference graphs."""
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset(default_union=True)
+    for iri, ntriples in reference_graphs().items():
+        dataset.graph(URIRef(iri)).parse(data=ntriples, format="nt")
+    for document in documents:
+        to_graph(document, dataset.graph(URIRef(document_iri(str(document["id"])))))
+    return dataset
+
+
+def oxigraph_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyoxigraph") is not None
+
+
+def new_oxigraph_store(path: str | None = None) -> Any:
+    """An empty pyoxigraph store: in memory, or on disk at ``path``."""
+    if not oxigraph_available():
+        raise ConfigError("pyoxigraph, a dependency of pypolicy, is missing from this"
+                          " installation: pip install pyoxigraph (or --store rdflib)")
+    import pyoxigraph as ox
+
+    return ox.Store(path)
+
+
+def load_reference_graphs(store: Any) -> None:
+    """Put the vocabulary and jurisdictions graphs in a pyoxigraph store."""
+    import pyoxigraph as ox
+
+    for iri, ntriples in reference_graphs().items():
+        store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(iri))
+
+
+class QuadBatch:
+    """Documents written as N-Quads text, to be bulk-loaded together.
+
+    Blank node labels in N-Quads are global to a load and, in a store, to the store: each
+    batch draws a random prefix, and each document numbers its own within it.
+    """
+
+    def __init__(self) -> None:
+        self.prefix = "b" + secrets.token_hex(8)
+        self.lines: list[str] = []
+        self.graphs: list[str] = []
+        self.fallback: list[tuple[str, str]] = []  # (graph, N-Triples) from rdflib
+        self.count = 0
+
+    def add(self, document: dict[str, Any], *, checked: bool = False) -> str:
+        """Add a document's graph; return the graph's IRI (``checked``: see
+        :func:`pypolicy.sparql.quads.document_nquads`)."""
+        self.count += 1
+        mark = len(self.lines)
+        try:
+            iri = document_nquads(document, f"{self.prefix}d{self.count}x", self.lines.append,
+                                  checked=checked)
+        except Unmapped:
+            # Something the direct mapping leaves to a JSON-LD processor: rdflib's
+            # mapping (the reference) for this document, or its refusal.
+            del self.lines[mark:]
+            iri = document_iri(str(document["id"]))
+            self.fallback.append((iri, str(to_graph(document).serialize(format="nt"))))
+        self.graphs.append(iri)
+        return iri
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def load_into(self, store: Any) -> None:
+        import pyoxigraph as ox
+
+        if self.lines:
+            # lenient: the IRIs and literals were written by us from checked names and
+            # escaped strings; Oxigraph skips validating them again (faster).
+            store.bulk_load("".join(self.lines).encode("utf-8"),
+                            format=ox.RdfFormat.N_QUADS, lenient=True)
+        for iri, ntriples in self.fallback:
+            store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=ox.NamedNode(iri))
+
+
+BATCH_LINES: Final = 150_000
+"""Quads per bulk load: about 1,200 generated policies, 30 MB of N-Quads. Oxigraph's
+bulk loader holds a batch in memory while it sorts it into its indexes; batches of this
+size keep a load's memory flat (a few hundred MB) whatever the corpus size."""
+
+
+def batches(documents: Iterable[dict[str, Any]],
+            batch_lines: int = BATCH_LINES) -> Iterator[QuadBatch]:
+    """The documents as batches of N-Quads, each about ``batch_lines`` quads."""
+    batch = QuadBatch()
+    for document in documents:
+        batch.add(document)
+        if len(batch) >= batch_lines:
+            yield batch
+            batch = QuadBatch()
+    if batch.graphs:
+        yield batch
+
+
+def build_oxigraph_store(documents: Iterable[dict[str, Any]], batch_size: int = 1000) -> Any:
+    """A pyoxigraph in-memory store holding the same quads as :func:`build_dataset`.
+
+    Documents are written as N-Quads directly (:mod:`pypolicy.sparql.quads`), ``batch_size``
+    per bulk load; the tests check that the graphs are rdflib's.
+    """
+    store = new_oxigraph_store()
+    load_reference_graphs(store)
+    iterator = iter(documents)
+    while chunk := list(itertools.islice(iterator, batch_size)):
+        for batch in batches(chunk):
+            batch.load_into(store)
+    return store
