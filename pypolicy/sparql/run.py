@@ -1,4 +1,4 @@
-"""Running one query over documents from a library call (``pypolicy.sparql``).
+"""Running one query over documents from a library call (``pypolicy.query``).
 
 The command line has more to it (endpoints, stores on disk, output formats, progress);
 this is the same path for a program: the query is checked by the guard first, the
