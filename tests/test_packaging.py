@@ -74,7 +74,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
 def test_the_wheel_holds_the_package_data(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     assert "pypolicy/py.typed" in names
-    queries = {p.name for p in (ROOT / "pypolicy" / "query" / "pack").glob("*.rq")}
+    queries = {p.name for p in (ROOT / "pypolicy" / "sparql" / "pack").glob("*.rq")}
     assert queries and {f"pypolicy/sparql/pack/{q}" for q in queries} <= names
     for name in ("policy.schema.json", "context.jsonld", "vocabulary.json", "vocabulary.ttl",
                  "shapes.ttl"):

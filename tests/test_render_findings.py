@@ -162,7 +162,7 @@ def test_the_renderer_does_not_import_the_validator() -> None:
     """Findings arrive as data: no module of the renderer imports the validator or the
     CLI (import-linter's layers say the same for the whole package)."""
     imported = set()
-    for module in (ROOT / "pypolicy" / "render").rglob("*.py"):
+    for module in (ROOT / "pypolicy" / "rendering").rglob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module)

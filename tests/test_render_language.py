@@ -133,7 +133,7 @@ def _marked_messages() -> set[str]:
     """Every literal message the renderer marks with ``_(...)``, ``N_(...)`` or
     ``x.gettext(...)`` (what xgettext extracts)."""
     found: set[str] = set()
-    for module in (ROOT / "pypolicy" / "render").rglob("*.py"):
+    for module in (ROOT / "pypolicy" / "rendering").rglob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

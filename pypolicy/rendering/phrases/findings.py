@@ -72,6 +72,8 @@ _HEADLINES: dict[str, str] = {
     "transfer-without-mechanism": N_("Data goes abroad, and the policy names no legal "
                                      "safeguard for it."),
     "retention-missing": N_("The policy does not say how long data is kept."),
+    "retention-incomplete": N_("For some of the data it keeps, the policy does not say "
+                               "how long."),
     "vague-retention": N_("The policy says only that data is kept as long as needed, "
                           "without a period."),
     "right-missing": N_("Some of your rights are not mentioned."),
