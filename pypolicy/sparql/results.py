@@ -13,7 +13,7 @@ write its own random blank node labels).
 
 Safety, in this one place: CSV cells a spreadsheet would run as formulas get an
 apostrophe (:mod:`pypolicy.core.csvsafe`); control, bidirectional and separator
-characters never reach the output raw: escaped as ``\\uXXXX`` inside TSV, JSON and
+characters never reach the output raw: escaped as ``\\uHHHH`` inside TSV, JSON and
 N-Triples strings (where they read back as the same character), shown as visible
 escapes in the table, written as character references in XML, refused in XML where XML
 1.0 cannot carry them at all, and shown as visible escapes in CSV (which has no escape).
@@ -203,7 +203,7 @@ def _csv_cell(term: Term) -> Identifier:
 
 def _escape_string(text: str) -> str:
     """A string in N-Triples/Turtle syntax (the form TSV results use): the ECHAR
-    escapes, and every other unsafe character as ``\\uXXXX``."""
+    escapes, and every other unsafe character as ``\\uHHHH``."""
     text = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             .replace("\r", "\\r").replace("\t", "\\t"))
     return text.translate(unicode_escapes(""))

@@ -83,7 +83,7 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 def decode_codepoints(text: str) -> tuple[str, Callable[[int], int]]:
-    """The text with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as SPARQL
+    """The text with its ``\\uHHHH`` / ``\\UHHHHHHHH`` escapes decoded, as SPARQL
     engines decode them before parsing (so ``SERVIC\\u0045`` is ``SERVICE``), and a
     function from an offset in the decoded text to the offset in ``text``."""
     if "\\u" not in text and "\\U" not in text:

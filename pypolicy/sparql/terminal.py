@@ -5,7 +5,7 @@ Policy text, endpoint answers, file names and query text can hold ESC/CSI sequen
 controls (which reorder what is shown) and line breaks (which forge lines such as a
 GitHub ``::error`` annotation). Messages and the table show them as visible escapes,
 with the project's one table (:mod:`pypolicy.core.text`); the result formats write them
-as ``\\uXXXX`` escapes (:func:`unicode_escapes`), which their parsers read back as the
+as ``\\uHHHH`` escapes (:func:`unicode_escapes`), which their parsers read back as the
 same character.
 """
 
@@ -27,7 +27,7 @@ lone surrogates, line/paragraph separators, U+FFFE/U+FFFF, bidirectional control
 
 @functools.cache
 def unicode_escapes(keep: str) -> dict[int, str]:
-    """A translate table writing unsafe characters as ``\\uXXXX`` (all are in the BMP):
+    """A translate table writing unsafe characters as ``\\uHHHH`` (all are in the BMP):
     the escape SPARQL, Turtle and JSON strings read back as the same character."""
     kept = {ord(c) for c in keep}
     return {code: f"\\u{code:04X}" for code in UNSAFE_CODES if code not in kept}
