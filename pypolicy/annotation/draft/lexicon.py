@@ -6,13 +6,15 @@ by word, case-insensitively and regardless of punctuation, each word of the text
 the forms its regular inflections come from (collected: collect; parties: party); a
 hyphenated word of a phrasing also matches written as one word ("e-mail": "email").
 Where phrasings of one scheme start at the same word the longest wins ("payment card"
-over "payment"), so that a term is proposed for the words that say the most.
+over "payment"), so that a term is proposed for the words that say the most; where two
+overlap, the earlier wins unless the later names a narrower term ("the right to object
+to direct marketing": objection to direct marketing, not objection).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 import yaml
 
 from pypolicy.format.resources import schema_file, vocabulary_index
+from pypolicy.format.vocabulary import vocabulary
 
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built
 
@@ -82,8 +85,11 @@ class Lexicon:
     """The phrasings of every term as a trie of words, so that one pass over the words of
     a text finds every mention (no regular expression to compile per phrasing)."""
 
-    def __init__(self, phrasings: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+    def __init__(self, phrasings: Mapping[str, Mapping[str, Iterable[str]]],
+                 narrower: Callable[[str, str], bool] | None = None) -> None:
         self._trie: dict[str, Any] = {}
+        # narrower(a, b): whether term a is narrower than term b (the vocabulary's hierarchy)
+        self._narrower = narrower or (lambda _a, _b: False)
         self.schemes = tuple(phrasings)
         for scheme, terms in phrasings.items():
             for term, phrases in terms.items():
@@ -122,8 +128,11 @@ class Lexicon:
             kept: list[Mention] = []
             reach = -1
             for first, last, term in found:
-                if first <= reach:
+                if first <= reach and not (last > reach and kept and
+                                           self._narrower(term, kept[-1].term)):
                     continue
+                if first <= reach:
+                    kept.pop()  # a narrower term in words that overlap it
                 start, end = words[first][1], words[last][2]
                 kept.append(Mention(scheme, term, start, end, text[start:end]))
                 reach = last
@@ -156,4 +165,10 @@ def _from_source() -> dict[str, dict[str, list[str]]]:
 @cache
 def lexicon() -> Lexicon:
     """The lexicon of the installed format."""
-    return Lexicon(_from_index() or _from_source())
+    terms = vocabulary()
+
+    def narrower(term: str, other: str) -> bool:
+        return term != other and term in terms.terms and other in terms.terms and \
+            terms.is_within(term, other)
+
+    return Lexicon(_from_index() or _from_source(), narrower)

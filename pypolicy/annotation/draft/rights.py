@@ -17,7 +17,16 @@ from pypolicy.annotation.draft.text import PolicyText, Sentence
 
 _OFFER = re.compile(r"(?i)\bright(?:s)?\b|\byou\s+(?:can|may|could|are\s+entitled|have)\b|"
                     r"\b(?:you\s+request|ask\s+us|opt[- ]?out|unsubscribe|withdraw|lodge|"
-                    r"complain)")
+                    r"complain)|\b(?:allows?|enables?|lets?|permits?)\s+you\s+to\b|"
+                    # the data "can be accessed / corrected / deleted": an offer in the passive
+                    r"\b(?:may|can|could)\s+(?:also\s+)?be\s+(?:accessed|viewed|corrected|updated|"
+                    r"amended|deleted|erased|exported|downloaded)\b|"
+                    # a list of rights in the imperative: "Request erasure of your data."
+                    r"^\W*(?:request|ask|obtain|object|withdraw|restrict)\b")
+# A heading over rights: every sentence under it may offer one ("Your choices", "Your rights")
+_RIGHTS_HEADING = re.compile(r"(?i)\brights?\b|\bchoices\b")
+# A right of restriction over CPNI is the US right to restrict its use (47 CFR 64.2007)
+_NARROWED_BY_DATA = {("restriction", "cpni"): "cpniRestriction"}
 _FREE = re.compile(r"(?i)\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|\bat\s+no\s+cost\b")
 _FEE = re.compile(r"(?i)\b(?:reasonable\s+)?(?:fee|charge)\b")
 _EXCESSIVE = re.compile(r"(?i)\b(?:excessive|unfounded|repetitive|repeated)\b")
@@ -42,19 +51,21 @@ _LEGAL_FORM = re.compile(r"\b(?:Inc|Ltd|LLC|GmbH|B\.V|BV|S\.A|SA|AG|Limited|Corp
 def draft_rights(text: PolicyText) -> list[Proposal]:
     rights: dict[str, Proposal] = {}
     for sentence in text.sentences:
-        if not _OFFER.search(sentence.text):
+        if not offers_right(sentence):
             continue
         channels = sentence.terms("Channel")
         if find_emails(sentence.text) and "email" not in channels:
             channels.append("email")
+        data = set(sentence.terms("DataCategory"))
         for mention in sentence.of("Right"):
-            proposal = rights.get(mention.term)
+            term = next((narrow for (right, category), narrow in _NARROWED_BY_DATA.items()
+                         if right == mention.term and category in data), mention.term)
+            proposal = rights.get(term)
             if proposal is None:
-                entry: dict[str, Any] = {"id": f"rt-{_kebab(mention.term)}",
-                                         "right": mention.term}
+                entry: dict[str, Any] = {"id": f"rt-{_kebab(term)}", "right": term}
                 proposal = Proposal("rights", entry, [sentence],
                                     f"the words {mention.words!r} name the right")
-                rights[mention.term] = proposal
+                rights[term] = proposal
             else:
                 proposal.cite(sentence)
             entry = proposal.entry
@@ -66,6 +77,13 @@ def draft_rights(text: PolicyText) -> list[Proposal]:
                 entry["fee"] = "feeIfExcessive" if _EXCESSIVE.search(sentence.text) \
                     else "feeCharged"
     return list(rights.values())
+
+
+def offers_right(sentence: Sentence) -> bool:
+    """Whether the sentence offers the person something: in its words, or by standing
+    under a heading about rights or choices."""
+    return bool(_OFFER.search(sentence.text)) or bool(
+        sentence.section and _RIGHTS_HEADING.search(sentence.section))
 
 
 def _kebab(term: str) -> str:
