@@ -17,7 +17,15 @@ from lxml import etree
 from referencing import Registry
 
 from pypolicy.core.errors import ConfigError
-from pypolicy.core.findings import FileResult, Finding, Quote, RuleInfo, Severity
+from pypolicy.core.findings import (
+    FileResult,
+    Finding,
+    Quote,
+    RegimeDecision,
+    Region,
+    RuleInfo,
+    Severity,
+)
 from pypolicy.core.version import __version__
 from pypolicy.validation.report import (
     REPORTERS,
@@ -78,10 +86,21 @@ RULES = {
                      "Recipients should be named.", "Vague recipients are not information."),
 }
 
+REGIMES = (
+    RegimeDecision("gdpr", "GDPR", False, "the provider is established in the United"
+                   " Kingdom", profile="gdpr"),
+    RegimeDecision("ukGdpr", "UK GDPR", True, "provider established in the United Kingdom",
+                   profile="gdpr"),
+    RegimeDecision("calOppa", "CalOPPA", True, "a US website is open to Californians",
+                   assumed=True, profile="caloppa"),
+)
+NOTHING_APPLIED = (RegimeDecision("gdpr", "GDPR", False, "not claimed", profile="gdpr"),)
+
 RESULTS = (
     FileResult("policies/acme.json", (NO_DPO, CONTRADICTION, VAGUE),
-               document_id="https://example.org/acme", suppressed=1),
-    FileResult("policies/clean.yaml", document_id="https://example.org/clean"),
+               document_id="https://example.org/acme", suppressed=1, regimes=REGIMES),
+    FileResult("policies/clean.yaml", document_id="https://example.org/clean",
+               regimes=NOTHING_APPLIED),
     FileResult("policies/broken file.json", error="not JSON: Expecting value",
                error_line=4, error_pointer="/services"),
     FileResult("other/extra.json", (UNKNOWN_RULE,)),
@@ -129,7 +148,8 @@ def test_text_shows_findings_quotes_and_summary() -> None:
     assert "    hint: Say which period applies." in lines
     assert "    legal: GDPR Art. 13(2)(a)" in lines
     assert "        inferred: No contact has the role of DPO." in lines
-    assert "policies/clean.yaml: no findings" in lines
+    assert ("policies/clean.yaml: no findings; regimes: none applied (only the rules for"
+            " every policy)") in lines
     assert ("policies/broken file.json:4: unusable: not JSON: Expecting value") in lines
     assert "    at /services" in lines
     assert lines[-1] == "1 error, 2 warnings, 1 info in 4 files (1 unusable, 1 suppressed)"
@@ -187,7 +207,15 @@ def test_json_has_the_documented_shape() -> None:
     assert data["summary"] == {"error": 1, "warning": 2, "info": 1, "files": 4,
                                "unusableFiles": 1}
     acme, clean, broken, extra = data["files"]
-    assert set(acme) == {"path", "documentId", "usable", "suppressed", "findings"}
+    assert set(acme) == {"path", "documentId", "usable", "suppressed", "findings", "counts",
+                         "regimes", "summary"}
+    assert acme["counts"] == {"error": 1, "warning": 1, "info": 1}
+    assert acme["regimes"] == [d.as_dict() for d in REGIMES]
+    assert acme["regimes"][2]["assumed"] is True and acme["regimes"][0]["applied"] is False
+    assert acme["summary"] == (
+        "1 error, 1 warning, 1 info (1 suppressed); regimes: UK GDPR (provider established"
+        " in the United Kingdom), CalOPPA (assumed: a US website is open to Californians)")
+    assert extra_keys_absent_when_unusable(data["files"][2])
     assert acme["path"] == "policies/acme.json"
     assert acme["documentId"] == "https://example.org/acme"
     assert acme["usable"] is True and acme["suppressed"] == 1
@@ -199,6 +227,11 @@ def test_json_has_the_documented_shape() -> None:
                       "usable": False, "error": "not JSON: Expecting value", "errorLine": 4,
                       "errorPointer": "/services", "suppressed": 0, "findings": []}
     assert extra["findings"] == [UNKNOWN_RULE.as_dict()]
+
+
+def extra_keys_absent_when_unusable(entry: dict[str, Any]) -> bool:
+    """An unusable file has no counts, regimes or summary: nothing was judged."""
+    return not {"counts", "regimes", "summary"} & set(entry)
 
 
 def test_json_default_tool_version_and_stable_output() -> None:
@@ -267,17 +300,95 @@ def test_sarif_driver_rules_results_and_levels() -> None:
     assert location["logicalLocations"] == [
         {"fullyQualifiedName": "/retention/0/period", "kind": "element"}]
     related = contradiction["relatedLocations"]
-    assert len(related) == 3  # the second pointer and two quotes
-    assert len({r["id"] for r in related}) == 3
-    assert related[0]["logicalLocations"][0]["fullyQualifiedName"] == "/retention/1/period"
-    assert "We keep call records for 6 months." in related[1]["message"]["text"]
-    assert "Call records are deleted after 12 months." in related[2]["message"]["text"]
+    # each place once: the first pointer (its words quoted), then the second pointer
+    assert len(related) == 2
+    assert len({r["id"] for r in related}) == 2
+    assert [r["logicalLocations"][0]["fullyQualifiedName"] for r in related] == [
+        "/retention/0/period", "/retention/1/period"]
+    assert related[0]["message"]["text"].startswith(
+        'at /retention/0/period: "We keep call records for 6 months."')
+    assert related[1]["message"]["text"].startswith(
+        'also at /retention/1/period: "Call records are deleted after 12 months."')
     props = contradiction["properties"]
     assert props["quotes"] == [q.as_dict() for q in CONTRADICTION.quotes]
     assert props["hint"] == "Say which period applies."
     assert props["legalReference"] == "GDPR Art. 13(2)(a)"
     # a finding without a line has no region
     assert "region" not in results[3]["locations"][0]["physicalLocation"]
+
+
+SPREAD = Finding(
+    code="R102", name="spread", severity=Severity.WARNING, message="Three places.",
+    pointers=("/a", "/b", "/c"),
+    quotes=(Quote("/b", "One sentence.", start=5, end=18),
+            Quote("/c", "One sentence.", start=5, end=18),
+            Quote("/b", "One sentence.", start=5, end=18, inferred=True,
+                  rationale="read as a disclosure")),
+    line=2,
+    regions=(("/a", Region(2, 3, 4, 5)), ("/b", Region(7, 3, 9, 4)),
+             ("/c", Region(11, 5, 11, 20))),
+)
+
+
+def test_sarif_lists_every_other_place_as_a_related_location(sarif_validator: Any) -> None:
+    log = json.loads(report_sarif([FileResult("p.json", (SPREAD,))], {}))
+    assert list(sarif_validator.iter_errors(log)) == []
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 2, "startColumn": 3, "endLine": 4, "endColumn": 5}
+    related = result["relatedLocations"]
+    # /a has no quote and is the location itself: the related ones are /b and /c
+    assert [r["logicalLocations"][0]["fullyQualifiedName"] for r in related] == ["/b", "/c"]
+    assert [r["physicalLocation"]["region"] for r in related] == [
+        {"startLine": 7, "startColumn": 3, "endLine": 9, "endColumn": 4},
+        {"startLine": 11, "startColumn": 5, "endLine": 11, "endColumn": 20}]
+    # the passage quoted twice for /b (plainly, and with an inference) is named once there
+    assert related[0]["message"]["text"] == (
+        'also at /b: "One sentence."; inferred: read as a disclosure')
+    assert related[1]["message"]["text"] == 'also at /c: "One sentence."'
+    assert len(related[0]["properties"]["quotes"]) == 2
+    assert result["properties"]["pointers"] == ["/a", "/b", "/c"]
+
+
+def test_sarif_run_properties_state_each_documents_regimes(sarif_validator: Any) -> None:
+    log = json.loads(report_sarif(RESULTS, RULES))
+    assert list(sarif_validator.iter_errors(log)) == []
+    documents = log["runs"][0]["properties"]["documents"]
+    # the unusable file was not judged: no summary for it
+    assert [d["path"] for d in documents] == [
+        "policies/acme.json", "policies/clean.yaml", "other/extra.json"]
+    acme = documents[0]
+    assert acme["artifactIndex"] == 0 and acme["documentId"] == "https://example.org/acme"
+    assert acme["counts"] == {"error": 1, "warning": 1, "info": 1}
+    assert acme["regimes"] == [d.as_dict() for d in REGIMES]
+    assert "UK GDPR (provider established in the United Kingdom)" in acme["summary"]
+    assert "CalOPPA (assumed: " in acme["summary"]
+    assert documents[2]["regimes"] == [] and documents[2]["summary"] == \
+        "0 errors, 1 warning, 0 info"
+
+
+def test_text_summary_line_per_document_and_quiet_leaves_it_out() -> None:
+    out = report_text(RESULTS, RULES).splitlines()
+    assert ("policies/acme.json: 1 error, 1 warning, 1 info (1 suppressed); regimes: UK GDPR"
+            " (provider established in the United Kingdom), CalOPPA (assumed: a US website"
+            " is open to Californians)") in out
+    # the summary closes the document's block, after its findings
+    assert out.index("policies/acme.json:30: warning R300 vague-sharing: Sharing with"
+                     " 'partners' is not said to be with whom.") < out.index(
+        next(line for line in out if line.startswith("policies/acme.json: 1 error")))
+    # a result without any regime decision (a document that failed the structure checks)
+    assert "other/extra.json: 0 errors, 1 warning, 0 info" in out
+    quiet = report_text(RESULTS, RULES, ReportOptions(quiet=True))
+    assert "regimes:" not in quiet and "no findings" not in quiet
+    assert "in 4 files" not in quiet and "R101" in quiet
+
+
+def test_text_names_one_passage_quoted_for_two_places_once() -> None:
+    out = report_text([FileResult("p.json", (SPREAD,))], {})
+    assert out.count('"One sentence."') == 1
+    assert "        at /b, /c, chars 5-18" in out.splitlines()
+    assert "        inferred: read as a disclosure" in out.splitlines()
+    assert "    at /a, /b, /c" in out.splitlines()
 
 
 def test_sarif_unusable_files_are_notifications() -> None:

@@ -1,4 +1,5 @@
-"""What the reporters share: options, the summary, the JSON writer, and the way a
+"""What the reporters share: options, the summaries (of the run, and of each document:
+the regimes applied and why, counts by severity), the JSON writer, and the way a
 finding's details (pointers, quotes, hint, legal reference) are put into words.
 """
 
@@ -14,6 +15,7 @@ from pypolicy.core.findings import (
     FileResult,
     Finding,
     Quote,
+    RegimeDecision,
     Region,
     RuleInfo,
     Severity,
@@ -74,6 +76,57 @@ def summary_counts(results: Sequence[FileResult]) -> dict[str, int]:
     }
 
 
+def document_counts(result: FileResult) -> dict[str, int]:
+    """One document's findings by severity."""
+    counts = count_by_severity([result])
+    return {"error": counts[Severity.ERROR], "warning": counts[Severity.WARNING],
+            "info": counts[Severity.INFO]}
+
+
+def regime_phrase(decision: RegimeDecision) -> str:
+    """A regime as the summaries name it: its label and, in brackets, why it applies
+    ("UK GDPR (provider established in the United Kingdom)"); "assumed" when the
+    document does not say so itself."""
+    grounds = decision.grounds
+    if decision.assumed and not grounds.startswith("assumed"):
+        grounds = "assumed: " + grounds
+    return f"{decision.label} ({grounds})"
+
+
+def regimes_phrase(result: FileResult) -> str | None:
+    """The regimes applied to a document and on what grounds, in words; None when none
+    was decided (a document that failed the structure checks, or one given without)."""
+    if not result.regimes:
+        return None
+    applied = result.applied_regimes()
+    if not applied:
+        return "regimes: none applied (only the rules for every policy)"
+    return "regimes: " + ", ".join(regime_phrase(d) for d in applied)
+
+
+def document_summary(result: FileResult) -> str:
+    """One usable document in a line: counts by severity (and suppressed), then the
+    regimes applied and why."""
+    counts = document_counts(result)
+    if any(counts.values()):
+        line = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+                f"{plural(counts['info'], 'info')}")
+    else:
+        line = "no findings"
+    if result.suppressed:
+        line += f" ({result.suppressed} suppressed)"
+    regimes = regimes_phrase(result)
+    return f"{line}; {regimes}" if regimes else line
+
+
+def document_summary_data(result: FileResult) -> dict[str, Any]:
+    """The same for programs: counts by severity, and every regime considered (applied
+    or not) with its grounds."""
+    return {"counts": document_counts(result), "suppressed": result.suppressed,
+            "regimes": [d.as_dict() for d in result.regimes],
+            "summary": document_summary(result)}
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
 
@@ -120,8 +173,37 @@ def indent_block(text: str, indent: str) -> str:
     return text.replace("\n", "\n" + indent)
 
 
-def quote_lines(quote: Quote, indent: str) -> list[str]:
+@dataclass(frozen=True)
+class QuotedPlace:
+    """A passage a finding quotes, with every place (pointer) it is quoted for and every
+    note (inferred or not, rationale) given with it: one passage evidencing two entries
+    (two annotations of one sentence) is shown once, naming both."""
+
+    quote: Quote
+    pointers: tuple[str, ...]
+    notes: tuple[tuple[bool, str | None], ...]
+
+
+def quoted_places(quotes: Sequence[Quote]) -> list[QuotedPlace]:
+    """The quotes of a finding with the same words at the same span (and section) merged,
+    in the order they first appear; quotes without words are merged only when equal."""
+    groups: dict[object, tuple[Quote, dict[str, None], dict[tuple[bool, str | None], None]]] = {}
+    for quote in quotes:
+        key: object = (quote.text, quote.section, quote.start, quote.end) \
+            if quote.text is not None else quote
+        _, pointers, notes = groups.setdefault(key, (quote, {}, {}))
+        pointers[quote.pointer] = None
+        if quote.inferred or quote.rationale is not None:
+            notes[(quote.inferred, quote.rationale)] = None
+    return [QuotedPlace(first, tuple(pointers), tuple(notes))
+            for first, pointers, notes in groups.values()]
+
+
+def quote_lines(place: Quote | QuotedPlace, indent: str) -> list[str]:
     """A quote, for people: the words, then where they are and why they count."""
+    if isinstance(place, Quote):
+        place = quoted_places([place])[0]
+    quote = place.quote
     inner = indent + "    "
     if quote.text is not None:
         lines = [indent + '"' + indent_block(sanitize_terminal(quote.text), indent + " ") + '"']
@@ -130,18 +212,20 @@ def quote_lines(quote: Quote, indent: str) -> list[str]:
     details: list[str] = []
     if quote.section is not None:
         details.append(f'section "{one_line(quote.section)}"')
-    details.append(f"at {show_pointer(quote.pointer)}")
+    details.append("at " + ", ".join(show_pointer(p) for p in place.pointers))
     if quote.start is not None and quote.end is not None:
         details.append(f"chars {quote.start}-{quote.end}")
     elif quote.start is not None:
         details.append(f"from char {quote.start}")
     lines.append(inner + ", ".join(details))
-    if quote.inferred:
-        why = quote.rationale if quote.rationale is not None else "(no rationale given)"
-        lines.append(inner + "inferred: " + indent_block(sanitize_terminal(why), inner + "  "))
-    elif quote.rationale is not None:
-        lines.append(inner + "rationale: "
-                     + indent_block(sanitize_terminal(quote.rationale), inner + "  "))
+    for inferred, rationale in place.notes:
+        if inferred:
+            why = rationale if rationale is not None else "(no rationale given)"
+            lines.append(inner + "inferred: " + indent_block(sanitize_terminal(why),
+                                                              inner + "  "))
+        elif rationale is not None:
+            lines.append(inner + "rationale: "
+                         + indent_block(sanitize_terminal(rationale), inner + "  "))
     return lines
 
 
@@ -151,8 +235,8 @@ def detail_lines(finding: Finding, options: ReportOptions, indent: str) -> list[
     if finding.pointers:
         lines.append(indent + "at " + ", ".join(show_pointer(p) for p in finding.pointers))
     if options.show_quotes:
-        for quote in finding.quotes:
-            lines.extend(quote_lines(quote, indent))
+        for place in quoted_places(finding.quotes):
+            lines.extend(quote_lines(place, indent))
     if finding.hint:
         lines.append(indent + "hint: " + indent_block(sanitize_terminal(finding.hint),
                                                        indent + "      "))

@@ -16,7 +16,16 @@ are written as ``\\u`` escapes with four hex digits (``json.loads`` gives back t
           "errorLine": 3,                            (only when known)
           "errorPointer": "/a/b",                    (only when known)
           "suppressed": 0,
-          "findings": [Finding.as_dict(), ...]       (sorted by line, pointer, code)
+          "findings": [Finding.as_dict(), ...],      (sorted by line, pointer, code)
+          "counts": {"error": 0, "warning": 1, "info": 0},
+          "regimes": [                               (empty when none was decided)
+            {"regime": "ukGdpr", "label": "UK GDPR", "applied": true,
+             "grounds": "provider established in the United Kingdom",
+             "assumed": true,                        (only when assumed)
+             "profile": "gdpr"},                     (the profile it switches on)
+            ...                                      (every regime considered)
+          ],
+          "summary": "0 errors, 1 warning, 0 info; regimes: UK GDPR (provider ...)"
         }
       ],
       "summary": {"error": 0, "warning": 0, "info": 0, "files": 1,
@@ -26,10 +35,15 @@ are written as ``\\u`` escapes with four hex digits (``json.loads`` gives back t
 A finding is ``{"code", "name", "severity" ("error" | "warning" | "info"),
 "message", "pointers": [...], "quotes": [{"pointer", "text"?, "section"?,
 "start"?, "end"?, "rationale"?, "inferred"?}], "legalReference"?, "hint"?,
-"line"?, "column"?, "endLine"?, "endColumn"?, "fingerprint"?}``: the line of the first
-pointer when the document's text is known; its column and end when the validator was
-asked for regions; the fingerprint (32 hex digits, ``pypolicy.validation.fingerprint``)
-when the finding came from a loaded document.
+"line"?, "column"?, "endLine"?, "endColumn"?, "fingerprint"?}``, with every place it
+concerns in ``pointers`` and every quote as given (one passage quoted for two places
+is two quotes): the line of the first pointer when the document's text is known; its
+column and end when the validator was asked for regions; the fingerprint (32 hex
+digits, ``pypolicy.validation.fingerprint``) when the finding came from a loaded
+document. ``regimes`` holds every regime the
+validator considered for the document, applied or not, with its grounds; ``summary`` is
+the document's summary line of the text report (counts, then the regimes applied and
+why).
 """
 
 from __future__ import annotations
@@ -43,6 +57,7 @@ from pypolicy.validation.report._shared import (
     JSON_REPORT_VERSION,
     TOOL_NAME,
     ReportOptions,
+    document_summary_data,
     dump_json,
     sorted_findings,
     summary_counts,
@@ -57,6 +72,8 @@ def _file_as_dict(result: FileResult) -> dict[str, Any]:
         "suppressed": result.suppressed,
         "findings": [f.as_dict() for f in sorted_findings(result)],
     }
+    if result.usable:
+        entry.update(document_summary_data(result))
     if result.error is not None:
         entry["error"] = result.error
     if result.error_line is not None:

@@ -10,9 +10,13 @@ and a passing example).
 The first pointer of a finding is its location (``artifactLocation.uri`` is the path
 as a URI reference; ``region`` has the start line and, when the reporter was given
 them, the start column, end line and end column, counted in Unicode code points as
-``run.columnKind`` says; the pointer is a logical location); further pointers and
-every quote are ``relatedLocations``, each with its own region where known; quotes,
-pointers, hint and legal reference are also in the result's ``properties``. Every
+``run.columnKind`` says; the pointer is a logical location); every other place the
+finding concerns (each further pointer, and each place a quote is given for) is one of
+its ``relatedLocations``, with its own region where known and a message that names the
+place and quotes the policy's words there (one passage quoted for two places is named
+at each); the first pointer is a related location too when the policy's words are
+quoted for it. Quotes, pointers, hint and legal reference are also in the result's
+``properties``. Every
 result carries ``partialFingerprints["pypolicy/v1"]``, made from the rule and the ids
 of the entries it concerns rather than from lines or array positions
 (``pypolicy.validation.fingerprint``), so that code scanning keeps one alert per problem
@@ -23,6 +27,13 @@ as justification, the suppression entry as location).
 Every input file is listed in ``run.artifacts`` (with its exact path in
 ``properties.path``); unusable files are ``invocations[0].toolExecutionNotifications``
 at level error, and make ``executionSuccessful`` false.
+
+Per document, the run's ``properties.documents`` lists what the text report's summary
+line says (SARIF 2.1.0 lets every object carry a property bag, 3.8): ``path``,
+``artifactIndex``, ``documentId``, ``counts`` by severity, ``suppressed``, every regime
+considered with ``applied`` and its ``grounds`` (and ``assumed`` where the document
+does not say so itself), and ``summary``, the line itself. ``properties.summary``
+counts the whole run.
 """
 
 from __future__ import annotations
@@ -48,8 +59,11 @@ from pypolicy.validation.report._shared import (
     SARIF_SCHEMA_URI,
     SARIF_VERSION,
     TOOL_NAME,
+    QuotedPlace,
     ReportOptions,
+    document_summary_data,
     dump_json,
+    quoted_places,
     sorted_findings,
     summary_counts,
     usable_region,
@@ -132,15 +146,41 @@ def _physical(uri: str, index: int, where: int | Region | None) -> dict[str, Any
     return physical
 
 
-def _quote_message(quote: Quote) -> str:
+def _quote_message(place: QuotedPlace) -> str:
+    quote = place.quote
     text = f'"{quote.text}"' if quote.text is not None else "(no quote)"
     if quote.section is not None:
         text += f' (section "{quote.section}")'
-    if quote.inferred:
-        text += f"; inferred: {quote.rationale or '(no rationale given)'}"
-    elif quote.rationale is not None:
-        text += f"; rationale: {quote.rationale}"
+    for inferred, rationale in place.notes:
+        if inferred:
+            text += f"; inferred: {rationale or '(no rationale given)'}"
+        elif rationale is not None:
+            text += f"; rationale: {rationale}"
     return text
+
+
+def _related(finding: Finding, uri: str, artifact: int) -> list[dict[str, Any]]:
+    """Every other place of a finding, each once, with the policy's words quoted there."""
+    quotes: dict[str, dict[Quote, None]] = {p: {} for p in finding.pointers}
+    for quote in finding.quotes:
+        quotes.setdefault(quote.pointer, {})[quote] = None
+    related: list[dict[str, Any]] = []
+    for index, (pointer, here) in enumerate(quotes.items()):
+        if index == 0 and finding.pointers and not here:
+            continue  # the finding's own location, with nothing more to show there
+        place = "at" if finding.pointers and pointer == finding.pointers[0] else "also at"
+        words = "; ".join(_quote_message(q) for q in quoted_places(list(here)))
+        entry: dict[str, Any] = {
+            "id": len(related) + 1,
+            "physicalLocation": _physical(uri, artifact, finding.region_of(pointer)),
+            "logicalLocations": _logical(pointer),
+            "message": {"text": f"{place} {pointer or '(document root)'}"
+                                + (f": {words}" if words else "")},
+        }
+        if here:
+            entry["properties"] = {"quotes": [q.as_dict() for q in here]}
+        related.append(entry)
+    return related
 
 
 def _sarif_result(finding: Finding, rule_index: int, uri: str, artifact: int,
@@ -148,22 +188,7 @@ def _sarif_result(finding: Finding, rule_index: int, uri: str, artifact: int,
     location: dict[str, Any] = {"physicalLocation": _physical(uri, artifact, finding.region())}
     if finding.pointers:
         location["logicalLocations"] = _logical(finding.pointers[0])
-    related: list[dict[str, Any]] = []
-    for pointer in finding.pointers[1:]:
-        related.append({
-            "id": len(related) + 1,
-            "physicalLocation": _physical(uri, artifact, finding.region_of(pointer)),
-            "logicalLocations": _logical(pointer),
-            "message": {"text": f"also at {pointer}"},
-        })
-    for quote in finding.quotes:
-        related.append({
-            "id": len(related) + 1,
-            "physicalLocation": _physical(uri, artifact, finding.region_of(quote.pointer)),
-            "logicalLocations": _logical(quote.pointer),
-            "message": {"text": _quote_message(quote)},
-            "properties": {"quote": quote.as_dict()},
-        })
+    related = _related(finding, uri, artifact)
     properties: dict[str, Any] = {
         "severity": finding.severity.label,
         "name": finding.name,
@@ -224,6 +249,7 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
     sarif_results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     artifact_index: dict[str, int] = {}
+    documents: list[dict[str, Any]] = []
     for result in results:
         uri = _path_uri(result.path)
         properties: dict[str, Any] = {"path": result.path, "suppressed": result.suppressed}
@@ -237,6 +263,11 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
             artifact_index[key] = len(artifacts)
             artifacts.append(artifact)
         index = artifact_index[key]
+        if result.usable:
+            documents.append({"path": result.path, "artifactIndex": index,
+                              **({"documentId": result.document_id}
+                                 if result.document_id is not None else {}),
+                              **document_summary_data(result)})
         if not result.usable:
             line = valid_line(result.error_line)
             location: dict[str, Any] = {"physicalLocation": _physical(
@@ -275,7 +306,7 @@ def report_sarif(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
             "invocations": [invocation],
             "artifacts": artifacts,
             "results": sarif_results,
-            "properties": {"summary": summary_counts(results)},
+            "properties": {"summary": summary_counts(results), "documents": documents},
         }],
     }
     return dump_json(log)

@@ -8,11 +8,17 @@ Grouped by file::
             section "Data retention", at /retention/0/period, chars 120-155
         hint: Say which period applies.
         legal: GDPR Art. 13(2)(a)
+    policy.json: 1 error, 0 warnings, 0 info; regimes: UK GDPR (provider established in GB)
 
     3 errors, 1 warning, 0 info in 5 files (1 unusable)
 
-With ``ReportOptions.quiet`` only findings and unusable files are shown (nothing at all
-when there are none). A file without findings shows as ``path: no findings``; an unusable file as
+Each usable document ends with its summary line: its findings by severity (and how many
+it suppressed), then the regimes applied and why ("assumed" where the document does not
+say so itself; "none applied" when only the rules for every policy ran); a document
+without findings shows as that line alone (``path: no findings; regimes: ...``). A
+quote that evidences several places (two annotations of one sentence) is shown once,
+naming them all. With ``ReportOptions.quiet`` only findings and unusable files are shown
+(no summaries; nothing at all when there are no findings). An unusable file shows as
 ``path:line: unusable: why``. ANSI colour only with ``ReportOptions.color``. All
 text that comes from a document (paths, messages, quotes, ...) is made safe for a
 terminal: C0 controls other than newline and tab, DEL, C1 controls, lone
@@ -31,6 +37,7 @@ from pypolicy.validation.report._shared import (
     DEFAULT_OPTIONS,
     ReportOptions,
     detail_lines,
+    document_summary,
     indent_block,
     show_pointer,
     sorted_findings,
@@ -77,10 +84,8 @@ def report_text(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
         elif not result.findings:
             if options.quiet:
                 continue
-            note = "no findings"
-            if result.suppressed:
-                note += f" ({result.suppressed} suppressed)"
-            lines.append(f"{_where(result.path, None, options)} {_paint(note, 'ok', options)}")
+            lines.append(f"{_where(result.path, None, options)} "
+                         + _paint(one_line(document_summary(result)), "ok", options))
         else:
             for finding in sorted_findings(result):
                 lines.append(
@@ -90,9 +95,9 @@ def report_text(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
                     f"{one_line(finding.name)}: "
                     + indent_block(sanitize_terminal(finding.message), indent))
                 lines.extend(detail_lines(finding, options, indent))
-            if result.suppressed and not options.quiet:
+            if not options.quiet:
                 lines.append(f"{_where(result.path, None, options)} "
-                             f"{result.suppressed} more suppressed")
+                             + one_line(document_summary(result)))
         blocks.append(lines)
     out = "\n\n".join("\n".join(block) for block in blocks)
     if options.quiet:
