@@ -1,9 +1,14 @@
 """Proposed rights and their channels, contact points, the provider and its officers.
 
 A right is proposed where a sentence offers the person something ("you have the right",
-"you can request", "opt out", "unsubscribe") and uses a phrasing of a right; its channels
-are the channels the sentence names. Contact points are the e-mail addresses, telephone
-numbers (in a sentence that speaks of a telephone) and postal addresses of the text.
+"you can request", "opt out", "unsubscribe"; or stands under a heading about rights) and
+uses a phrasing of a right. Its channels are the channels the sentence names; when it
+names none, those of a sentence of its section that gives where to send requests ("Send
+requests to ..."), or, when it says "contact us", those of the section about contacting
+the provider. Contact points are the e-mail addresses, telephone numbers (in a sentence
+that speaks of a telephone), postal addresses given to write to, and channels without an
+address named where the text says how to contact the provider ("by submitting a support
+ticket"); a postal address given only to say where the provider is, is its address.
 """
 
 from __future__ import annotations
@@ -76,7 +81,47 @@ def draft_rights(text: PolicyText) -> list[Proposal]:
             elif _FEE.search(sentence.text):
                 entry["fee"] = "feeIfExcessive" if _EXCESSIVE.search(sentence.text) \
                     else "feeCharged"
+    _resolve_channels(text, list(rights.values()))
     return list(rights.values())
+
+
+_CONTACT_US = re.compile(r"(?i)\b(?:contact(?:ing)?\s+us|get\s+in\s+touch|reach\s+us|"
+                         r"write\s+to\s+us|details\s+(?:below|above)|(?:see|under)\s+[\"“]?contact)\b")
+_CONTACT_HEADING = re.compile(r"(?i)\bcontact|\bget\s+in\s+touch|\breach\s+us|\bquestions\b")
+# A sentence that tells where to send something: its contact points are to be used
+_CONTACT_CUE = re.compile(r"(?i)\b(?:contact|write|writing|send|sending|direct|address(?:ed)?\s+"
+                          r"(?:to|your)|reach|reachable|mail|post|requests?|questions?|"
+                          r"complaints?|enquiries|inquiries|call|email|e-mail|attn|attention)\b")
+# Channels that have no address of their own: a contact point describes them in words
+_DESCRIBED = ("webForm", "supportTicket", "accountDashboard")
+
+
+def _channels_given(sentence: Sentence) -> list[str]:
+    """The channels a sentence names or gives an address for."""
+    channels = sentence.terms("Channel")
+    channels += [p["channel"] for p in contact_points(sentence)]
+    return list(dict.fromkeys(channels))
+
+
+def _resolve_channels(text: PolicyText, rights: list[Proposal]) -> None:
+    """Channels for the rights whose sentences give none."""
+    contact_section = [s for s in text.sentences
+                       if s.section and _CONTACT_HEADING.search(s.section)]
+    everywhere = [s for s in text.sentences if contact_points(s)]
+    for proposal in rights:
+        if proposal.entry.get("channels"):
+            continue
+        sections = {s.section for s in proposal.sentences}
+        senders = [s for s in text.sentences if s.section in sections and contact_points(s)
+                   and _CONTACT_CUE.search(s.text)]
+        if not senders and any(_CONTACT_US.search(s.text) for s in proposal.sentences):
+            senders = contact_section or everywhere
+        channels = list(dict.fromkeys(c for s in senders for c in _channels_given(s)))
+        if channels:
+            proposal.entry["channels"] = channels
+            proposal.reason += "; channels from " + (
+                f"line {senders[0].line}" if len(senders) == 1 else
+                f"lines {senders[0].line} to {senders[-1].line}")
 
 
 def offers_right(sentence: Sentence) -> bool:
@@ -91,10 +136,37 @@ def _kebab(term: str) -> str:
 
 
 def contact_points(sentence: Sentence) -> list[dict[str, str]]:
+    """The addresses a sentence gives to reach the provider (a postal address only where
+    the sentence says to write, send or contact)."""
     points = [{"channel": "email", "value": e} for e in find_emails(sentence.text)]
     points += [{"channel": "phone", "value": p} for p in find_phones(sentence.text)]
-    points += [{"channel": "postal", "value": a} for a in find_postal(sentence.text)]
+    if _CONTACT_CUE.search(_without_addresses(sentence.text)):
+        points += [{"channel": "postal", "value": a} for a in find_postal(sentence.text)]
     return points
+
+
+def _without_addresses(text: str) -> str:
+    """The text without the streets and towns of its postal addresses (a street called
+    "Post Road" is no cue; the words before the house number may be one: "write to")."""
+    for address in find_postal(text):
+        number = re.search(r"[0-9]", address)
+        text = text.replace(address[number.start() if number else 0:], " ")
+    return text
+
+
+def _described_points(sentence: Sentence) -> list[dict[str, str]]:
+    """Channels without an address named where the sentence says how to contact the
+    provider: "contact us by submitting a support ticket from your dashboard"."""
+    if not _CONTACT_US.search(sentence.text) and not re.search(
+            r"(?i)\b(?:contact|reach|write\s+to)\s+(?:us|our)\b", sentence.text):
+        return []
+    # the first such channel is the means; one named after it says where it is found
+    # ("a support ticket from your account dashboard")
+    described = [m for m in sentence.of("Channel") if m.term in _DESCRIBED]
+    if not described:
+        return []
+    words = sentence.text[sentence.offset(described[0].start):].rstrip(" .;")
+    return [{"channel": described[0].term, "value": words}]
 
 
 def draft_provider(text: PolicyText, fallback_name: str) -> list[Proposal]:
@@ -117,7 +189,16 @@ def draft_provider(text: PolicyText, fallback_name: str) -> list[Proposal]:
     contacts: list[dict[str, str]] = []
     officers: list[Proposal] = []
     for sentence in text.sentences:
-        points = [p for p in contact_points(sentence) if p not in contacts]
+        if "address" not in provider and not _CONTACT_CUE.search(
+                _without_addresses(sentence.text)):
+            located = find_postal(sentence.text)
+            if located:
+                provider["address"] = located[0]
+                cited.append(sentence)
+                reasons.append("address from a sentence that says where the provider is")
+        described = [p for p in _described_points(sentence)
+                     if all(c["channel"] != p["channel"] for c in contacts)]
+        points = [p for p in contact_points(sentence) + described if p not in contacts]
         if points:
             contacts.extend(points)
             if sentence not in cited:
