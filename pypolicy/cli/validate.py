@@ -1,4 +1,5 @@
-"""``pypolicy validate`` and ``pypolicy rules``: wiring only.
+"""``pypolicy validate`` (and the registration of ``pypolicy rules``, beside it in the
+help; ``pypolicy.cli.rules``): wiring only.
 
 argv -> settings (``pypolicy.validation.settings``) -> documents
 (``pypolicy.validation.inputs``) -> results (``pypolicy.validation.engine``) -> report
@@ -28,8 +29,9 @@ def _csv(value: str) -> list[str]:
 
 def register(subparsers: Any) -> dict[str, Any]:
     v = subparsers.add_parser(
-        "validate", help="check policy documents (schema, references, contradictions,"
-        " consistency, completeness)",
+        "validate", formatter_class=_ProfilesHelp,
+        help="check policy documents (schema, references, contradictions, consistency,"
+        " completeness)",
         description="Check policy documents. A directory is searched recursively for"
         " *.policy.json, *.policy.yaml, *.policy.yml and policy.json/.yaml/.yml; - reads"
         " standard input. Settings come from the nearest pyproject.toml with a"
@@ -53,7 +55,7 @@ def register(subparsers: Any) -> dict[str, Any]:
     v.add_argument("--ignore", type=_csv, default=None, metavar="RULES",
                    help="skip these rules (codes, code prefixes, names or groups)")
     v.add_argument("--profile", type=_csv, default=None, metavar="PROFILES",
-                   help="force completeness profiles: gdpr, eprivacy, cpni, emergency")
+                   help="force completeness profiles, comma-separated: " + PROFILES_HELP)
     v.add_argument("--config", metavar="FILE",
                    help="a TOML file with a [tool.pypolicy] table (default: the nearest"
                         " pyproject.toml that has one, up to the project root)")
@@ -78,10 +80,26 @@ def register(subparsers: Any) -> dict[str, Any]:
                    help="also check the document's RDF form against the SHACL shapes")
     v.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
-    r = subparsers.add_parser("rules", help="list the validator's rules")
-    r.add_argument("--format", "-f", choices=["text", "markdown"], default="text",
-                   dest="rules_format")
-    return {"validate": cmd_validate, "rules": cmd_rules}
+    from pypolicy.cli import rules as rules_cli
+
+    return {"validate": cmd_validate, **rules_cli.register(subparsers)}
+
+
+# Stands in the --profile help for the profiles of the registry, filled in only when the
+# help is shown: reading the registry imports every rule, which the other commands (and
+# validate itself, until it runs) need not pay for.
+PROFILES_HELP = "{profiles}"
+
+
+class _ProfilesHelp(argparse.HelpFormatter):
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text is None or PROFILES_HELP not in text:
+            return text
+        from pypolicy.validation.rules._regimes import ALWAYS, PROFILES
+
+        forced = ", ".join(p for p in PROFILES if p != ALWAYS)
+        return text.replace(PROFILES_HELP, forced + f" ({ALWAYS} always applies)")
 
 
 def _read_stdin(limit: int) -> bytes:
@@ -159,10 +177,3 @@ def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
     if any(not r.usable for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
-
-
-def cmd_rules(args: argparse.Namespace, stdout: TextIO) -> int:
-    from pypolicy.validation.ruledocs import rules_markdown, rules_text
-
-    stdout.write(rules_markdown() if args.rules_format == "markdown" else rules_text())
-    return EXIT_OK
