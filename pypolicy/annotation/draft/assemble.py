@@ -42,6 +42,7 @@ class Features:
     exhaustive: bool
     officers: bool
     tracking_modality: bool
+    unstated_data: bool  # a statement may leave its data unstated
 
 
 @cache
@@ -53,7 +54,8 @@ def features() -> Features:
         return prop in defs.get(definition, {}).get("properties", {})
 
     return Features(has("RetentionRule", "period"), has("Statement", "exhaustive"),
-                    "officers" in schema.get("properties", {}), has("Tracking", "modality"))
+                    "officers" in schema.get("properties", {}), has("Tracking", "modality"),
+                    "data" not in defs.get("Statement", {}).get("required", ["data"]))
 
 
 def _fit(proposal: Proposal, can: Features) -> Proposal | None:
@@ -69,6 +71,8 @@ def _fit(proposal: Proposal, can: Features) -> Proposal | None:
             "; format 1.0 records one duration."
     if proposal.section == "statements" and not can.exhaustive:
         entry.pop("exhaustive", None)
+    if proposal.section == "statements" and "data" not in entry and not can.unstated_data:
+        return None
     if proposal.section == "tracking" and not can.tracking_modality:
         entry.pop("modality", None)
     if proposal.section == "officers" and not can.officers:

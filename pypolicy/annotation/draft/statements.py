@@ -18,6 +18,7 @@ from typing import Any
 from pypolicy.annotation.draft.lexicon import Mention
 from pypolicy.annotation.draft.modality import Group, groups
 from pypolicy.annotation.draft.proposals import Ids, Proposal
+from pypolicy.annotation.draft.recipients import acts_on_behalf, narrowed, receives, with_examples
 from pypolicy.annotation.draft.text import OrganisationMention, PolicyText, Sentence
 
 _SHARING = frozenset({"disclose", "share", "transfer", "sell", "makeAvailable"})
@@ -34,8 +35,6 @@ _STRONG_BASES = frozenset({"contract", "legalObligation", "legitimateInterest", 
 # An action word used as a noun: "the use of", "your use of our services", "for internal use"
 _NOUN_BEFORE = re.compile(r"(?i)\b(?:the|your|our|its|their|this|any|such|internal|personal|"
                           r"commercial|fair|for|of|a|an|no)\s*$")
-_SOURCE_BEFORE = re.compile(r"(?i)\b(?:from|via|through)\s+(?:\w+\s+){0,3}$")
-_RECIPIENT_BEFORE = re.compile(r"(?i)\b(?:to|with|by|among|between)\s+(?:\w+\s+){0,3}$")
 _CONTINUATION = re.compile(r"(?i)\s*(?:these|they|such|this\s+includes?|examples|recipients)\b")
 _ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+"
                            r"(?:\w+\s+){0,2}(?:outlines|describes|explains|sets\s+out|tells|"
@@ -43,6 +42,8 @@ _ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notic
 _OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|are\s+entitled|"
                     r"have\s+the\s+right)\b|\bopt[- ]?out\b|\bunsubscribe\b")
 _SUBJECT_WE = re.compile(r"(?i)\b(?:we|us|our\s+company|i)\b")
+# Data named by no category: "information", "data", "details", "records"
+_UNSTATED = re.compile(r"(?i)\b(?:information|data|details|records)\b")
 
 
 @dataclass
@@ -162,7 +163,7 @@ class StatementDrafter:
                 group_data = self._data_of(sentence, group.scope_start, group.scope_end) or data
                 if not group_data and _ANAPHORA.search(sentence.text):
                     group_data = previous_data
-                if not group_data:
+                if not group_data and not self._shares_unstated(sentence, group):
                     continue
                 self._statement(sentence, group, group_data)
             if data:
@@ -184,14 +185,16 @@ class StatementDrafter:
                     <= {"store", "delete", "anonymise", "process"})
 
     @staticmethod
-    def _receives(sentence: Sentence, start: int, sharing: bool) -> bool:
-        """Whether a party named after the action receives the data: after a sharing
-        verb unless it is where the data comes from; after another verb only when the
-        text says "to", "with" or "by" it."""
-        before = sentence.text[max(0, sentence.offset(start) - 40):sentence.offset(start)]
-        if _SOURCE_BEFORE.search(before):
+    def _shares_unstated(sentence: Sentence, group: Group) -> bool:
+        """A sharing that names its recipients but not its data ("We may share information
+        with: the carriers ..."): a statement with the data unstated (format 1.1)."""
+        if not {a.term for a in group.actions} & _SHARING or not _UNSTATED.search(
+                sentence.text[sentence.offset(group.scope_start):
+                              sentence.offset(group.scope_end)]):
             return False
-        return sharing or bool(_RECIPIENT_BEFORE.search(before))
+        first = group.actions[0].start
+        return any(first <= m.start < group.scope_end for m in sentence.of("Party")) or \
+            any(first <= o.start < group.scope_end for o in sentence.organisations)
 
     def _continued_list(self, sentence: Sentence) -> bool:
         """A sentence that lists the recipients of the sharing statement before it ("These
@@ -218,7 +221,9 @@ class StatementDrafter:
     def _statement(self, sentence: Sentence, group: Group, data: list[str]) -> None:
         actions = list(dict.fromkeys(a.term for a in group.actions))
         entry: dict[str, Any] = {"id": self.ids.new("s", "-".join(actions[:2])),
-                                 "modality": group.modality, "actions": actions, "data": data}
+                                 "modality": group.modality, "actions": actions}
+        if data:
+            entry["data"] = data
         first = group.actions[0].start
         subject = sentence.text[:sentence.offset(first)]
         in_scope = [(scheme, m) for scheme in ("Purpose", "LegalBasis", "Party")
@@ -236,12 +241,15 @@ class StatementDrafter:
         if bases and _BASIS_CUE.search(sentence.text):
             entry["legalBases"] = list(dict.fromkeys(bases))
         sharing = bool(set(actions) & _SHARING)
-        recipients = [self.party(m, sentence) for scheme, m in in_scope
-                      if scheme == "Party" and m.start >= first
-                      and self._receives(sentence, m.start, sharing)]
-        recipients += [self.organisation(o, sentence) for o in sentence.organisations
-                       if group.scope_start <= o.start < group.scope_end
-                       and self._receives(sentence, o.start, True)]
+        named = [o for o in sentence.organisations
+                 if group.scope_start <= o.start < group.scope_end
+                 and receives(sentence, o.start, True)]
+        after = with_examples(sentence, [m for scheme, m in in_scope if scheme == "Party"
+                                         and m.start >= first
+                                         and receives(sentence, m.start, sharing)],
+                              [o.start for o in named])
+        recipients = [self.party(narrowed(sentence, m), sentence) for m in after]
+        recipients += [self.organisation(o, sentence) for o in named]
         if recipients:
             entry["recipients"] = list(dict.fromkeys(recipients))
         if set(actions) & _PLACED or "outside" in sentence.lower():
@@ -259,4 +267,14 @@ class StatementDrafter:
         words = ", ".join(repr(a.words) for a in group.actions)
         reason = (f"{group.modality} from {group.cue!r}; " if group.cue else "") + \
             f"actions from {words}"
+        if not data:
+            reason += "; the data is not stated (a sharing with its recipients)"
         self.out.statements.append(Proposal("statements", entry, [sentence], reason))
+        if "actors" in entry and group.modality != "doesNot" and data and \
+                acts_on_behalf(sentence):
+            # the party works on the data for the provider: the provider gives it the data
+            shared = {"id": self.ids.new("s", "share"), "modality": "does",
+                      "actions": ["share"], "data": data, "recipients": entry["actors"]}
+            self.out.statements.append(Proposal(
+                "statements", shared, [sentence],
+                "a party that acts on our behalf receives the data it works on"))
