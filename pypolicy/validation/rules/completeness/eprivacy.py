@@ -86,8 +86,10 @@ retention:
         said = f" ({join(r.id for r in rules)} give{'s' if len(rules) == 1 else ''}" \
             " neither)" if rules else ""
         names = join(f"{e.name} ({e.id})" for e in unbounded)
+        # one entry's name may be plural ("call records"): "the entry ... is" agrees
+        subject = f"the entry {names} is" if len(unbounded) == 1 else f"{names} are"
         yield self.finding(
-            f"{names} {'is' if len(unbounded) == 1 else 'are'} traffic data, but no retention"
+            f"{subject} traffic data, but no retention"
             f" rule gives a period or says it is deleted or anonymised{said}",
             [*unbounded, *rules],
             hint="give the period for it (duration and from, or a range), or the law that"

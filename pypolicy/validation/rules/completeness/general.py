@@ -60,7 +60,9 @@ provider:
         provider = policy_of(ctx).provider
         duty = any(key in CONTACT_DUTIES for key in ctx.applied())
         severity = Severity.ERROR if duty else Severity.WARNING
-        unnamed = not provider.name.strip()
+        # a legal name alone names the provider as well
+        name = provider.name.strip() or (provider.legal_name or "").strip()
+        unnamed = not name
         unreachable = not provider.contacts and not (provider.address or "").strip()
         # one problem: nobody to turn to, whether for want of a name, a contact, or both
         if unnamed and unreachable:
@@ -69,7 +71,7 @@ provider:
         elif unnamed:
             message = "the policy never names the provider"
         elif unreachable:
-            message = f"{provider.name} gives no contact point or postal address"
+            message = f"the policy gives no contact point or postal address for {name}"
         else:
             return
         yield self.with_severity(self.finding(

@@ -60,12 +60,12 @@ class _ConsentPromiseRule(Rule):
                 if statement.id == promise.id:
                     continue
                 if reasoner.compare(statement, promise).conflict:
-                    bases = join(vocab.label(b) for b in statement.legal_bases) or \
-                        "no stated basis"
+                    # describe names the statement's legal bases when it has some
+                    unstated = "" if statement.legal_bases else ", with no legal basis stated"
                     yield self.finding(
                         f"{promise.id} promises consent first"
-                        f" ({describe(promise, policy, vocab)}), but {statement.id}"
-                        f" {describe(statement, policy, vocab)} on {bases}",
+                        f" ({describe(promise, policy, vocab)}), but in {statement.id}"
+                        f" {describe(statement, policy, vocab)}{unstated}",
                         [promise, statement],
                         hint="add the basis as an exception of the promise if the policy means"
                              " it, or ask for consent")

@@ -84,7 +84,7 @@ statements:
             if "anonymousData" in entry.categories and \
                     identifying_entries(policy, vocab, (entry.id,)):
                 yield self.finding(
-                    f"{entry.name} ({entry.id}) is filed as anonymous data, but it holds"
+                    f"the entry {entry.name} ({entry.id}) is filed as anonymous data, but it holds"
                     " identifiers, which are personal data", [entry],
                     hint="if the text calls this data anonymous or non-personal, the finding"
                          " stands; otherwise drop anonymousData from its categories")

@@ -136,13 +136,31 @@ statements:
         if acts_as_promised and for_itself:
             names = join(a.name for a in actors)
             purposes = join(vocab.label(p) for p in statement.purposes)
-            return f"{names} {join(vocab.label(a) for a in statement.actions)} data for" \
-                   f" {purposes}"
+            # the party's name may be singular or plural ("Google", "advertising
+            # platforms"): a passive keeps the verb from having to agree with it
+            done = join(_participle(vocab.label(a)) for a in statement.actions)
+            return f"data is {done} by {names} for {purposes}"
         if any(vocab.is_within(a, "disclose") for a in statement.actions):
             own = [p for p in reasoner.parties(statement.recipients)
                    if any(vocab.is_within(r, o) for r in p.roles for o in OWN_PURPOSE_ROLES)]
             if own or own_purpose or (statement.purposes and vocab.all_within(
                     statement.purposes, ["thirdPartyMarketing"])):
                 who = join(p.name for p in own) or "the recipients"
-                return f"data goes to {who}, who act on their own account"
+                return f"data goes to {who}, to use on their own account"
         return None
+
+
+# Participles English does not make by adding -d or -ed to the verb.
+_IRREGULAR = {"sell": "sold", "make": "made", "transmit": "transmitted",
+              "transfer": "transferred", "read": "read", "send": "sent"}
+
+
+def _participle(label: str) -> str:
+    """The past participle of an action's label: "collect" -> "collected", "make
+    available" -> "made available", "share or transfer" -> "shared or transferred"."""
+    def one(phrase: str) -> str:
+        verb, _, rest = phrase.partition(" ")
+        done = _IRREGULAR.get(verb) or (verb + "d" if verb.endswith("e") else verb + "ed")
+        return f"{done} {rest}".rstrip()
+
+    return " or ".join(one(part) for part in label.split(" or "))

@@ -110,7 +110,8 @@ representative:
             home, name = homes[regime]
             if country not in home and roles[regime] not in named:
                 yield self.finding(
-                    f"{provider.name} is established in {place_label(country)}, outside"
+                    f"{provider.name.strip() or 'the provider'} is established in"
+                    f" {place_label(country)}, outside"
                     f" {name}, and names no representative in {name}", [provider],
                     hint="add representative (name and contacts), or suppress with the"
                          " Art. 27(2) reason if processing is occasional",

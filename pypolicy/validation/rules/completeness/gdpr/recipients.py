@@ -211,11 +211,12 @@ transfers:
             where = abroad(party.locations, party.outside)
             if where and not declared(where, party.id):
                 yield self.finding(
-                    f"{party.id} ({party.name}) is located in"
-                    f" {_places(party.locations, party.outside)}, outside {home_name}, and"
-                    f" receives personal data ({join(s.id for s in statements)}), but no"
-                    " transfer there is declared with its mechanism", [party, *statements],
-                    hint=hint)
+                    # the name may be plural ("advertising platforms"): no verb agrees
+                    # with it, and the statements' ids, in brackets, a page can drop
+                    f"personal data goes to {party.id} ({party.name}), in"
+                    f" {_places(party.locations, party.outside)}, outside {home_name}"
+                    f" ({join(s.id for s in statements)}), but no transfer there is declared"
+                    " with its mechanism", [party, *statements],                    hint=hint)
 
 
 def _places(locations: Sequence[str], outside: Sequence[str]) -> str:

@@ -234,7 +234,8 @@ dataCategories:
             indirect = [s for s in entry.sources if s in ("fromThirdParty", "publicSource")]
             if indirect and not entry.source_parties:
                 yield self.finding(
-                    f"{entry.name} ({entry.id}) comes {labels(vocab, indirect)}, but the"
+                    f"the entry {entry.name} ({entry.id}) holds data {labels(vocab, indirect)},"
+                    " but the"
                     " sources are not named", [entry],
                     hint="name the sources as parties (sourceParties), by kind if not by name")
 
