@@ -63,25 +63,16 @@ def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
     from rdflib import Dataset, Graph, URIRef
 
     from pypolicy.format.documents import load_valid, refuse_shared_ids
-    from pypolicy.format.rdf import document_iri, to_graph
+    from pypolicy.format.rdf import document_iri, serialize_export, to_graph
 
     loaded = [load_valid(name) for name in args.files]
     refuse_shared_ids(loaded, "each policy needs its own named graph and IRIs")
     documents = [document.data for document in loaded]
-    if args.to == "nquads":
-        dataset = Dataset()
-        for data in documents:
-            to_graph(data, dataset.graph(URIRef(document_iri(str(data["id"])))))
-        text = dataset.serialize(format="nquads")
-    else:
-        graph = Graph()
-        for data in documents:
-            to_graph(data, graph)
-        graph.bind("pp", "https://w3id.org/pypolicy/ns#")
-        graph.bind("loc", "https://w3id.org/dpv/loc#")
-        fmt = {"jsonld": "json-ld", "nt": "nt", "turtle": "turtle"}[args.to]
-        text = graph.serialize(format=fmt)
-    write_output(text, args.output, args.files, stdout)
+    graph: Graph = Dataset() if args.to == "nquads" else Graph()
+    for data in documents:
+        to_graph(data, graph.graph(URIRef(document_iri(str(data["id"]))))
+                 if isinstance(graph, Dataset) else graph)
+    write_output(serialize_export(graph, args.to), args.output, args.files, stdout)
     return EXIT_OK
 
 

@@ -180,6 +180,78 @@ def to_graph(document: dict[str, Any], graph: Graph | None = None) -> Graph:
     return target
 
 
+# ---------------------------------------------------------------------------- export
+
+# The syntaxes ``pypolicy export`` writes, by rdflib's name for each.
+EXPORT_SYNTAXES = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "jsonld": "json-ld"}
+
+
+def serialize_export(graph: Graph, syntax: str) -> str:
+    """``graph`` (a Graph, or a Dataset for ``nquads``) written the same, byte for byte,
+    on every run: rdflib names blank nodes at random and lists triples in hash order, so
+    the blank nodes are relabelled by W3C RDF Dataset Canonicalization (RDFC-1.0, in
+    pyoxigraph: Rust, linear on the tree-shaped graphs of this format) and N-Triples and
+    N-Quads are sorted as the canonical form sorts them; Turtle and JSON-LD are written by
+    rdflib from the relabelled graph, whose serialisers order subjects by their terms."""
+    import pyoxigraph as ox
+
+    quad_syntax = "nquads" if syntax == "nquads" else "nt"
+    dataset = ox.Dataset(ox.parse(graph.serialize(format=quad_syntax).encode("utf-8"),
+                                  ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    if syntax in ("nt", "nquads"):
+        written = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
+        lines = written.decode("utf-8").splitlines()
+        return "".join(f"{line}\n" for line in sorted(lines))
+    text = _relabelled(dataset).serialize(format=EXPORT_SYNTAXES[syntax])
+    if syntax != "jsonld":
+        return text
+    # rdflib lists JSON-LD nodes in hash order; the format has no @list, so the order of
+    # nodes and of each property's values carries no meaning and is fixed here
+    nodes = [{key: sorted(values, key=_json_key) if isinstance(values, list) else values
+              for key, values in node.items()} for node in json.loads(text)]
+    return json.dumps(sorted(nodes, key=_json_key), indent=2, sort_keys=True,
+                      ensure_ascii=False) + "\n"
+
+
+def _json_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _relabelled(dataset: Any) -> Graph:
+    """The triples of a canonicalised pyoxigraph dataset as an rdflib graph that keeps
+    their blank node labels and lexical forms, with the format's prefixes bound."""
+    import pyoxigraph as ox
+    import rdflib
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    def term(node: Any) -> Any:
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        if node.datatype.value == _XSD_STRING:  # a simple literal, as rdflib writes it
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(node.datatype.value))
+
+    graph = Graph()
+    graph.bind("pp", NS)
+    graph.bind("loc", LOC)
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False  # the document's own lexical forms, as in to_graph
+    try:
+        for quad in dataset:
+            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+    return graph
+
+
 # ---------------------------------------------------------------------------- back
 
 
