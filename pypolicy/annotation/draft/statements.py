@@ -41,6 +41,10 @@ _ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notic
                            r"informs|applies)\b")
 _OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|are\s+entitled|"
                     r"have\s+the\s+right)\b|\bopt[- ]?out\b|\bunsubscribe\b")
+# The sentence that names the provider ("Acme Ltd ("Acme", "we") sells phone numbers")
+# says what its business is: "sells numbers" there is no sale of anyone's data
+_INTRODUCES_PROVIDER = re.compile(r"(?i)\(\s*(?:[\"“'‘][^\"”'’]{1,40}[\"”'’],?\s*)*"
+                                  r"(?:the\s+)?[\"“'‘](?:we|us|our|the\s+company)[\"”'’,]")
 _SUBJECT_WE = re.compile(r"(?i)\b(?:we|us|our\s+company|i)\b")
 # Data named by no category: "information", "data", "details", "records"
 _UNSTATED = re.compile(r"(?i)\b(?:information|data|details|records)\b")
@@ -172,11 +176,12 @@ class StatementDrafter:
 
     def _states_practice(self, sentence: Sentence) -> bool:
         """Whether the sentence may state a practice: not one offering a right, describing
-        the policy itself, naming a security measure, or giving a retention period (those
-        are proposed as rights, security entries and retention rules)."""
+        the policy itself or naming the provider, naming a security measure, or giving a
+        retention period (those are proposed as rights, security entries and retention
+        rules)."""
         if sentence.of("Right") and _OFFER.search(sentence.text):
             return False
-        if _ABOUT_POLICY.search(sentence.text):
+        if _ABOUT_POLICY.search(sentence.text) or _INTRODUCES_PROVIDER.search(sentence.text):
             return False
         if sentence.of("SecurityMeasure") and {m.term for m in sentence.of("Action")} <= \
                 {"use", "process", "store"}:
