@@ -161,6 +161,9 @@ def test_recipients_outside_the_eea_despite_the_promise(rdflib_engine: Any) -> N
         ("inum", "s-no-transfer-outside-eea", "p-advertising", "located in", "US",
          "s-ad-cookies-available"),
         ("inum", "s-no-transfer-outside-eea", "p-advertising", "located in", "US", "tracking"),
+        # payment providers "based outside the EU" take the payment data they hold
+        ("inum", "s-no-transfer-outside-eea", "p-payment-providers", "located outside", "EU",
+         "s-share-payment-providers"),
     ]
 
 
@@ -248,19 +251,27 @@ def test_retention_periods(rdflib_engine: Any) -> None:
                  "approxDays", "from", "criteria", "indefinite")
     assert ("inum", "r-seven-years", "d-contact d-financial d-identity d-transaction", "P7Y",
             "2555", "endOfRelationship", "legalRequirement", "") in found
-    assert ("itnet", "r-after-termination",
-            "d-account d-device d-personal-data d-push-token d-voice", "P30D", "30",
-            "endOfContract", "", "") in found
     assert ("inum", "r-anonymised", "d-anonymised", "", "", "", "", "true") in found
     assert ("anveo", "r-general", "d-cpni d-others d-pii", "", "", "",
             "legalRequirement purposeFulfilled", "") in found
+    # format 1.1: "within 30 days" of termination is a maximum; rules kept for a purpose,
+    # and a hedged one
+    bounded = rows(rdflib_engine, "retention-periods", "policy", "rule", "period", "atMost",
+                   "from")
+    assert ("itnet", "r-after-termination", "", "P30D", "endOfContract") in bounded
+    kept_for = rows(rdflib_engine, "retention-periods", "policy", "rule", "purposes",
+                    "qualifier")
+    assert ("inum", "r-anonymised", "research", "") in kept_for
+    assert ("voiceterm", "r-personal-information",
+            "disputeResolution enforceAgreements legalCompliance serviceProvision",
+            "wherePossible") in kept_for
     assert {r[0] for r in found} == {"anveo", "inum", "itnet", "voiceterm"}
 
 
 def test_dpo_and_authority(rdflib_engine: Any) -> None:
     assert rows(rdflib_engine, "dpo-and-authority", "policy", "dpo", "authority",
                 "authorityCountry") == [
-        ("anveo", "appointed", "", ""),
+        ("anveo", "not stated", "", ""),  # a US privacy officer, not a DPO
         ("inaani", "not stated", "", ""),
         ("inum", "appointed", "Information Commissioner’s Office", "GB"),
         ("itnet", "appointed", "", ""),
@@ -271,7 +282,7 @@ def test_dpo_and_authority(rdflib_engine: Any) -> None:
 def test_inferred_only(rdflib_engine: Any) -> None:
     found = rows(rdflib_engine, "inferred-only", "policy", "kind", "entry")
     assert ("itnet", "Statement", "s-share-push-token") in found
-    assert ("inum", "RegimeClaim", "rg-eprivacy") in found
+    assert ("inum", "RegimeClaim", "rg-pecr") in found
     assert ("voiceterm", "Statement", "s-direct-marketing") in found
     assert ("anveo", "Capacity", "") in found
     # Statements with a quote beside an inferred piece of evidence are not inferred-only.
@@ -291,8 +302,14 @@ def test_negative_promises(rdflib_engine: Any) -> None:
     assert ("voiceterm", "s-no-store-card", "store", "d-credit-card", "", "", "") in found
     purposes = rows(rdflib_engine, "negative-promises", "policy", "statement", "exceptPurposes")
     assert {row for row in purposes if row[2]} == {
-        ("inum", "s-no-consent-basis", "thirdPartyMarketing"),
-        ("itnet", "s-device-data-exclusively", "pushNotifications")}
+        ("inum", "s-no-consent-basis", "thirdPartyMarketing")}
+    # a restriction on use is a negative promise with the purposes it rules out
+    restricted = rows(rdflib_engine, "negative-promises", "policy", "statement", "purposes")
+    assert ("inum", "s-ip-not-identify", "identifyingIndividuals") in restricted
+    # "exclusively" is a closed list of a positive statement, not a negative promise
+    assert not [r for r in found if r[1] == "s-push-token-exclusively"]
+    closed = rows(rdflib_engine, "closed-lists", "policy", "statement", "list", "items")
+    assert ("itnet", "s-push-token-exclusively", "purposeList", "pushNotifications") in closed
     documents = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.policy.json"))]
     negative = {(d["id"], s["id"]) for d in documents for s in d.get("statements", [])
                 if s["modality"] == "doesNot"}
@@ -351,19 +368,19 @@ def test_regimes(rdflib_engine: Any) -> None:
     assert rows(rdflib_engine, "regimes", "policy", "regime", "stance", "inferredOnly") == [
         ("anveo", "usCpni", "claimed", "no"),
         ("inaani", "gdpr", "claimed", "no"),
-        ("inum", "eprivacy", "applies", "yes"),
         ("inum", "ukGdpr", "claimed", "no"),
+        ("inum", "ukPecr", "applies", "yes"),
         ("itnet", "gdpr", "claimed", "no"),
         ("itnet", "publicTelecomRegulation", "disclaimed", "no"),
     ]
 
 
 def test_officers(rdflib_engine: Any) -> None:
-    # The five examples record only GDPR-style officers (dataProtectionOfficer, format
-    # 1.0); tests/test_format_11_query.py has the officers of format 1.1.
+    # Anveo's "Privacy Officer" is a US privacy officer (format 1.1 officers), not a
+    # GDPR DPO; tests/test_format_11_query.py has the other officers of format 1.1.
     assert rows(rdflib_engine, "officers", "policy", "role", "recordedAs", "appointed",
                 "title") == [
-        ("anveo", "dpo", "dataProtectionOfficer", "appointed", "Privacy Officer"),
+        ("anveo", "privacyOfficer", "officers", "appointed", "Privacy Officer"),
         ("inum", "dpo", "dataProtectionOfficer", "appointed", "data protection officer (DPO)"),
         ("itnet", "dpo", "dataProtectionOfficer", "appointed", "Data Protection Officer"),
     ]
@@ -372,21 +389,36 @@ def test_officers(rdflib_engine: Any) -> None:
 
 
 def test_closed_lists(rdflib_engine: Any) -> None:
-    # itnet, re-annotated in format 1.1: contacts used only on the device, and the
-    # purposes of the collected information closed by "strictly".
+    # itnet: contacts used only on the device, the FCM tokens "exclusively" for push
+    # notifications, the purposes of the collected information closed by "strictly"; the
+    # other examples' "such as", "including" and "etc." lists are open.
     found = rows(rdflib_engine, "closed-lists", "policy", "statement", "kind", "list", "items")
-    assert found == [
+    assert [r for r in found if r[2] == "only these"] == [
         ("itnet", "s-contacts-local-use", "only these", "systemList", "onUserDevice"),
+        ("itnet", "s-push-token-exclusively", "only these", "purposeList", "pushNotifications"),
         ("itnet", "s-use", "only these", "purposeList",
          "accountManagement billing communicationDelivery customerSupport networkManagement"
          " provisioning pushNotifications serviceImprovement serviceProvision"),
     ]
+    assert ("voiceterm", "s-share-service-providers", "such as", "recipientList",
+            "p-hosting-providers p-payment-processor p-service-providers") in found
+    assert ("anveo", "s-legal-process", "such as", "purposeList", "legalProcess") in found
+    assert {r[2] for r in found} == {"only these", "such as"}
 
 
 def test_hedges(rdflib_engine: Any) -> None:
-    # None of the five examples hedges anything yet; the synthetic policies do
-    # (tests/test_format_11_query.py).
-    assert rows(rdflib_engine, "hedges") == []
+    # The hedges of the five examples' texts: "most of the PII", "we usually respond",
+    # "Usually" and "Generally" before the bases, "in certain situations", "in some cases,
+    # by emailing you", "reasonable steps".
+    found = rows(rdflib_engine, "hedges", "policy", "kind", "entry", "qualifier", "about")
+    assert ("anveo", "right", "rt-access", "mostly", "access") in found
+    assert ("inum", "right", "rt-access", "usually", "access") in found
+    assert ("inum", "statement", "s-legal-bases", "usually", "use") in found
+    assert ("inum", "statement", "s-anonymise", "inSomeCases", "anonymise") in found
+    assert ("voiceterm", "change notice", "", "inSomeCases", "emailNotice") in found
+    assert ("voiceterm", "retention rule", "r-personal-information", "wherePossible",
+            "d-personal-information") in found
+    assert {r[0] for r in found} == {"anveo", "inum", "voiceterm"}
 
 
 def test_every_pack_query_is_tested_here() -> None:
