@@ -3,7 +3,11 @@
 Each regime carries its jurisdiction condition, judged from what the document says: where
 the provider is established (``provider.country``), what it claims (``regimes`` with a
 stance), and what service it runs (``service``). The GDPR applies to an establishment in
-the EEA or to a provider that claims it; the UK GDPR and PECR to the United Kingdom; the
+the EEA, to a provider that claims it, and to one that offers services to people in the
+EEA (Art. 3(2)), which the document shows by naming its representative there: Art. 27
+asks one of such a provider alone (the format has no field for where a service is
+offered, so that is the one sign it gives); the UK GDPR likewise to the United Kingdom
+(and PECR to a UK establishment); the
 ePrivacy Directive to public electronic communications in the EEA; the CPNI rules and
 the E911 rules to interconnected VoIP in the United States; CalOPPA to a US provider's
 website, assumed to reach Californians (the format has no service area); the CCPA only
@@ -106,6 +110,27 @@ def _website(policy: Policy) -> bool:
         service is not None and "websiteService" in service.service_kinds)
 
 
+def _targeting(policy: Policy, home: frozenset[str], other: frozenset[str], where: str,
+               role: str, law: str) -> str | None:
+    """Why the document shows a provider established outside ``home`` offering services
+    to people there (GDPR and UK GDPR Art. 3(2)), in words; None when it does not.
+    ``other`` is the home of the other regime (the United Kingdom for the EEA, and the
+    other way round), ``role`` the officer role of a representative in ``home``, ``law``
+    the regime's name."""
+    country = policy.provider.country
+    if country is not None and country in home:
+        return None  # established there: the establishment decides
+    because = f"offers services to users in {where}: it names its representative there," \
+        f" which {law} Art. 27 asks only of a provider that does"
+    if any(o.appointed and o.officer_role == role for o in policy.officers):
+        return because
+    # the representative field holds the EU or the UK one: for a provider established in
+    # the one, it can only be its representative in the other
+    if policy.representative is not None and country is not None and country in other:
+        return because
+    return None
+
+
 def decide(policy: Policy, forced: Iterable[str] = ()) -> tuple[RegimeDecision, ...]:
     """Every regime, applied or not, with its grounds."""
     country = policy.provider.country
@@ -132,11 +157,18 @@ def decide(policy: Policy, forced: Iterable[str] = ()) -> tuple[RegimeDecision, 
 
     nowhere = "the provider's country is not stated" if country is None else \
         f"the provider is established in {where}"
-    add("gdpr", [f"provider established in {where}, in the EEA"] if in_eea else [],
+    eea, uk = countries_in("EEA"), frozenset({"GB"})
+    eea_users = _targeting(policy, eea, uk, "the EEA", "euRepresentative", "GDPR")
+    add("gdpr", [f"provider established in {where}, in the EEA"] if in_eea else
+        [eea_users] if eea_users else [],
         f"{nowhere}, and the policy neither claims the GDPR nor says it offers services to"
-        " people in the EEA")
-    add("ukGdpr", [f"provider established in {where}"] if country == "GB" else [],
-        f"{nowhere}, and the policy does not claim the UK GDPR")
+        " people in the EEA (names no representative there)")
+    uk_users = _targeting(policy, uk, eea, "the United Kingdom", "ukRepresentative",
+                          "UK GDPR")
+    add("ukGdpr", [f"provider established in {where}"] if country == "GB" else
+        [uk_users] if uk_users else [],
+        f"{nowhere}, and the policy neither claims the UK GDPR nor says it offers services to"
+        " people in the United Kingdom")
     public = _service(policy, PUBLIC_SERVICES)
     eprivacy_claimed = bool(_claims(policy, BY_KEY["eprivacy"]) & set(ACTIVE_STANCES))
     eea_grounds = [f"public electronic communications service, provider established in"

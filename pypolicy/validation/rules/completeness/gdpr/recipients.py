@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pypolicy.core.findings import Finding, Severity
-from pypolicy.format.geography import adequacy_for, countries_in, countries_of, place_label
+from pypolicy.format.geography import (
+    ALL_COUNTRIES,
+    adequacy_for,
+    countries_in,
+    countries_of,
+    place_label,
+)
 from pypolicy.format.model import Policy, Statement, Transfer
 from pypolicy.format.vocabulary import Vocabulary
 from pypolicy.validation.rules._base import RuleContext, gdpr_family, join, register
@@ -77,10 +83,18 @@ statements:
 
 def home_zone(ctx: RuleContext) -> tuple[frozenset[str], str]:
     """Where personal data may go without a Chapter V mechanism, and its name. Under the
-    UK GDPR alone, the United Kingdom and the EEA (UK adequacy regulations cover the EEA)."""
+    UK GDPR alone, the United Kingdom and the EEA (UK adequacy regulations cover the EEA).
+    A provider established outside the EEA to which the GDPR applies because it serves
+    people there (Art. 3(2)) keeps their data where it is established: a disclosure within
+    that country is not a transfer a reader needs told of when the country has an adequacy
+    decision of its own (a UK provider handing call records to the UK police)."""
     eea = countries_in("EEA")
-    if gdpr_regimes(ctx) == ["ukGdpr"]:
+    regimes = gdpr_regimes(ctx)
+    if regimes == ["ukGdpr"]:
         return eea | {"GB"}, "the United Kingdom and the EEA"
+    country = ctx.policy.provider.country if ctx.policy is not None else None
+    if country in ALL_COUNTRIES and country not in eea and unconditionally_adequate(country):
+        return eea | {country}, f"{place_label(country)} and the EEA"
     return eea, place_label("EEA")
 
 
