@@ -11,14 +11,19 @@ positive side, where it never proves a conflict.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pypolicy.format.geography import ALL_COUNTRIES, countries_of
 from pypolicy.format.model import Party, Policy, Statement
 from pypolicy.format.vocabulary import Vocabulary
 
+# statements in words, for messages; kept here too for the rules that read them from here
+from pypolicy.validation.rules._describe import describe as describe
+
 PROVIDER = "provider"
+Key = TypeVar("Key", bound=Hashable)
 
 
 class Relation(enum.Enum):
@@ -108,6 +113,14 @@ class StatementIndex:
         # by the places a statement (or, if it names none, its parties) is said to reach:
         # few distinct ones in a policy, however many statements
         self._by_reaches: dict[tuple[frozenset[str], ...], set[int]] = {}
+        # what a positive demands of a statement that falls within it (``around``)
+        self._recipient_roles: dict[str, set[int]] = {}  # of the recipients it limits to
+        self._recipients_open: set[int] = set()  # no recipients, or only "such as"
+        # those that name no purposes (or only "such as"), no bases, no data subjects
+        self._purposes_open: set[int] = set()
+        self._bases_open: set[int] = set()
+        self._subjects_open: set[int] = set()
+        self._by_conditions: dict[frozenset[str], set[int]] = {}
         for index, statement in enumerate(self.positives):
             for action in statement.actions:
                 self._actions.setdefault(action, set()).add(index)
@@ -127,27 +140,47 @@ class StatementIndex:
             reaches = self._reaches_of(statement)
             if reaches:
                 self._by_reaches.setdefault(reaches, set()).add(index)
+            self._index_limits(index, statement)
 
     @staticmethod
-    def _union(table: dict[str, set[int]], keys: Iterable[str]) -> set[int]:
+    def _union(table: Mapping[Key, set[int]], keys: Iterable[Key]) -> set[int]:
         found: set[int] = set()
         for key in keys:
             found |= table.get(key, set())
+        return found
+
+    @staticmethod
+    def _alternatives(table: Mapping[Key, set[int]], keys: Iterable[Key]) -> list[set[int]]:
+        return [table[key] for key in keys if key in table]
+
+    @staticmethod
+    def _meet(limits: list[list[set[int]]]) -> set[int]:
+        """The statements that meet every limit, a limit being met by a statement in any
+        of its sets. Built from the smallest limit and narrowed by the others, each set
+        intersected with what is left: the work is that of the few candidates, not of
+        the large sets (every statement about personal data, every one without a
+        purpose) that a limit may include."""
+        limits = sorted(limits, key=lambda sets: sum(map(len, sets)))
+        found: set[int] = set().union(*limits[0]) if limits else set()
+        for sets in limits[1:]:
+            if not found:
+                break
+            found = set().union(*(found & part for part in sets))
         return found
 
     def within(self, negative: Statement) -> list[Statement]:
         """The positives that may fall within ``negative`` (``compare(positive,
         negative)``): some action and some data category within the negative's, and a
         recipient within its recipients where it names them as a limit."""
-        found = self._union(self._actions_under, negative.actions)
-        if found:
-            found &= self._union(self._data_under, self.reasoner.data_categories(negative))
-        if found and negative.recipients and "recipientList" not in negative.illustrative:
+        limits = [self._alternatives(self._actions_under, negative.actions),
+                  self._alternatives(self._data_under, self.reasoner.data_categories(negative))]
+        if negative.recipients and "recipientList" not in negative.illustrative:
             parties = self.reasoner.parties(negative.recipients)
             if not any(PROVIDER in p.roles for p in parties):
                 roles = {role for p in parties for role in p.roles}
-                found &= self._union(self._roles_under, roles) | self._unsure_roles
-        return [self.positives[i] for i in sorted(found)]
+                limits.append([*self._alternatives(self._roles_under, roles),
+                               self._unsure_roles])
+        return [self.positives[i] for i in sorted(self._meet(limits))]
 
     def _reaches_of(self, statement: Statement) -> tuple[frozenset[str], ...]:
         if statement.locations or statement.outside:
@@ -169,19 +202,48 @@ class StatementIndex:
             return []
         return [s for s in self.within(negative) if self._position[id(s)] in placed]
 
+    def _index_limits(self, index: int, statement: Statement) -> None:
+        """What a statement demands of one that falls within it (``around``): the roles
+        of the recipients it limits, and the purposes, bases, subjects and conditions it
+        names."""
+        if statement.recipients and "recipientList" not in statement.illustrative:
+            for party in self.reasoner.parties(statement.recipients):
+                for role in party.roles:
+                    self._recipient_roles.setdefault(role, set()).add(index)
+        else:
+            self._recipients_open.add(index)
+        if not statement.purposes or "purposeList" in statement.illustrative:
+            self._purposes_open.add(index)
+        if not statement.legal_bases:
+            self._bases_open.add(index)
+        if not statement.subjects:
+            self._subjects_open.add(index)
+        self._by_conditions.setdefault(frozenset(statement.conditions), set()).add(index)
+
     def around(self, negative: Statement) -> list[Statement]:
         """The positives that ``negative`` may fall within (``compare(negative, positive,
-        every=True)``, for narrowing): its actions and data categories within theirs."""
+        every=True)``, for narrowing): each of its actions, data categories and
+        recipients' roles within one of theirs, the purposes, bases and data subjects
+        they limit themselves to named, and their conditions among its own."""
         if not negative.data:
             return []
         vocab = self.reasoner.vocab
-        found = self._union(self._actions, {t for a in negative.actions
-                                            for t in vocab.ancestors(a)}) \
-            if negative.actions else set(range(len(self.positives)))
-        if found:
-            found &= self._union(self._data, {t for c in self.reasoner.data_categories(negative)
-                                              for t in vocab.ancestors(c)})
-        return [self.positives[i] for i in sorted(found)]
+        limits = [self._alternatives(self._actions, vocab.ancestors(action))
+                  for action in negative.actions]
+        limits += [self._alternatives(self._data, vocab.ancestors(category))
+                   for category in self.reasoner.data_categories(negative)]
+        limits.append([found for key, found in self._by_conditions.items()
+                       if key <= set(negative.conditions)])
+        parties = self.reasoner.parties(negative.recipients)
+        limits += [[self._recipients_open, *self._alternatives(self._recipient_roles, (
+            {PROVIDER} if PROVIDER in party.roles else
+            {term for role in party.roles for term in vocab.ancestors(role)}))]
+            for party in parties] or [[self._recipients_open]]
+        limits += [[open_] for open_, named in ((self._purposes_open, negative.purposes),
+                                                (self._bases_open, negative.legal_bases),
+                                                (self._subjects_open, negative.subjects))
+                   if not named]
+        return [self.positives[i] for i in sorted(self._meet(limits))]
 
     def related(self, statement: Statement, *, data_within: bool = False
                 ) -> list[Statement]:
@@ -375,70 +437,6 @@ def _relation(reach: frozenset[str] | None, scope: frozenset[str]) -> Relation:
     if reach <= scope:
         return Relation.WITHIN
     return Relation.OVERLAP if reach & scope else Relation.DISJOINT
-
-
-# -- describing statements in words, for messages ------------------------------------
-
-
-def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
-    """A statement as a short sentence: 'may share financial data with Stripe (US)'."""
-    actor = "the provider"
-    if statement.actors:
-        actor = ", ".join(_party_text(policy.party(a), a) for a in statement.actors)
-    verb = {"does": "", "may": "may ", "doesNot": "do not " if statement.actors else
-            "does not ", "onlyIf": ""}[statement.modality]
-    actions = " or ".join(vocab.label(a) for a in statement.actions)
-    if statement.modality in ("does", "onlyIf") and not statement.actors:
-        actions = _third_person(actions)  # "the provider shares", not "the provider share"
-    names = [policy.data_entry(d).name if policy.data_entry(d) else d  # type: ignore[union-attr]
-             for d in statement.data] or ["data"]
-    text = f"{actor} {verb}{actions} {', '.join(names)}"
-    if statement.recipients:
-        text += " with " + ", ".join(_party_text(policy.party(r), r)
-                                     for r in statement.recipients)
-    if statement.locations:
-        text += " in " + ", ".join(vocab.label(p) for p in statement.locations)
-    if statement.outside:
-        text += " outside " + ", ".join(vocab.label(p) for p in statement.outside)
-    if statement.purposes:
-        text += " for " + ", ".join(vocab.label(p) for p in statement.purposes)
-    if statement.legal_bases:
-        text += " on the basis of " + ", ".join(vocab.label(b) for b in statement.legal_bases)
-    if statement.conditions:
-        text += (" only " if statement.modality == "onlyIf" else " ") + " and ".join(
-            vocab.label(c) for c in statement.conditions)
-    if statement.except_purposes:
-        text += " other than for " + ", ".join(vocab.label(p) for p in statement.except_purposes)
-    if statement.exceptions:
-        text += " except " + " or ".join(vocab.label(c) for c in statement.exceptions)
-    return text
-
-
-def _third_person(phrase: str) -> str:
-    """Conjugate each verb of "share or transfer" / "read or listen to" for "it"."""
-    def conjugate(verb: str) -> str:
-        if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
-            return verb + "es"
-        if verb.endswith("y") and verb[-2:-1] not in "aeiou":
-            return verb[:-1] + "ies"
-        return verb + "s"
-
-    parts = phrase.split(" or ")
-    return " or ".join(conjugate(p.split(" ", 1)[0]) + p[len(p.split(" ", 1)[0]):]
-                       for p in parts)
-
-
-def _party_text(party: Party | None, fallback: str) -> str:
-    if party is None:
-        return fallback
-    text = party.name
-    if party.examples:
-        text += f" ({', '.join(party.examples)})"
-    if party.locations:
-        text += f" [{', '.join(party.locations)}]"
-    elif party.outside:
-        text += f" [outside {', '.join(party.outside)}]"
-    return text
 
 
 def reasoner_for(policy: Policy, vocabulary: Vocabulary) -> Reasoner:
