@@ -20,7 +20,8 @@ annotation, per document and overall:
   (channel and value: e-mail addresses and telephone digits exactly, postal addresses on
   their numbers; a web address exactly; a channel given without an address, such as "a
   support ticket from your dashboard", on the channel alone, its value being a description
-  in the annotator's words): recall and
+  in the annotator's words), service kinds and audiences (the kind of service; the kind
+  of person; scored only for annotations that have them): recall and
   precision each;
 - the time to draft each text.
 
@@ -274,7 +275,16 @@ KINDS: dict[str, tuple[Callable[[dict[str, Any]], list[Any]], Callable[[Any, Any
     "rights": (lambda d: sorted({r["right"] for r in d.get("rights", ())}),
                lambda a, b: a == b),
     "contacts": (_contacts, lambda a, b: a == b),
+    "services": (lambda d: sorted((d.get("service") or {}).get("serviceKinds", ())),
+                 lambda a, b: a == b),
+    "audiences": (lambda d: sorted({a["subject"] for a in d.get("audiences", ())}),
+                  lambda a, b: a == b),
 }
+
+
+# Kinds scored only where the hand annotation has the property (some annotations leave the
+# scope of the policy out altogether, which says nothing of what the text covers)
+ANNOTATED_APART = {"services": "service", "audiences": "audiences"}
 
 
 def _show(item: Any) -> str:
@@ -296,6 +306,8 @@ def run(items: Iterable[Corpus], verbose: bool) -> None:
         print(f"{label}: {len(item.text.encode('utf-8')) / 1024:.1f} KB drafted in "
               f"{elapsed:.2f} s" + (f"; {cut} hand entries not in the text" if cut else ""))
         for kind, (extract, match) in KINDS.items():
+            if kind in ANNOTATED_APART and ANNOTATED_APART[kind] not in hand:
+                continue  # the hand annotation does not cover it: nothing to compare
             result = score(extract(hand), extract(document), match, _show)
             totals[item.held_out][kind].add(result)
             print(f"  {kind:<11} {result.text()}")

@@ -23,15 +23,17 @@ from pypolicy.annotation.draft.notices import (
 from pypolicy.annotation.draft.proposals import Ids, Proposal
 from pypolicy.annotation.draft.retention import draft_places, draft_retention, is_retention
 from pypolicy.annotation.draft.rights import draft_provider, draft_rights
+from pypolicy.annotation.draft.scope import draft_audiences, draft_service
 from pypolicy.annotation.draft.statements import StatementDrafter
 from pypolicy.annotation.draft.text import PolicyText
 from pypolicy.core.version import FORMAT_VERSION
 from pypolicy.format.resources import policy_schema
 
 DRAFT_KEY = "draft"  # the marker annotate build refuses until a person removes it
-_LISTS = ("dataCategories", "parties", "statements", "retention", "storage", "transfers",
+_LISTS = ("audiences", "dataCategories", "parties", "statements", "retention", "storage",
+          "transfers",
           "rights", "securityMeasures", "regimes", "officers")
-_SINGLE = ("dataProtectionOfficer", "tracking", "children", "changes")
+_SINGLE = ("dataProtectionOfficer", "service", "tracking", "children", "changes")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ def draft_document(text: PolicyText, *, doc_id: str, title: str | None,
     proposals: list[Proposal] = []
     provider, *officers = draft_provider(text, fallback_name)
     proposals += officers
+    proposals += draft_service(text)
+    proposals += draft_audiences(text, ids)
     proposals += draft_regimes(text, ids)
     proposals += drafted.statements
     proposals += draft_retention(text, drafted, statements.generic_data, ids)
@@ -168,8 +172,8 @@ def draft_document(text: PolicyText, *, doc_id: str, title: str | None,
             document.setdefault(fitted.section, []).append(marked)
     ordered: dict[str, Any] = {key: document[key] for key in (
         "formatVersion", "id", "title", "language", "lastUpdated", "provider",
-        "dataProtectionOfficer", "officers", "regimes", "parties", "dataCategories",
-        "statements", "retention", "storage", "transfers", "rights", "securityMeasures",
-        "tracking", "children", "changes") if key in document}
+        "dataProtectionOfficer", "officers", "service", "audiences", "regimes", "parties",
+        "dataCategories", "statements", "retention", "storage", "transfers", "rights",
+        "securityMeasures", "tracking", "children", "changes") if key in document}
     unused = tuple(s.index for s in text.sentences if s.index not in used)
     return Draft(ordered, count, unused)

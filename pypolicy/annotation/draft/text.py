@@ -23,7 +23,8 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml whe
 SCHEMES = ("Modality", "Action", "DataCategory", "Purpose", "LegalBasis", "Condition", "Party",
            "Place", "Regime", "Right", "Channel", "RetentionEvent", "RetentionCriterion",
            "RetentionOutcome", "TransferMechanism", "SecurityMeasure", "SecurityClaim",
-           "TrackingTechnology", "CookieKind", "ConsentMechanism", "ChangeNotice", "Hedge")
+           "TrackingTechnology", "CookieKind", "ConsentMechanism", "ChangeNotice", "Hedge",
+           "ServiceKind", "DataSubjectType")
 
 
 @dataclass(frozen=True)
