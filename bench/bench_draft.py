@@ -6,7 +6,8 @@
 Drafts every annotated text (the five examples, converters/annotations/ with
 examples/sources/; the team's synthetic policies, examples/synthetic/complete.policy.yaml
 and examples/synthetic/annotations/; the held-out texts examples/synthetic/heldout/,
-written after the lexicon and reported apart) and compares the draft with the hand
+written after the lexicon and reported apart, all together and by the batch they were
+written in, batches.yaml) and compares the draft with the hand
 annotation, per document and overall:
 
 - statements: recall is the share of annotated statements for which the draft proposes a
@@ -62,6 +63,7 @@ class Corpus:
     text: str
     hand: dict[str, Any]
     held_out: bool = False
+    batch: int = 0  # which held-out batch (examples/synthetic/heldout/batches.yaml)
 
 
 def corpus() -> list[Corpus]:
@@ -80,11 +82,16 @@ def corpus() -> list[Corpus]:
         source = (path.parent / annotation["source"]["file"]).resolve()
         items.append(Corpus(path.name.split(".")[0], source.read_text("utf-8"),
                             annotation["document"]))
-    for path in sorted((ROOT / "examples" / "synthetic" / "heldout").glob("*.annotation.yaml")):
+    held_out = ROOT / "examples" / "synthetic" / "heldout"
+    batches = {name: entry["batch"] for entry in
+               yaml.safe_load((held_out / "batches.yaml").read_text("utf-8"))
+               for name in entry["texts"]} if (held_out / "batches.yaml").is_file() else {}
+    for path in sorted(held_out.glob("*.annotation.yaml")):
         annotation = yaml.safe_load(path.read_text("utf-8"))
         source = path.parent / annotation["source"]["file"]
-        items.append(Corpus(path.name.split(".")[0], source.read_text("utf-8"),
-                            annotation["document"], held_out=True))
+        name = path.name.split(".")[0]
+        items.append(Corpus(name, source.read_text("utf-8"), annotation["document"],
+                            held_out=True, batch=batches.get(name, 0)))
     return items
 
 
@@ -293,36 +300,46 @@ def _show(item: Any) -> str:
     return str(item)
 
 
+def _groups(item: Corpus) -> list[str]:
+    """The totals an item counts in: the examples and synthetic policies, or the held-out
+    texts (all of them, and its batch)."""
+    if not item.held_out:
+        return ["overall (examples and synthetic)"]
+    return ["held out (written after the lexicon), all batches",
+            f"held out, batch {item.batch or '?'}"]
+
+
 def run(items: Iterable[Corpus], verbose: bool) -> None:
-    totals = {False: {k: Score() for k in KINDS}, True: {k: Score() for k in KINDS}}
-    cut_total = {False: 0, True: 0}
+    totals: dict[str, dict[str, Score]] = {}
+    cut_total: dict[str, int] = {}
     for item in items:
         started = time.perf_counter()
         document = draft(item.text, item.name)
         elapsed = time.perf_counter() - started
-        label = f"{item.name}{' (held out)' if item.held_out else ''}"
+        label = item.name + (f" (held out, batch {item.batch or '?'})" if item.held_out
+                             else "")
         hand, cut = stated(item.hand, item.text)
-        cut_total[item.held_out] += cut
+        for group in _groups(item):
+            cut_total[group] = cut_total.get(group, 0) + cut
+            totals.setdefault(group, {k: Score() for k in KINDS})
         print(f"{label}: {len(item.text.encode('utf-8')) / 1024:.1f} KB drafted in "
               f"{elapsed:.2f} s" + (f"; {cut} hand entries not in the text" if cut else ""))
         for kind, (extract, match) in KINDS.items():
             if kind in ANNOTATED_APART and ANNOTATED_APART[kind] not in hand:
                 continue  # the hand annotation does not cover it: nothing to compare
             result = score(extract(hand), extract(document), match, _show)
-            totals[item.held_out][kind].add(result)
+            for group in _groups(item):
+                totals[group][kind].add(result)
             print(f"  {kind:<11} {result.text()}")
             if verbose:
                 for miss in result.misses:
                     print(f"      missed: {miss}")
                 for extra in result.extras:
                     print(f"      extra:  {extra}")
-    for held_out, title in ((False, "overall (examples and synthetic)"),
-                            (True, "held out (written after the lexicon)")):
-        if not any(s.hand or s.drafted for s in totals[held_out].values()):
-            continue
-        print(title + (f" ({cut_total[held_out]} hand entries not in the text left out)"
-                       if cut_total[held_out] else ""))
-        for kind, result in totals[held_out].items():
+    for title in sorted(totals, key=lambda t: (t.startswith("held"), t)):
+        print(title + (f" ({cut_total[title]} hand entries not in the text left out)"
+                       if cut_total[title] else ""))
+        for kind, result in totals[title].items():
             print(f"  {kind:<11} {result.text()}")
 
 
