@@ -28,7 +28,7 @@ def test_one_rule_explained_with_everything_a_reader_needs() -> None:
     assert "groups:      completeness, ccpa, rights" in lines
     assert "profile:     ccpa" in lines
     assert "notice duty: yes: the policy text itself must meet it" in lines
-    assert any(line.startswith("legal:       CCPA/CPRA: Cal. Civ. Code 1798.130")
+    assert any(line.startswith("legal:       CCPA/CPRA: Cal. Civ. Code 1798.125 and 1798.130")
                for line in lines)
     assert "reference:   https://w3id.org/pypolicy/docs/rules.md#vp351" in lines
     assert RULES["VP351"].rationale().splitlines()[0] in out
