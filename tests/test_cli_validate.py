@@ -538,3 +538,34 @@ def test_every_row_of_the_ci_table_is_tested() -> None:
                    ("test_cli_validate.py", "test_editors.py", "test_packaging.py"))
     for name in named:
         assert f"def {name}(" in here, name
+
+
+def test_each_document_states_the_law_applied_and_why() -> None:
+    code, out, _ = run("validate", INUM, "--isolated")
+    assert code == 1
+    summary = [line for line in out.splitlines() if line.startswith(f"{INUM}: ")]
+    assert len(summary) == 1
+    assert " errors, " in summary[0]
+    assert "; regimes: UK GDPR (provider established in the United Kingdom" in summary[0]
+    assert "PECR (" in summary[0]
+    _, out, _ = run("validate", INUM, "--isolated", "-f", "json")
+    (entry,) = json.loads(out)["files"]
+    applied = {r["regime"]: r["grounds"] for r in entry["regimes"] if r["applied"]}
+    assert set(applied) == {"ukGdpr", "pecr"}
+    assert entry["counts"]["error"] == sum(f["severity"] == "error" for f in entry["findings"])
+    _, out, _ = run("validate", INUM, "--isolated", "-f", "sarif")
+    (document,) = json.loads(out)["runs"][0]["properties"]["documents"]
+    assert document["path"] == INUM and document["summary"] == entry["summary"]
+    # quiet keeps to the findings
+    _, out, _ = run("validate", INUM, "--isolated", "-q")
+    assert "regimes:" not in out
+
+
+def test_rules_code_explains_one_rule() -> None:
+    code, out, _ = run("rules", "VP307")
+    assert code == 0 and out.startswith("VP307 transfer-without-mechanism\n")
+    assert "notice duty: yes" in out and "Fails" in out and "Passes" in out
+    code, out, _ = run("rules", "VP307", "-f", "json")
+    assert code == 0 and json.loads(out)["legalReference"].startswith("GDPR Art. 13(1)(f)")
+    code, _, err = run("rules", "VP000")
+    assert code == 2 and "unknown rule 'VP000'" in err
