@@ -50,10 +50,12 @@ class Regime:
 
 REGIMES: tuple[Regime, ...] = (
     Regime("gdpr", "GDPR", "gdpr", "established in the EEA, or offering services to or"
-           " monitoring people there (GDPR Art. 3); taken as applying when the policy"
-           " claims it", ("gdpr",)),
+           " monitoring people there (GDPR Art. 3), which the policy shows by naming its"
+           " representative there (Art. 27); taken as applying when the policy claims it",
+           ("gdpr",)),
     Regime("ukGdpr", "UK GDPR", "gdpr", "established in the United Kingdom, or offering"
-           " services to or monitoring people there (UK GDPR Art. 3)", ("ukGdpr",)),
+           " services to or monitoring people there (UK GDPR Art. 3), which the policy shows"
+           " by naming its representative there (Art. 27)", ("ukGdpr",)),
     Regime("eprivacy", "ePrivacy Directive", "eprivacy", "a public electronic"
            " communications service, or cookies, in the EEA (Directive 2002/58/EC Art. 3"
            " and 5(3))", ("eprivacy",)),
