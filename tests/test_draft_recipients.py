@@ -74,3 +74,41 @@ def test_on_our_behalf_after_a_named_party_names_no_other() -> None:
     assert recipient_roles("Card payments are handled by Adyen on our behalf.") == {
         "paymentProcessor"}
     assert recipient_roles("Card payments are handled on our behalf.") == set()
+
+
+def test_them_points_back_at_the_parties_named_before() -> None:
+    assert recipient_roles("If the police make a lawful request, we may provide call "
+                           "records to them.") == {"lawEnforcement"}
+    # without "them" the party before the action asks nothing and receives nothing
+    assert recipient_roles("The police are told nothing; we may provide call records to "
+                           "our billing platform.") == {"billingVendor"}
+
+
+def test_them_with_no_party_before_it_points_at_the_sentence_before() -> None:
+    document = drafted("We work with payment processors. We share your card details with "
+                       "them.")
+    parties = {p["id"]: p for p in document["parties"]}
+    [statement] = document["statements"]
+    assert [parties[r]["roles"] for r in statement["recipients"]] == [["paymentProcessor"]]
+    assert len(statement["evidence"]) == 2
+    assert recipient_roles("Our office is in Leeds. We share your card details with them.") \
+        == set()
+
+
+def test_a_party_that_asks_for_the_data_receives_it() -> None:
+    assert recipient_roles("Enforcement agencies such as the police may require us to "
+                           "disclose information.") == {"lawEnforcement"}
+    assert recipient_roles("The police may visit our office to disclose information.") \
+        == set()
+
+
+def test_regulators_are_organisations_kept_as_data() -> None:
+    document = drafted("If Ofcom makes a lawful request, we may disclose call records to it.")
+    [party] = document["parties"]
+    assert party["roles"] == ["publicAuthority"] and party["locations"] == ["GB"]
+
+
+def test_provide_to_is_disclosing() -> None:
+    [statement] = drafted("We provide your call records to the police.")["statements"]
+    assert statement["actions"] == ["disclose"]
+    assert "statements" not in drafted("We provide our services to you.")

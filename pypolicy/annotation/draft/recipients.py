@@ -11,6 +11,11 @@
 - "On our behalf" after a named party says how it acts; it names no other party.
 - A generic party qualified by a purpose ("third parties to process payments", "third
   parties seeking to market products") has the role that purpose implies.
+- Parties named before the action receive the data when the text points back at them
+  ("If Ofcom or the police ask, we may provide call records to them") or when they ask
+  for it ("Enforcement agencies may require us to disclose information"); "to them" with
+  no party before it in the sentence points at the parties of the sentence before.
+- "Provide ... to" a party is disclosing to it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,14 @@ _ROLE_BY_PURPOSE = {
     "fraudPrevention": "fraudPreventionService", "emergencyServices": "emergencyServicesProvider",
     "businessTransfer": "acquirer", "pushNotifications": "pushService",
 }
+_POINTS_BACK = re.compile(r"(?i)^(?:[\s,]+[\w'’-]+){0,6}?[\s,]+(?:to|with)\s+(?:them|it|"
+                          r"(?:these|those|such|this|that)\s+(?:parties|party|companies|"
+                          r"organi[sz]ations?|providers?|partners?|authorities|agencies|bodies))\b")
+_ASKS_US = re.compile(r"(?i)\b(?:requires?|requests?|requested|asks?|asked|orders?|ordered|"
+                      r"compels?|directs?|obliges?)\s+us\b|\bat\s+the\s+request\s+of\b|"
+                      r"\bmake\s+a\s+(?:\w+\s+)?(?:request|demand)\b")
+_PROVIDE_TO = re.compile(r"(?i)\bprovid(?:e|es|ed|ing)\b(?=(?:\s+[\w'’-]+){1,5}\s+to\s+"
+                         r"(?!you\b|your\b|us\b))")
 _PAYMENT_WORDS = re.compile(r"(?i)\bpayments?\b|\bcards?\b")
 # A party phrasing that qualifies another party rather than naming one
 _QUALIFYING = re.compile(r"(?i)^(?:acting\s+)?on\s+")
@@ -54,6 +67,25 @@ def receives(sentence: Sentence, start: int, sharing: bool) -> bool:
     if _SOURCE_BEFORE.search(before):
         return False
     return sharing or bool(_RECIPIENT_BEFORE.search(before))
+
+
+def points_back(sentence: Sentence, action_end: int) -> bool:
+    """Whether the words after the action point back at parties named earlier ("to them",
+    "with these companies")."""
+    return bool(_POINTS_BACK.match(sentence.text[sentence.offset(action_end):]))
+
+
+def asked_for(sentence: Sentence, action_start: int) -> bool:
+    """Whether the text before the action says someone asks for the data ("may require us
+    to disclose", "make a lawful request")."""
+    return bool(_ASKS_US.search(sentence.text[:sentence.offset(action_start)]))
+
+
+def provide_to(sentence: Sentence) -> list[Mention]:
+    """Disclosing actions written "provide ... to" a party (not "to you")."""
+    return [Mention("Action", "disclose", sentence.span.start + m.start(),
+                    sentence.span.start + m.end(), m.group())
+            for m in _PROVIDE_TO.finditer(sentence.text)]
 
 
 def acts_on_behalf(sentence: Sentence) -> bool:

@@ -18,7 +18,15 @@ from typing import Any
 from pypolicy.annotation.draft.lexicon import Mention
 from pypolicy.annotation.draft.modality import Group, groups
 from pypolicy.annotation.draft.proposals import Ids, Proposal
-from pypolicy.annotation.draft.recipients import acts_on_behalf, narrowed, receives, with_examples
+from pypolicy.annotation.draft.recipients import (
+    acts_on_behalf,
+    asked_for,
+    narrowed,
+    points_back,
+    provide_to,
+    receives,
+    with_examples,
+)
 from pypolicy.annotation.draft.text import OrganisationMention, PolicyText, Sentence
 
 _SHARING = frozenset({"disclose", "share", "transfer", "sell", "makeAvailable"})
@@ -67,7 +75,10 @@ def _actions(sentence: Sentence) -> list[Mention]:
                                "TrackingTechnology", "RetentionCriterion", "Condition")
               for m in sentence.of(scheme)]
     kept = []
-    for action in sentence.of("Action"):
+    spoken = sentence.of("Action")
+    extra = [m for m in provide_to(sentence)
+             if not any(a.start <= m.start < a.end for a in spoken)]
+    for action in sorted([*spoken, *extra], key=lambda m: m.start):
         if any(o.start <= action.start and action.end <= o.end for o in others):
             continue
         before = sentence.text[:sentence.offset(action.start)]
@@ -189,8 +200,27 @@ class StatementDrafter:
         return not (self.is_retention(sentence) and {m.term for m in sentence.of("Action")}
                     <= {"store", "delete", "anonymise", "process"})
 
-    @staticmethod
-    def _shares_unstated(sentence: Sentence, group: Group) -> bool:
+    def _pointed_at(self, sentence: Sentence, group: Group) -> tuple[
+            list[Mention], list[OrganisationMention], Sentence]:
+        """Parties named before the action that receive the data: pointed back at ("to
+        them") or asking for it ("may require us to disclose"); with "to them" and no party
+        before it, the parties of the sentence before. With the sentence that names them."""
+        first, last = group.actions[0].start, group.actions[-1].end
+        if not set(a.term for a in group.actions) & _SHARING:
+            return [], [], sentence
+        pointing = points_back(sentence, last)
+        if not pointing and not asked_for(sentence, first):
+            return [], [], sentence
+        parties = [m for m in sentence.of("Party") if group.scope_start <= m.start < first]
+        named = [o for o in sentence.organisations if group.scope_start <= o.start < first]
+        if parties or named or not pointing or sentence.index == 0:
+            return parties, named, sentence
+        before = self.text.sentences[sentence.index - 1]
+        if before.section != sentence.section:
+            return [], [], sentence
+        return list(before.of("Party")), list(before.organisations), before
+
+    def _shares_unstated(self, sentence: Sentence, group: Group) -> bool:
         """A sharing that names its recipients but not its data ("We may share information
         with: the carriers ..."): a statement with the data unstated (format 1.1)."""
         if not {a.term for a in group.actions} & _SHARING or not _UNSTATED.search(
@@ -198,8 +228,10 @@ class StatementDrafter:
                               sentence.offset(group.scope_end)]):
             return False
         first = group.actions[0].start
+        back, back_named, _cited = self._pointed_at(sentence, group)
         return any(first <= m.start < group.scope_end for m in sentence.of("Party")) or \
-            any(first <= o.start < group.scope_end for o in sentence.organisations)
+            any(first <= o.start < group.scope_end for o in sentence.organisations) or \
+            bool(back or back_named)
 
     def _continued_list(self, sentence: Sentence) -> bool:
         """A sentence that lists the recipients of the sharing statement before it ("These
@@ -234,7 +266,8 @@ class StatementDrafter:
         in_scope = [(scheme, m) for scheme in ("Purpose", "LegalBasis", "Party")
                     for m in sentence.of(scheme) if group.scope_start <= m.start < group.scope_end]
         actors = [m for scheme, m in in_scope if scheme == "Party" and m.end <= first]
-        if actors and not _SUBJECT_WE.search(subject):
+        back, back_named, back_sentence = self._pointed_at(sentence, group)
+        if actors and not _SUBJECT_WE.search(subject) and not (back or back_named):
             entry["actors"] = [self.party(actors[-1], sentence)]
         purposes = list(dict.fromkeys(m.term for scheme, m in in_scope if scheme == "Purpose"))
         if purposes:
@@ -253,8 +286,11 @@ class StatementDrafter:
                                          and m.start >= first
                                          and receives(sentence, m.start, sharing)],
                               [o.start for o in named])
-        recipients = [self.party(narrowed(sentence, m), sentence) for m in after]
-        recipients += [self.organisation(o, sentence) for o in named]
+        recipients = [self.party(narrowed(sentence, m), back_sentence) for m in back]
+        recipients += [self.organisation(o, back_sentence) for o in back_named]
+        recipients += [self.party(narrowed(sentence, m), sentence) for m in after]
+        recipients += [self.organisation(o, sentence) for o in named
+                       if o not in back_named]
         if recipients:
             entry["recipients"] = list(dict.fromkeys(recipients))
         if set(actions) & _PLACED or "outside" in sentence.lower():
@@ -274,7 +310,9 @@ class StatementDrafter:
             f"actions from {words}"
         if not data:
             reason += "; the data is not stated (a sharing with its recipients)"
-        self.out.statements.append(Proposal("statements", entry, [sentence], reason))
+        cited = [sentence] if back_sentence is sentence or not recipients else \
+            [back_sentence, sentence]
+        self.out.statements.append(Proposal("statements", entry, cited, reason))
         if "actors" in entry and group.modality != "doesNot" and data and \
                 acts_on_behalf(sentence):
             # the party works on the data for the provider: the provider gives it the data
