@@ -121,6 +121,7 @@ class StatementIndex:
         self._bases_open: set[int] = set()
         self._subjects_open: set[int] = set()
         self._by_conditions: dict[frozenset[str], set[int]] = {}
+        self._by_categories: ByCategories | None = None  # built when first asked
         for index, statement in enumerate(self.positives):
             for action in statement.actions:
                 self._actions.setdefault(action, set()).add(index)
@@ -256,6 +257,38 @@ class StatementIndex:
         if found and data_within:
             found &= self._union(self._data_under, self.reasoner.data_categories(statement))
         return [self.positives[i] for i in sorted(found)]
+
+    def data_all_within(self, broad: Iterable[str]) -> list[Statement]:
+        """The positives whose every data category (personal data, where they name no
+        data) falls within one of ``broad``, in the policy's order."""
+        if self._by_categories is None:
+            self._by_categories = ByCategories(
+                self.reasoner.vocab, [self.reasoner.data_categories(s) for s in self.positives])
+        return [self.positives[i] for i in self._by_categories.all_within(broad)]
+
+
+class ByCategories:
+    """Items (statements, retention rules) by the data categories they are about, so
+    that those whose every category falls within some given ones are found by looking at
+    the distinct categories (no more than the vocabulary has), not at every item."""
+
+    def __init__(self, vocab: Vocabulary, categories: Iterable[frozenset[str]]) -> None:
+        self.vocab = vocab
+        self.categories = list(categories)
+        self._by_term: dict[str, list[int]] = {}
+        for position, terms in enumerate(self.categories):
+            for term in terms:
+                self._by_term.setdefault(term, []).append(position)
+
+    def all_within(self, broad: Iterable[str]) -> list[int]:
+        """The positions, ascending, of the items whose every category falls within one
+        of ``broad`` (``Vocabulary.all_within``); an item of no category never does."""
+        wanted = set(broad)
+        found: set[int] = set()
+        for term, positions in self._by_term.items():
+            if self.vocab.ancestors(term) & wanted:
+                found.update(positions)
+        return sorted(p for p in found if self.vocab.all_within(self.categories[p], wanted))
 
 
 class Reasoner:

@@ -117,6 +117,43 @@ def rule_covers(policy: Policy, vocab: Vocabulary, rule: RetentionRule,
     return bool(entry.categories) and bool(broad) and vocab.all_within(entry.categories, broad)
 
 
+class RetentionIndex:
+    """Retention rules by the data entries they name and the categories of their data,
+    so that the rules covering a data entry (``rule_covers``) are found without trying
+    every rule on every entry; in the policy's order."""
+
+    def __init__(self, policy: Policy, vocab: Vocabulary,
+                 rules: Iterable[RetentionRule] | None = None) -> None:
+        self.policy, self.vocab = policy, vocab
+        self.rules = list(policy.retention if rules is None else rules)
+        self._naming: dict[str, list[int]] = {}
+        self._by_category: dict[str, list[int]] = {}
+        for position, rule in enumerate(self.rules):
+            for data_id in dict.fromkeys(rule.data):
+                self._naming.setdefault(data_id, []).append(position)
+            for category in policy.categories_of(rule.data):
+                self._by_category.setdefault(category, []).append(position)
+
+    def covering(self, entry: DataEntry) -> list[RetentionRule]:
+        """The rules that apply to ``entry``: those that name it, and those whose data
+        has a category that one of the entry's falls within (the rest cannot cover it),
+        checked by ``rule_covers``."""
+        found = set(self._naming.get(entry.id, ()))
+        if entry.categories:
+            for term in self.vocab.ancestors(entry.categories[0]):
+                found.update(self._by_category.get(term, ()))
+        return [self.rules[p] for p in sorted(found)
+                if rule_covers(self.policy, self.vocab, self.rules[p], entry)]
+
+    def covers(self, entry: DataEntry) -> bool:
+        """Whether some rule applies to ``entry`` (a rule naming it, before any other)."""
+        if entry.id in self._naming:
+            return True
+        found = {p for term in self.vocab.ancestors(entry.categories[0])
+                 for p in self._by_category.get(term, ())} if entry.categories else set()
+        return any(rule_covers(self.policy, self.vocab, self.rules[p], entry) for p in found)
+
+
 # Retention criteria a reader can apply to know how long data is kept: the contract's
 # duration, until they ask or delete it themselves, as they configure it. "As long as
 # necessary", "as the law requires", "to resolve disputes", "depending on the risk" are

@@ -13,13 +13,13 @@ from pypolicy.validation.rules.completeness._shared import (
     CDR_DATA,
     EPRIVACY,
     CompletenessRule,
+    RetentionIndex,
     any_within,
     has_period,
     labels,
     policy_of,
     practices,
     real_consent,
-    rule_covers,
     use_of,
 )
 
@@ -70,16 +70,18 @@ retention:
         policy, vocab = policy_of(ctx), ctx.vocabulary
         processed = {d for s in policy.statements if s.positive for d in s.data}
         unbounded: list[DataEntry] = []
-        rules: list[RetentionRule] = []
+        listed: dict[str, RetentionRule] = {}  # by pointer, in the order first met
+        retention = RetentionIndex(policy, vocab)
         for entry in policy.data_categories:
             if entry.id not in processed or not any_within(vocab, entry.categories, TRAFFIC):
                 continue
-            covering = [r for r in policy.retention if rule_covers(policy, vocab, r, entry)]
+            covering = retention.covering(entry)
             # "erased when no longer needed" restates Art. 6(1); the duration is owed
             if any(not r.indefinite and has_period(r) for r in covering):
                 continue
             unbounded.append(entry)
-            rules += [r for r in covering if r not in rules]
+            listed.update((r.pointer, r) for r in covering if r.pointer not in listed)
+        rules = list(listed.values())
         if not unbounded:
             return
         # one problem: the traffic data has no period, however many entries record it

@@ -100,22 +100,24 @@ statements:
         policy, vocab = ctx.policy, ctx.vocabulary
         assert policy is not None
         reasoner = reasoner_for(policy, vocab)
+        buyer_for_itself: bool | None = None  # asked once, when a sale of the business is met
         for promise in policy.statements:
             if not promise.negative or "recipientOwnPurposes" not in promise.purposes:
                 continue
             promised_roles = {r for p in reasoner.parties(promise.actors) for r in p.roles} \
                 or {"thirdParty"}
-            promised_data = categories(policy, promise.data)
-            for statement in policy.statements:
-                if not statement.positive or statement.id == promise.id:
-                    continue
-                if not vocab.all_within(categories(policy, statement.data), promised_data):
+            # only the statements about data within the promise's, from the index
+            for statement in reasoner.index().data_all_within(categories(policy, promise.data)):
+                self.charge()
+                if statement.id == promise.id:
                     continue
                 if reasoner.covered(statement, promise.exceptions):
                     continue
-                if business_transfer(statement) and not own_purposes_of_buyer(policy,
-                                                                                vocab):
-                    continue  # the buyer steps into the provider's place
+                if business_transfer(statement):
+                    if buyer_for_itself is None:
+                        buyer_for_itself = own_purposes_of_buyer(policy, vocab)
+                    if not buyer_for_itself:
+                        continue  # the buyer steps into the provider's place
                 reason = self._breaks(statement, promised_roles, reasoner, vocab)
                 if reason:
                     yield self.finding(

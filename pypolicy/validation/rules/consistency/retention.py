@@ -18,6 +18,7 @@ from pypolicy.validation.rules._base import (
     gdpr_family,
     register,
 )
+from pypolicy.validation.rules._reasoning import ByCategories
 
 _STORE_BASE = """\
 dataCategories:
@@ -63,6 +64,11 @@ retention:
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = ctx.policy, ctx.vocabulary
         assert policy is not None
+        # the rules and storage places by the categories of their data: a promise finds
+        # those about data within its own without trying each
+        rules = ByCategories(vocab, (categories(policy, r.data) for r in policy.retention))
+        stored = [entry for entry in policy.storage if entry.data]
+        places = ByCategories(vocab, (categories(policy, e.data) for e in stored))
         for promise in policy.statements:
             if not promise.negative or promise.actors or \
                     (not vocab.all_within(promise.actions, ["store"]) and \
@@ -70,13 +76,10 @@ retention:
                 continue
             promised = categories(policy, promise.data)
             kept: list[HasEvidence] = []
-            for rule in policy.retention:
+            for position in rules.all_within(promised):
                 self.charge()
-                if vocab.all_within(categories(policy, rule.data), promised):
-                    kept.append(rule)
-            for entry in policy.storage:
-                if entry.data and vocab.all_within(categories(policy, entry.data), promised):
-                    kept.append(entry)
+                kept.append(policy.retention[position])
+            kept += [stored[position] for position in places.all_within(promised)]
             for item in kept:
                 yield self.finding(
                     f"{promise.id} says the data is not stored, but {item.pointer} says how"

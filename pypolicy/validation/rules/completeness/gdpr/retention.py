@@ -12,11 +12,11 @@ from pypolicy.validation.rules.completeness._shared import (
     CONTACT_DATA,
     GDPR,
     CompletenessRule,
+    RetentionIndex,
     has_period,
     labels,
     policy_of,
     practices,
-    rule_covers,
 )
 
 
@@ -93,13 +93,17 @@ retention:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = policy_of(ctx), ctx.vocabulary
-        specific = [r for r in policy.retention if not vague(r)]
+        # whether a specific rule bounds an entry, found through an index, once an entry
+        specific = RetentionIndex(policy, vocab, [r for r in policy.retention if not vague(r)])
+        bounded: dict[str, bool] = {}
         for rule in policy.retention:
             if not vague(rule):
                 continue
             entries = [e for e in (policy.data_entry(d) for d in rule.data) if e is not None]
-            unbounded = [e for e in entries
-                         if not any(rule_covers(policy, vocab, other, e) for other in specific)]
+            for entry in entries:
+                if entry.id not in bounded:
+                    bounded[entry.id] = specific.covers(entry)
+            unbounded = [e for e in entries if not bounded[e.id]]
             if entries and not unbounded:
                 continue
             names = join(e.name for e in unbounded) or "its data"
@@ -174,11 +178,12 @@ retention:
             for data_id in statement.data:
                 kept.setdefault(data_id, []).append(statement)
         uncovered = []
+        retention = RetentionIndex(policy, vocab)
         for entry in policy.data_categories:
             if entry.id not in kept or entry.id in not_kept or \
                     vocab.all_within(entry.categories, ["anonymousData"]):
                 continue
-            if not any(rule_covers(policy, vocab, rule, entry) for rule in policy.retention):
+            if not retention.covers(entry):
                 uncovered.append(entry)
         if uncovered:
             yield self.finding(
