@@ -136,18 +136,22 @@ def _plural(count: int, one: str, many: str) -> str:
 def load_into_store(args: argparse.Namespace, stdout: TextIO) -> int:
     """``pypolicy load ... --store-path DIR``."""
     from pypolicy.sparql.dataset import find_inputs
+    from pypolicy.sparql.intake import Readers
     from pypolicy.sparql.store import CorpusLoader, open_for_loading
 
     inputs = find_inputs(args.files, args.pattern)
-    store, path = open_for_loading(args.store_path)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     # tqdm: a maintained progress bar that redraws in place, with rate and time left.
     from tqdm import tqdm
 
-    with tqdm(total=len(inputs), unit=" files", disable=not show, file=sys.stderr,
-              dynamic_ncols=True, leave=False) as bar:
-        report = CorpusLoader(store, path).sync(inputs, bar.update)
-    del store  # closes the store: the manifest is on disk already
+    # The readers are forked first, while this process has no other thread (RocksDB's,
+    # tqdm's monitor): see Readers.
+    with Readers(len(inputs)) as readers:
+        store, path = open_for_loading(args.store_path)
+        with tqdm(total=len(inputs), unit=" files", disable=not show, file=sys.stderr,
+                  dynamic_ncols=True, leave=False) as bar:
+            report = CorpusLoader(store, path, readers=readers).sync(inputs, bar.update)
+        del store  # closes the store: the manifest is on disk already
     _notes(report.skipped)
     for message in report.failed:
         sys.stderr.write(f"pypolicy: {one_line(message)}\n")

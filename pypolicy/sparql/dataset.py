@@ -140,73 +140,106 @@ def duplicate_id(document_id: str, first: str, name: str, loaded: LoadedDocument
 
 @cache
 def vocabulary_ntriples() -> str:
-    from rdflib import Graph
+    """``schema/vocabulary.ttl`` as N-Triples, read by Oxigraph's Turtle parser (rdflib's
+    took half a second of every load; ``tests/test_store.py`` checks both read the same
+    graph)."""
+    import pyoxigraph as ox
 
-    graph = Graph()
-    graph.parse(schema_file("vocabulary.ttl"), format="turtle")
-    return str(graph.serialize(format="nt"))
+    triples = ox.parse(path=schema_file("vocabulary.ttl"), format=ox.RdfFormat.TURTLE)
+    return _ntriples(triples)
+
+
+def _ntriples(triples: Iterable[Any]) -> str:
+    import pyoxigraph as ox
+
+    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def jurisdictions_graph() -> Graph:
-    """``data/jurisdictions.json`` as triples, for queries that need EEA membership."""
-    from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-    from rdflib import XSD as XSD_NS
-    from rdflib.namespace import OWL
+    """``data/jurisdictions.json`` as an rdflib graph, for queries that need EEA membership."""
+    from rdflib import Graph
+
+    return Graph().parse(data=jurisdictions_ntriples(), format="nt")
+
+
+def _jurisdiction_triples() -> Iterator[Any]:
+    """``data/jurisdictions.json`` as pyoxigraph triples: which countries are within the EU
+    and the EEA, former members, adequacy decisions with their dates."""
+    import pyoxigraph as ox
 
     from pypolicy.format import geography as _geo
 
-    ppj = Namespace(JUR)
-    graph = Graph()
-    graph.add((URIRef(JURISDICTIONS_GRAPH), OWL.versionInfo, Literal(_geo.data_version())))
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    label, see_also = ox.NamedNode(rdfs + "label"), ox.NamedNode(rdfs + "seeAlso")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    date_type, boolean_type = ox.NamedNode(xsd + "date"), ox.NamedNode(xsd + "boolean")
 
-    def place(code: str) -> URIRef:
-        return URIRef((LOC if code in _geo.ALL_COUNTRIES else NS) + code)
+    def ppj(name: str) -> Any:
+        return ox.NamedNode(JUR + name)
 
+    def place(code: str) -> Any:
+        return ox.NamedNode((LOC if code in _geo.ALL_COUNTRIES else NS) + code)
+
+    def english(text: str) -> Any:
+        return ox.Literal(text, language="en")
+
+    def boolean(value: bool) -> Any:
+        return ox.Literal("true" if value else "false", datatype=boolean_type)
+
+    def date(value: Any) -> Any:
+        return ox.Literal(value.isoformat(), datatype=date_type)
+
+    yield ox.Triple(ox.NamedNode(JURISDICTIONS_GRAPH),
+                    ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo"),
+                    ox.Literal(_geo.data_version()))
     for code in sorted(_geo.ALL_COUNTRIES):
-        graph.add((place(code), RDF.type, ppj.Country))
-        graph.add((place(code), ppj.code, Literal(code)))
-        graph.add((place(code), RDFS.label, Literal(_geo.country_name(code), lang="en")))
+        country = place(code)
+        yield ox.Triple(country, rdf_type, ppj("Country"))
+        yield ox.Triple(country, ppj("code"), ox.Literal(code))
+        yield ox.Triple(country, label, english(_geo.country_name(code)))
         for decision in _geo.adequacy_history(code):
-            node = ppj[f"adequacy-{code}-{decision.adopted.isoformat()}"]
-            graph.add((node, RDF.type, ppj.AdequacyDecision))
-            graph.add((node, ppj.country, place(code)))
-            graph.add((node, RDFS.label, Literal(decision.decision, lang="en")))
-            graph.add((node, ppj.adopted, Literal(decision.adopted, datatype=XSD_NS.date)))
+            node = ppj(f"adequacy-{code}-{decision.adopted.isoformat()}")
+            yield ox.Triple(node, rdf_type, ppj("AdequacyDecision"))
+            yield ox.Triple(node, ppj("country"), country)
+            yield ox.Triple(node, label, english(decision.decision))
+            yield ox.Triple(node, ppj("adopted"), date(decision.adopted))
             if decision.in_force_until is not None:
-                graph.add((node, ppj.inForceUntil,
-                           Literal(decision.in_force_until, datatype=XSD_NS.date)))
+                yield ox.Triple(node, ppj("inForceUntil"), date(decision.in_force_until))
             if decision.scope is not None:
-                graph.add((node, ppj.scope, Literal(decision.scope, lang="en")))
+                yield ox.Triple(node, ppj("scope"), english(decision.scope))
             if decision.celex is not None:
-                graph.add((node, ppj.celex, Literal(decision.celex)))
-            graph.add((node, ppj.requiresCertification,
-                       Literal(decision.requires_certification)))
-            graph.add((node, ppj.partial, Literal(decision.partial)))
+                yield ox.Triple(node, ppj("celex"), ox.Literal(decision.celex))
+            yield ox.Triple(node, ppj("requiresCertification"),
+                            boolean(decision.requires_certification))
+            yield ox.Triple(node, ppj("partial"), boolean(decision.partial))
             if decision.source.startswith(("http://", "https://")):
-                graph.add((node, RDFS.seeAlso, URIRef(decision.source)))
+                yield ox.Triple(node, see_also, ox.NamedNode(decision.source))
     for region in sorted(_geo.regions()):
-        graph.add((place(region), RDF.type, ppj.Region))
-        graph.add((place(region), ppj.code, Literal(region)))
+        area = place(region)
+        yield ox.Triple(area, rdf_type, ppj("Region"))
+        yield ox.Triple(area, ppj("code"), ox.Literal(region))
         for code in sorted(_geo.region_members(region)):
-            graph.add((place(code), ppj.memberOf, place(region)))
+            yield ox.Triple(place(code), ppj("memberOf"), area)
         for code in sorted(_geo.countries_in(region)):
-            graph.add((place(code), ppj.within, place(region)))
+            yield ox.Triple(place(code), ppj("within"), area)
         for code, left in sorted(_geo.former_members(region).items()):
-            node = ppj[f"withdrawal-{code}-{region}"]
-            graph.add((place(code), ppj.formerMemberOf, place(region)))
-            graph.add((node, RDF.type, ppj.Withdrawal))
-            graph.add((node, ppj.country, place(code)))
-            graph.add((node, ppj.region, place(region)))
-            graph.add((node, ppj.date, Literal(left, datatype=XSD_NS.date)))
+            node = ppj(f"withdrawal-{code}-{region}")
+            yield ox.Triple(place(code), ppj("formerMemberOf"), area)
+            yield ox.Triple(node, rdf_type, ppj("Withdrawal"))
+            yield ox.Triple(node, ppj("country"), place(code))
+            yield ox.Triple(node, ppj("region"), area)
+            yield ox.Triple(node, ppj("date"), date(left))
         for other in sorted(_geo.regions()):
             if other != region and _geo.countries_in(region) < _geo.countries_in(other):
-                graph.add((place(region), ppj.within, place(other)))
-    return graph
+                yield ox.Triple(area, ppj("within"), place(other))
 
 
 @cache
 def jurisdictions_ntriples() -> str:
-    return str(jurisdictions_graph().serialize(format="nt"))
+    # Written with pyoxigraph's terms rather than rdflib's: importing rdflib alone took
+    # a third of a second of every load.
+    return _ntriples(_jurisdiction_triples())
 
 
 def reference_graphs() -> dict[str, str]:
