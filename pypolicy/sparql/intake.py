@@ -233,8 +233,8 @@ class Readers:
     workers (few files, one processor) the files are read in this process.
     """
 
-    def __init__(self, files: int) -> None:
-        self.workers = worker_count(files)
+    def __init__(self, files: int, *, workers: int | None = None) -> None:
+        self.workers = worker_count(files) if workers is None else workers
         self.pool: Any = None
         if self.workers:
             # Compiled once here, inherited by every worker.
