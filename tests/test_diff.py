@@ -157,7 +157,9 @@ def test_transfer_safeguard_removed() -> None:
                                                 ("P7D", "retention-shorter"),
                                                 ("P1M", "retention-longer")])
 def test_retention_longer_and_shorter(duration: str, kind: str) -> None:
-    new = edited("itnet", lambda d: rule(d, "r-after-termination").update(duration=duration))
+    # itnet deletes "within 30 days" of termination: at most P30D (format 1.1 period)
+    new = edited("itnet", lambda d: rule(d, "r-after-termination").update(
+        period={"atMost": duration}))
     assert kinds(example("itnet"), new) == [kind]
 
 
@@ -171,7 +173,7 @@ def test_retention_indefinite_and_new_exception_are_longer() -> None:
 
 def test_retention_rule_matched_by_data_when_renamed() -> None:
     new = edited("itnet", lambda d: rule(d, "r-after-termination").update(
-        id="r-renamed", duration="P60D"))
+        id="r-renamed", period={"atMost": "P60D"}))
     assert kinds(example("itnet"), new) == ["retention-longer"]
 
 

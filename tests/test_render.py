@@ -160,7 +160,7 @@ def test_negative_promises_and_conditions_read_right() -> None:
     policy = Policy.from_dict(example_data("inum"))
     by_id = {s.id: statement_sentence(policy, s) for s in policy.statements}
     assert by_id["s-no-consent-basis"] == (
-        "We do not process personal data or information on the basis of consent, "
+        "We usually do not process personal data or information on the basis of consent, "
         "other than for third-party marketing.")
     assert by_id["s-no-own-purposes"] == (
         "Third parties do not use personal data or information for their own purposes.")
