@@ -171,6 +171,14 @@ def _rss_bytes() -> int:
         return _peak_bytes()
 
 
+def _cpu_seconds() -> float:
+    """Processor time of this process and of its children that have ended (the workers
+    that read the files), user and system."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _peak_bytes() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
@@ -200,16 +208,18 @@ def measure_store(store: str, directory: str, names: list[str], limit: float,
     """Build one store in memory from the corpus files, as ``pypolicy query DIR`` does
     (files read and checked included), and time every query (in this process)."""
     before = _rss_bytes()
-    begin = time.perf_counter()
+    begin, cpu_begin, load_begin = time.perf_counter(), _cpu_seconds(), os.getloadavg()[0]
     if store == "oxigraph":  # the default: streamed, a batch at a time
         engine: Any = OxigraphEngine(load_into_memory(find_inputs([directory])))
-        load_seconds = time.perf_counter() - begin
-        size = len(engine.store)
     else:
         engine = RdflibEngine(build_dataset(load_documents([directory])))
-        load_seconds = time.perf_counter() - begin
-        size = len(engine.dataset)
-    print(f"  {store}: loaded in {load_seconds:.1f} s", file=sys.stderr, flush=True)
+    load_seconds = time.perf_counter() - begin
+    load_cpu = _cpu_seconds() - cpu_begin
+    load_average = (load_begin, os.getloadavg()[0])
+    size = len(engine.store) if store == "oxigraph" else len(engine.dataset)
+    print(f"  {store}: loaded in {load_seconds:.1f} s (processor {load_cpu:.1f} s, load"
+          f" average {load_average[0]:.1f} to {load_average[1]:.1f})", file=sys.stderr,
+          flush=True)
     gc.collect()
     gc.freeze()  # as the query command does
     added = _rss_bytes() - before
@@ -224,7 +234,8 @@ def measure_store(store: str, directory: str, names: list[str], limit: float,
         shown = f"{queries[name]['seconds']:.3f} s" if "seconds" in queries[name] else "stopped"
         print(f"  {store} {name}: {shown}", file=sys.stderr, flush=True)
     return {"store": store, "quads": size, "load_seconds": load_seconds,
-            "store_bytes": added, "peak_bytes": _peak_bytes(), "queries": queries}
+            "load_cpu_seconds": load_cpu, "load_average": load_average, "store_bytes": added,
+            "peak_bytes": _peak_bytes(), "queries": queries}
 
 
 def _store_process(connection: Any, *args: Any) -> None:
@@ -271,8 +282,10 @@ def write_corpus(count: int, directory: Path) -> float:
 
 
 def run_load(directory: Path, store: Path) -> dict[str, Any]:
-    """``pypolicy load DIR --store-path STORE`` as a command: seconds, peak memory, output."""
-    begin = time.perf_counter()
+    """``pypolicy load DIR --store-path STORE`` as a command: seconds, processor seconds
+    (its own and its workers', from the kernel's accounting), the load average before and
+    after, peak memory, output."""
+    begin, load_begin = time.perf_counter(), os.getloadavg()[0]
     process = subprocess.Popen(
         [sys.executable, "-m", "pypolicy", "load", str(directory), "--store-path", str(store),
          "--progress", "never"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
@@ -285,7 +298,9 @@ def run_load(directory: Path, store: Path) -> dict[str, Any]:
     if process.returncode != 0:
         raise RuntimeError(f"pypolicy load failed ({process.returncode}): {err[-2000:]}")
     peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return {"seconds": seconds, "peak_bytes": peak, "output": out.strip()}
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "load_average": (load_begin, os.getloadavg()[0]), "peak_bytes": peak,
+            "output": out.strip()}
 
 
 def directory_bytes(path: Path) -> int:
@@ -355,22 +370,27 @@ def measure_size(count: int, work: Path, names: list[str], limit: float,
             "store_bytes": size, "quads": quads, "queries": queries, "memory": memory}
 
 
+def _cpu(figures: dict[str, Any], key: str = "cpu_seconds") -> str:
+    before, after = figures["load_average"]
+    return f" (processor {figures[key]:.1f} s, load average {before:.1f} to {after:.1f})"
+
+
 def print_size(result: dict[str, Any], names: list[str]) -> None:
     load, again = result["load"], result["load_again"]
     print(f"\n{result['policies']:,} policies, {result['quads']:,} quads"
           f" (files written in {result['generate_seconds']:.1f} s)")
-    print(f"  pypolicy load, new store:        {load['seconds']:8.1f} s, peak memory"
-          f" {_mb(load['peak_bytes'])}, store on disk {_mb(result['store_bytes'])}")
-    print(f"  pypolicy load, nothing changed:  {again['seconds']:8.1f} s, peak memory"
-          f" {_mb(again['peak_bytes'])}")
+    print(f"  pypolicy load, new store:        {load['seconds']:8.1f} s{_cpu(load)}, peak"
+          f" memory {_mb(load['peak_bytes'])}, store on disk {_mb(result['store_bytes'])}")
+    print(f"  pypolicy load, nothing changed:  {again['seconds']:8.1f} s{_cpu(again)}, peak"
+          f" memory {_mb(again['peak_bytes'])}")
     memory = result["memory"]
     if "error" in memory:
         print(f"  in memory: {memory['error']}")
         memory = {"queries": {}}
     else:
         print(f"  in memory (pypolicy query DIR): {memory['load_seconds']:8.1f} s to read,"
-              f" check and load; store {_mb(memory['store_bytes'])}, peak process"
-              f" {_mb(memory['peak_bytes'])}")
+              f" check and load{_cpu(memory, 'load_cpu_seconds')}; store"
+              f" {_mb(memory['store_bytes'])}, peak process {_mb(memory['peak_bytes'])}")
     print(f"  {'query':<38}{'rows':>8}{'memory cold':>13}{'warm':>8}{'disk cold':>11}"
           f"{'warm':>8}  same")
     for name in names:

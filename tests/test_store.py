@@ -255,6 +255,49 @@ def test_load_refuses_what_is_not_a_store(tmp_path: Path, corpus: Path) -> None:
     assert code == 2 and "--store-path" in err
 
 
+def test_a_load_read_by_workers_brings_the_store_up_to_date(tmp_path: Path) -> None:
+    """Enough files for worker processes to read them (pypolicy.sparql.intake): a changed
+    file replaces its graph, a file whose id changed leaves no graph under the old id, a
+    removed file's graph goes, a bad file is reported while the others load."""
+    from pypolicy.sparql.intake import PARALLEL_FROM
+
+    folder, store = tmp_path / "corpus", tmp_path / "corpus.oxigraph"
+    folder.mkdir()
+    documents = _synthetic(PARALLEL_FROM + 20)
+    for document in documents:
+        (folder / f"{document['id']}.json").write_text(json.dumps(document))
+    count = len(documents)
+    done = pypolicy("load", str(folder), "--store-path", str(store))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{store}: {count} policies ({count} loaded, 0 unchanged, 0 removed)\n"
+    first = _graphs(store)
+    assert len(first) == count + 2
+
+    retitled, renamed, removed = documents[3], documents[40], documents[77]
+    retitled["statements"] = retitled["statements"][:1]
+    (folder / f"{retitled['id']}.json").write_text(json.dumps(retitled))
+    old_id, renamed["id"] = renamed["id"], "renamed-policy"
+    (folder / f"{old_id}.json").write_text(json.dumps(renamed))
+    (folder / f"{removed['id']}.json").unlink()
+    (folder / "zz-broken.json").write_text('{"formatVersion": "1.0.0", "id": "broken"}')
+    done = pypolicy("load", str(folder), "--store-path", str(store))
+    assert done.returncode == 2
+    assert done.stdout == (f"{store}: {count - 1} policies (2 loaded, {count - 3} unchanged,"
+                           " 1 removed, 1 file not loaded)\n")
+    assert f"{folder / 'zz-broken.json'}" in done.stderr
+    after = _graphs(store)
+    assert removed["id"] not in after and old_id not in after and "broken" not in after
+    assert after["renamed-policy"] == first[old_id]
+    assert after[retitled["id"]] < first[retitled["id"]]
+    reference = build_oxigraph_store([retitled])
+    import pyoxigraph as ox
+
+    assert after[retitled["id"]] == sum(1 for _ in reference.quads_for_pattern(
+        None, None, None, ox.NamedNode(document_iri(retitled["id"]))))
+    assert {k: v for k, v in after.items() if k not in (retitled["id"], "renamed-policy")} \
+        == {k: v for k, v in first.items() if k not in (retitled["id"], old_id, removed["id"])}
+
+
 # ------------------------------------------------------------------------------ query
 
 
