@@ -4,7 +4,9 @@ skeleton; the annotator checks them.
 
 Headings are lines that look like headings: Markdown ``#`` and underlined headings, a
 line that is all bold, a numbered title ("3. How we use your data"), and a short line
-in title case or capitals with no sentence punctuation. Boilerplate guesses are only
+in title case or capitals with no sentence punctuation, and a short line put as a question
+in sentence case ("Why we use it", "Who we pass it to", "Can I delete my account?").
+Boilerplate guesses are only
 what surely states no practice: a short line dating the text, a copyright notice.
 """
 
@@ -31,6 +33,13 @@ _SMALL_WORDS = frozenset({
 _MAX_HEADING = 90
 _MAX_HEADING_WORDS = 12
 _MAX_TITLE_WORDS = 10  # a heading that is neither numbered nor marked up
+# A heading in sentence case put as a question: "Why we use it", "How we use information".
+# "When" and "If" are left out: a line starting so is more often a sentence that lost its
+# full stop ("When you call us we record the call") than a heading.
+_QUESTION_WORDS = frozenset({"How", "Why", "What", "Who", "Whom", "Whose", "Which", "Where"})
+_MAX_QUESTION_WORDS = 8
+_MAX_ASKED_WORDS = 12  # a line ending in "?"
+_SECOND_SENTENCE = re.compile(r"[?!]\s+\S")
 
 _DATE_LINE = re.compile(r"(?i)(?<![a-z])(?:last\s+(?:updated|modified|revised|changed)|effective"
                         r"(?:\s+(?:date|as\s+of|from))?|updated(?:\s+on)?|version\s+of)\b")
@@ -92,7 +101,21 @@ def _heading_in(line: str, next_line: str, following: str) -> str | None:
     limit = 6 if stripped.endswith(":") else _MAX_TITLE_WORDS
     if _title_like(stripped) and len(stripped.split()) <= limit:
         return stripped
+    if _question_like(stripped):
+        return stripped
     return None
+
+
+def _question_like(line: str) -> bool:
+    """A short line put as a question: one that starts with a question word and has no
+    sentence punctuation ("Who we pass it to"), or one sentence that ends in "?"."""
+    words = line.split()
+    if not words or not words[0][0].isupper() or _SECOND_SENTENCE.search(line):
+        return False
+    if line.endswith("?"):
+        return len(words) <= _MAX_ASKED_WORDS
+    return words[0] in _QUESTION_WORDS and len(words) <= _MAX_QUESTION_WORDS and \
+        line[-1] not in ".;,:!"
 
 
 def _unbold(text: str) -> str:
