@@ -99,17 +99,41 @@ EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-
 PHONE = re.compile(r"(?<![\w+/-])(?:\+[0-9]{1,3}[\s.-]?)?(?:\(?[0-9]{2,5}\)?[\s.-]?)?"
                    r"[0-9]{3,4}[\s.-][0-9]{3,4}(?![\w/-])")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|call|tel|telephone|toll[- ]free|fax|hotline|dial|"
-                        r"number)\b|\+[0-9]")
-# A postal address: a house number and a street word, up to a postcode or a country
+                        r"number|ring|freephone|freecall|landline|mobile)\b|\+[0-9]|"
+                        # "contact us on 1300 555 019", as British and Australian texts write it
+                        r"\bon\s+(?=\(?[0-9]{2,5}\)?[\s.-]?[0-9]{3})")
+# A postal address: a house number and a street word, up to a postcode or a country; or,
+# as German addresses are written, a street and its number, then a postcode and a town.
+# Postcodes of the common telecom jurisdictions, as compact patterns (pyap2 parses US, CA
+# and GB addresses only; libpostal needs a model of some 2 GB):
+_POSTCODE = (
+    r"\b[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b|"  # GB: S3 8GH, EC1A 1BB
+    r"\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"  # CA: H3B 1A1
+    r"\b[AC-FHKNPRTV-Y][0-9]{2}\s?[AC-FHKNPRTV-Y0-9]{4}\b|"  # IE Eircode: D02 X285
+    r"\bDublin\s+[0-9]{1,2}\b|"  # IE postal districts
+    r"\b[1-9][0-9]{2}\s?[0-9]{3}\b|"  # IN PIN: 560001, 560 001
+    r"\b[0-9]{4,5}(?:-[0-9]{4})?\b"  # US ZIP (+4), AU, DE
+)
+_COUNTRY_END = (r"\bUSA\b|\bUnited\s+States\b|\bUnited\s+Kingdom\b|\bUK\b|\bCanada\b|"
+                r"\bAustralia\b|\bIreland\b|\bGermany\b|\bDeutschland\b|\bIndia\b")
 _STREET = (r"(?:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|drive|dr|way|suite|"
            r"floor|square|place|court|ct|highway|hwy|strasse|straße|straat|gracht|weg|"
-           r"parkway|pkwy|plaza|building|house|p\.?\s?o\.?\s?box)")
-POSTAL = re.compile(
-    r"(?i)(?<![\w])(?:(?:attn:?\s*)?[A-Z][\w&.'’ -]{1,60},?\s+)?[0-9]{1,6}[A-Z]?\s+"
-    r"(?:[\w.'’-]+\s+){0,4}" + _STREET + r"\b[^\n]{0,80}?(?:\b[0-9]{4,5}(?:-[0-9]{4})?\b|"
-    r"\b[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b|"
-    r"\bUSA\b|\bUnited States\b|\bUnited Kingdom\b|\bUK\b)(?:,?\s*(?:USA|UK|United States|"
-    r"United Kingdom))?")
+           r"parkway|pkwy|plaza|building|house|crescent|terrace|quay|parade|rue|chemin|"
+           r"marg|nagar|p\.?\s?o\.?\s?box)")
+# An addressee written before the number: a run of capitalised words ("Acme Voice Ltd, ",
+# "The Data Protection Lead, "), not the words of the sentence ("write to us at")
+_ADDRESSEE = (r"(?:(?:(?i:attn|attention):?\s*)?[A-Z][\w&.'’-]*"
+              r"(?:\s+(?:of|the|and|for|[A-Z0-9&][\w&.'’-]*)){0,6},?\s+)")
+_NUMBER_FIRST = (
+    _ADDRESSEE + r"?(?:(?i:unit|level|no\.?)\s+[0-9]{1,4}[A-Z]?,?\s+(?:[0-9]{1,6}[A-Za-z]?,?\s+)?|"
+    r"[0-9]{1,6}[A-Za-z]?,?\s+)"
+    r"(?:[\w.'’-]+,?\s+){0,4}(?i:" + _STREET + r")\b[^\n]{0,80}?(?:" + _POSTCODE + r"|(?i:" +
+    _COUNTRY_END + r"))(?:,?\s*(?i:" + _COUNTRY_END + r"))?")
+_STREET_FIRST = (  # Hauptstraße 5, 10115 Berlin
+    r"(?<![\w])[A-ZÄÖÜ][\wäöüß.-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|"
+    r"ufer)\s+[0-9]{1,4}[a-z]?,?\s+[0-9]{5}\s+[A-ZÄÖÜ][\wäöüß-]+(?:,?\s*(?i:" + _COUNTRY_END +
+    r"))?")
+POSTAL = re.compile(r"(?<![\w])(?:" + _NUMBER_FIRST + r"|" + _STREET_FIRST + r")")
 
 
 _PHONE_SHAPE = re.compile(r"\+[0-9][0-9 .-]{6,}|\([0-9]{3}\)\s?[0-9]{3}-[0-9]{4}")
