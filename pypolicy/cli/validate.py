@@ -27,6 +27,18 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _findings_limit(value: str) -> int:
+    """A whole number of findings, 0 for no limit (as the setting has it)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number (0 lists every finding), not {value!r}")
+    return number
+
+
 def register(subparsers: Any) -> dict[str, Any]:
     v = subparsers.add_parser(
         "validate", formatter_class=_ProfilesHelp,
@@ -78,6 +90,10 @@ def register(subparsers: Any) -> dict[str, Any]:
                    help="say on standard error which settings and files are used")
     v.add_argument("--shacl", action="store_true",
                    help="also check the document's RDF form against the SHACL shapes")
+    v.add_argument("--max-findings-per-rule", type=_findings_limit, metavar="N",
+                   help="list at most N findings of each rule per document, the rest"
+                        " counted in one more finding; 0 lists them all (default: the"
+                        " max-findings-per-rule setting, else 100)")
     v.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
     from pypolicy.cli import rules as rules_cli
@@ -137,7 +153,8 @@ def cmd_validate(args: argparse.Namespace, stdout: TextIO) -> int:
         ignore=tuple(args.ignore) if args.ignore is not None else None,
         profiles=tuple(args.profile) if args.profile is not None else None,
         fail_level=args.fail_level, exclude=tuple(args.exclude),
-        enable=("shacl-violation",) if args.shacl else ())
+        enable=("shacl-violation",) if args.shacl else (),
+        max_findings_per_rule=args.max_findings_per_rule)
     finder = SettingsFinder(overrides, config=args.config, isolated=args.isolated)
     inputs = collect(args.files, finder, stdin_filename=args.stdin_filename,
                      force_exclude=args.force_exclude)

@@ -93,6 +93,7 @@ class Overrides:
     fail_level: str | None = None
     exclude: tuple[str, ...] = ()  # added to the file's
     enable: tuple[str, ...] = ()  # opt-in rules (--shacl)
+    max_findings_per_rule: int | None = None  # 0: list every finding
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,11 @@ def read_settings(path: Path | None, overrides: Overrides = Overrides(), *,
     max_bytes = table.get("max-bytes", 16 * 1024 * 1024)
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
         raise ConfigError(f"{where}: max-bytes must be a positive integer")
-    max_findings = table.get("max-findings-per-rule", MAX_FINDINGS_PER_RULE)
+    max_findings = overrides.max_findings_per_rule
+    if max_findings is None:
+        max_findings = table.get("max-findings-per-rule", MAX_FINDINGS_PER_RULE)
+    elif max_findings < 0:
+        raise ConfigError("--max-findings-per-rule must be a whole number, 0 for all")
     if not isinstance(max_findings, int) or isinstance(max_findings, bool) or max_findings < 0:
         raise ConfigError(f"{where}: max-findings-per-rule must be a whole number, 0 for all")
     # extend-select adds to a selection; with no selection (every rule) it can only
