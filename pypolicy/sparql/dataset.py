@@ -9,12 +9,15 @@ their dates). The default graph is the union of all graphs for the embedded engi
 pack queries name their graphs (``GRAPH``), so they run unchanged against a server whose
 default graph is empty.
 
+Both reference graphs are written as N-Triples by pyoxigraph, without rdflib, which
+would cost every load its import and its slower Turtle parser.
+
 Two stores hold the same quads: a pyoxigraph ``Store`` (:func:`build_oxigraph_store`,
 the default: documents written as N-Quads by :mod:`pypolicy.sparql.quads` and bulk-loaded,
 many per batch) and an rdflib :class:`~rdflib.Dataset` (:func:`build_dataset`, through
 rdflib's JSON-LD parser: slow, kept as ``--store rdflib`` and as the reference the tests
-compare with). A store on disk, kept up to date between queries, is
-:mod:`pypolicy.sparql.store`.
+compare with). A corpus read from files, into memory or into a store on disk kept up to
+date between queries, is loaded by :mod:`pypolicy.sparql.store`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The corpus in an Oxigraph store: in memory for one query, or on disk between queries.
 
-:class:`CorpusLoader` streams documents into a store: each file is read, validated
-against the schema, written as N-Quads (:mod:`pypolicy.sparql.quads`) and added to a batch;
-a full batch is bulk-loaded and dropped. Memory stays flat whatever the corpus size: one
-batch, plus a line of bookkeeping per file.
+:class:`CorpusLoader` streams documents into a store: worker processes read each file,
+check it against the schema and write it as N-Quads (:mod:`pypolicy.sparql.intake`,
+:mod:`pypolicy.sparql.quads`), in the order of the files; here the N-Quads are gathered
+into batches, and a thread bulk-loads each full batch while the next is read. Memory stays
+flat whatever the corpus size: a batch being gathered and one being loaded, a few chunks
+of files read ahead, plus a line of bookkeeping per file.
 
 On disk (``pypolicy load FILES --store-path corpus.oxigraph``) the store is an ordinary
 Oxigraph directory (``oxigraph serve --location`` reads it too) holding one more file,
