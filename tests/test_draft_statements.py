@@ -34,3 +34,24 @@ def test_your_calls_are_the_content_of_communications() -> None:
     categories = {c for d in document["dataCategories"] for c in d["categories"]}
     assert statement["modality"] == "doesNot" and categories == {"communicationsContent"}
     assert "statements" not in drafted("We never listen to music at work.")
+
+
+def _actions(text: str) -> list[list[str]]:
+    return [s["actions"] for s in drafted(text).get("statements", ())]
+
+
+def test_an_action_word_after_an_article_is_a_noun() -> None:
+    assert _actions("Each call detail record shows the route taken.") == []
+    assert _actions("We route call detail records to our billing system.") == [["transmit"]]
+    # a participle after an article may still say the practice ("the combined data")
+    assert _actions("We keep the combined call detail records.") != []
+
+
+def test_a_relative_clause_about_a_party_states_no_practice_of_the_provider() -> None:
+    assert _actions("We disclose call detail records to the carrier that carries "
+                    "your traffic.") == [["disclose"]]
+    assert _actions("We disclose call detail records to the carrier and carry "
+                    "your traffic.") == [["disclose"], ["transmit"]]
+    # unless the party acts for the provider
+    assert ["store"] in _actions("We use a vendor that stores call detail records on our "
+                                 "behalf.")

@@ -43,6 +43,14 @@ _STRONG_BASES = frozenset({"contract", "legalObligation", "legitimateInterest", 
 # An action word used as a noun: "the use of", "your use of our services", "for internal use"
 _NOUN_BEFORE = re.compile(r"(?i)\b(?:the|your|our|its|their|this|any|such|internal|personal|"
                           r"commercial|fair|for|of|a|an|no)\s*$")
+# An action word right after an article is a noun whatever follows ("the route taken")
+_ARTICLE_BEFORE = re.compile(r"(?i)\b(?:the|a|an|each|every)\s*$")
+# A verb right after a relative pronoun that follows a party says what the party does
+# ("the operator that carries our traffic"): no practice of the provider, unless the text
+# says the party acts for it ("a vendor who stores it for us")
+_RELATIVE_BEFORE = re.compile(r"(?i)\b(?:that|which|who)\s+(?:\w+ly\s+)?$")
+_PRONOUN_FIRST = re.compile(r"(?i)(?:you|we|they)\b")  # "that you provide": a phrasing
+_PARTICIPLE = re.compile(r"(?i)(?:ed|ing)$")
 _CONTINUATION = re.compile(r"(?i)\s*(?:these|they|such|this\s+includes?|examples|recipients)\b")
 _ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+"
                            r"(?:\w+\s+){0,2}(?:outlines|describes|explains|sets\s+out|tells|"
@@ -83,10 +91,24 @@ def _actions(sentence: Sentence) -> list[Mention]:
             continue
         before = sentence.text[:sentence.offset(action.start)]
         after = sentence.text[sentence.offset(action.end):sentence.offset(action.end) + 4]
-        if _NOUN_BEFORE.search(before) and after.lower().startswith(" of"):
+        if (_NOUN_BEFORE.search(before) and after.lower().startswith(" of")) or \
+                (_ARTICLE_BEFORE.search(before) and not _PARTICIPLE.search(action.words)):
+            continue  # "the route taken"; but "the combined data" may say they are combined
+        if _describes_party(sentence, before, action) and not acts_on_behalf(sentence):
             continue
         kept.append(action)
     return kept
+
+
+def _describes_party(sentence: Sentence, before: str, action: Mention) -> bool:
+    """Whether the action is the verb of a relative clause about a party ("the operator
+    that carries our traffic"): it says what the party does, not what the provider does."""
+    relative = _RELATIVE_BEFORE.search(before)
+    if not relative or _PRONOUN_FIRST.match(action.words):
+        return False
+    antecedent_end = sentence.span.start + relative.start()
+    ends = [m.end for m in sentence.of("Party")] + [o.end for o in sentence.organisations]
+    return any(0 <= antecedent_end - end <= 2 for end in ends)
 
 
 class StatementDrafter:
