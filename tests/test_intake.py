@@ -230,3 +230,30 @@ def test_the_writer_keeps_the_order_and_reports_a_failure() -> None:
     with pytest.raises(OSError, match="disk full"):
         writer.close()
     assert 99 not in done  # nothing runs after a failure
+
+
+# ------------------------------------------------------------------------------ reference graphs
+
+
+def test_the_reference_graphs_written_without_rdflib_are_what_rdflib_reads() -> None:
+    """The vocabulary, parsed by Oxigraph, is the graph rdflib parses from the same Turtle;
+    the jurisdictions graph types its literals as rdflib's Literal(date), Literal(bool) and
+    Literal(text, lang="en") did."""
+    from rdflib import XSD, Graph, Literal, URIRef
+    from rdflib.compare import isomorphic
+
+    from pypolicy.format.resources import schema_file
+    from pypolicy.sparql.dataset import JUR, jurisdictions_ntriples, vocabulary_ntriples
+
+    ours = Graph().parse(data=vocabulary_ntriples(), format="nt")
+    assert len(ours) > 1000
+    assert isomorphic(ours, Graph().parse(schema_file("vocabulary.ttl"), format="turtle"))
+
+    places = Graph().parse(data=jurisdictions_ntriples(), format="nt")
+    adopted = set(places.objects(None, URIRef(JUR + "adopted")))
+    assert adopted and all(isinstance(o, Literal) and o.datatype == XSD.date for o in adopted)
+    partial = set(places.objects(None, URIRef(JUR + "partial")))
+    assert partial == {Literal(True), Literal(False)}
+    label = places.value(URIRef("https://w3id.org/dpv/loc#FR"),
+                         URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    assert label == Literal("France", lang="en")
