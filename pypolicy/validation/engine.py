@@ -13,7 +13,7 @@ survives edits; its regions (line and column, start and end) when asked for.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -102,17 +102,49 @@ def rule_catalogue() -> dict[str, RuleInfo]:
     return {code: rule.info() for code, rule in sorted(RULES.items())}
 
 
-def _suppression(finding: Finding, suppressions: Sequence[tuple[int, dict[str, Any]]]
-                 ) -> tuple[int, dict[str, Any]] | None:
-    """The document's suppression (index and entry) that accepts a finding, if any."""
-    for index, s in suppressions:
-        if s.get("rule") not in (finding.code, finding.name):
-            continue
-        targets = s.get("targets")
-        if not targets or any(p == t or p.startswith(t + "/") for t in targets
-                              for p in finding.pointers):
-            return index, s
-    return None
+class Suppressions:
+    """The document's suppressions, by rule and target, so that the one accepting a
+    finding is found from the finding's places (each pointer and the pointers above it)
+    rather than by trying every suppression: a document may hold thousands, and a rule
+    may make thousands of findings before its limit stops it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        raw = data.get("suppressions")
+        self.entries = [(i, s) for i, s in enumerate(raw) if isinstance(s, dict)] \
+            if isinstance(raw, list) else []
+        # the first entry (its position in ``entries``) for a rule, and for a rule and target
+        self._everywhere: dict[str, int] = {}
+        self._at: dict[tuple[str, str], int] = {}
+        for position, (_index, entry) in enumerate(self.entries):
+            rule, targets = entry.get("rule"), entry.get("targets")
+            if not isinstance(rule, str):
+                continue
+            if not targets:
+                self._everywhere.setdefault(rule, position)
+            elif isinstance(targets, list):
+                for target in targets:
+                    if isinstance(target, str):
+                        self._at.setdefault((rule, target), position)
+
+    def accepting(self, finding: Finding) -> tuple[int, dict[str, Any]] | None:
+        """The first suppression (index and entry) that accepts a finding: one of its
+        rule, with no targets or a target that is one of the finding's pointers or above
+        one of them."""
+        found = [self._everywhere[rule] for rule in (finding.code, finding.name)
+                 if rule in self._everywhere]
+        if self._at:
+            for pointer in finding.pointers:
+                # the pointer itself and each one above it ("/a/b": "/a/b", "/a", "")
+                above = [pointer[:i] for i, c in enumerate(pointer) if c == "/"]
+                for target in (pointer, *above):
+                    for rule in (finding.code, finding.name):
+                        position = self._at.get((rule, target))
+                        if position is not None:
+                            found.append(position)
+        return self.entries[min(found)] if found else None
+
+    def accepts(self, finding: Finding) -> bool:
+        return self.accepting(finding) is not None
 
 
 def check_document(data: dict[str, Any], config: Config = Config(),
@@ -130,8 +162,11 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
     selected = sorted((r for r in (rules if rules is not None else RULES.values())
                        if config.rule_enabled(r)), key=lambda r: r.code)
     vocab = vocabulary()
-    ctx = RuleContext(data, None, vocab, frozenset(),
-                      max_findings=config.max_findings_per_rule)
+    # suppressions first, then the limit: a finding the document suppresses takes no
+    # place among those a rule lists, and is not counted among the rest
+    suppressions = Suppressions(data)
+    ctx = RuleContext(data, None, vocab, frozenset(), max_findings=config.max_findings_per_rule,
+                      suppressed=suppressions.accepts)
     findings: list[Finding] = []
     # the schema first; references only on schema-valid input; the rest on a clean layer 1
     schema_rules = [r for r in selected if r.layer == 1 and r.code == "VP001"]
@@ -139,21 +174,22 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
     for rule_cls in schema_rules:
         findings.extend(_run(rule_cls, ctx, config))
     if findings or (not schema_rules and violations(data)):
-        return (*_finish(findings, data), ())
+        return (*_finish(findings, suppressions), ())
     for rule_cls in other_structural:
         findings.extend(_run(rule_cls, ctx, config))
     if findings:
-        return (*_finish(findings, data), ())
+        return (*_finish(findings, suppressions), ())
     policy = Policy.from_dict(data)
     # the law that applies, and why: findings cite only the law of applied regimes
     regimes = decide(policy, config.profiles)
     ctx = RuleContext(data, policy, vocab, profiles_of(regimes, config.profiles), regimes,
-                      max_findings=config.max_findings_per_rule)
+                      max_findings=config.max_findings_per_rule,
+                      suppressed=suppressions.accepts)
     for layer in (2, 3, 4):
         for rule_cls in selected:
             if rule_cls.layer == layer:
                 findings.extend(_run(rule_cls, ctx, config))
-    return (*_finish(findings, data), regimes)
+    return (*_finish(findings, suppressions), regimes)
 
 
 def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding]:
@@ -171,15 +207,12 @@ def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding
     return [replace(f, severity=configured) if f.severity != configured else f for f in found]
 
 
-def _finish(findings: list[Finding], data: dict[str, Any]
+def _finish(findings: list[Finding], suppressions: Suppressions
             ) -> tuple[list[Finding], list[SuppressedFinding]]:
-    raw = data.get("suppressions")
-    suppressions = [(i, s) for i, s in enumerate(raw) if isinstance(s, dict)] \
-        if isinstance(raw, list) else []
     kept: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
     for finding in findings:
-        accepted = _suppression(finding, suppressions)
+        accepted = suppressions.accepting(finding)
         if accepted is None:
             kept.append(finding)
         else:

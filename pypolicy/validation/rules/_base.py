@@ -9,7 +9,7 @@ of files, the CLI or reporters.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
@@ -42,6 +42,9 @@ class RuleContext:
     # the findings a rule lists for the document; the rest are counted in one more
     # finding (None: no limit)
     max_findings: int | None = None
+    # whether the document suppresses a finding: those it does are not listed, counted or
+    # held against ``max_findings`` (the engine sets them apart with their reasons)
+    suppressed: Callable[[Finding], bool] | None = None
 
     def applied(self) -> tuple[str, ...]:
         """The keys of the regimes whose law applies."""
@@ -91,16 +94,15 @@ class Rule:
         passages of the text (two annotations of one sentence) are one finding. Past
         ``ctx.max_findings``, the rest are counted and reported as one more finding that
         says how many; so is a rule that stopped counting or comparing (``_merge``,
-        ``charge``), since its findings may then be incomplete."""
+        ``charge``), since its findings may then be incomplete. The findings the document
+        suppresses (``ctx.suppressed``) come last, outside the limit and the count."""
         self._applied = ctx.applied()
         self._pairs = 0
         limit = ctx.max_findings
-        listed, rest, stopped = _merge(self.check(ctx), limit)
-        if limit is not None and len(listed) > limit:
-            listed, rest = listed[:limit], [*listed[limit:], *rest]
+        listed, rest, suppressed, stopped = _merge(self.check(ctx), limit, ctx.suppressed)
         if rest or stopped:
             listed.append(self._more(rest, limit, stopped))
-        return listed
+        return [*listed, *suppressed]
 
     def charge(self, pairs: int = 1) -> None:
         """Count pairs of entries compared; past ``MAX_PAIRS_PER_RULE`` in one document the
@@ -232,39 +234,47 @@ def merge_repeats(findings: Iterable[Finding]) -> list[Finding]:
     return _merge(findings, None)[0]
 
 
-def _merge(findings: Iterable[Finding], limit: int | None
-           ) -> tuple[list[Finding], list[Finding], str | None]:
-    """``merge_repeats``, bounded: (the merged findings, the rest, why it stopped).
+def _merge(findings: Iterable[Finding], limit: int | None,
+           suppressed: Callable[[Finding], bool] | None = None
+           ) -> tuple[list[Finding], list[Finding], list[Finding], str | None]:
+    """``merge_repeats``, bounded: (the first ``limit`` merged findings, the rest, those
+    ``suppressed`` accepts, why it stopped).
 
-    Past ``limit`` problems, the rest are not merged but counted, each problem once.
-    After ``COUNT_BEYOND_LIMIT`` more problems, or ``limit + READ_BEYOND_LIMIT`` findings
-    read, ``findings`` is not read further ("counting"); a rule that raises
+    A merged finding is suppressed when one of the findings merged into it is (its
+    places are theirs together), and is neither listed nor counted: the limit and the
+    count are of the findings the document does not suppress. After
+    ``COUNT_BEYOND_LIMIT`` problems past the limit, or ``limit + READ_BEYOND_LIMIT``
+    findings read, ``findings`` is not read further ("counting"); a rule that raises
     ``StopComparing`` stops there too ("comparing")."""
     merged: dict[object, _Merging] = {}
-    rest: dict[object, Finding] = {}  # past the limit: one finding per problem, to count
+    hidden: set[object] = set()  # the keys of the merged findings that are suppressed
     stopped: str | None = None
     try:
         for index, finding in enumerate(findings):
-            if limit is not None and (len(rest) >= COUNT_BEYOND_LIMIT or
-                                      index >= limit + READ_BEYOND_LIMIT):
+            if limit is not None and (len(merged) - len(hidden) >= limit + COUNT_BEYOND_LIMIT
+                                      or index >= limit + READ_BEYOND_LIMIT):
                 stopped = "counting"
                 break
             passages = frozenset((q.text, q.start, q.end) for q in finding.quotes if q.text)
             key: object = passages or index
             first = merged.get(key)
-            if first is None and limit is not None and len(merged) >= limit:
-                rest.setdefault(key, finding)
-                continue
             if first is None or first.same_places(finding):
                 # at the very same places, a different message is a different problem (two
                 # rights missing from one regime claim); each rule names those together
-                merged[key if first is None else (key, index)] = _Merging(finding)
-                continue
-            first.pointers.update(dict.fromkeys(finding.pointers))
-            first.quotes.update(dict.fromkeys(finding.quotes))
+                key = key if first is None else (key, index)
+                merged[key] = _Merging(finding)
+            else:
+                first.pointers.update(dict.fromkeys(finding.pointers))
+                first.quotes.update(dict.fromkeys(finding.quotes))
+            if suppressed is not None and key not in hidden and suppressed(finding):
+                hidden.add(key)
     except StopComparing:
         stopped = "comparing"
-    return [m.merged() for m in merged.values()], list(rest.values()), stopped
+    kept = [m.merged() for key, m in merged.items() if key not in hidden]
+    accepted = [m.merged() for key, m in merged.items() if key in hidden]
+    if limit is None:
+        return kept, [], accepted, stopped
+    return kept[:limit], kept[limit:], accepted, stopped
 
 
 def accepted_parts(ctx: RuleContext, rule: type[Rule] | Rule,
