@@ -110,6 +110,8 @@ _HEADLINES: dict[str, str] = {
                             "your data, or how to opt out."),
     "ccpa-notice-items": N_("Some things California law requires the policy to say are "
                             "missing."),
+    "ccpa-limit-sensitive": N_("Your most sensitive data is used for more than the "
+                               "service needs, and the policy offers no way to limit that."),
     "caloppa-disclosures": N_("Some things California's online privacy law requires the "
                               "policy to say are missing."),
     "dpdp-notice-items": N_("Some things India's data protection law requires the notice "
