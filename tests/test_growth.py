@@ -497,3 +497,56 @@ def test_merging_repeats_as_before(seed: int) -> None:
                         tuple(rng.sample(quotes, rng.randint(0, 2))))
                 for _ in range(80)]
     assert _base.merge_repeats(findings) == _merged_by_rebuilding(findings)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_look_ups_by_data_find_what_a_search_of_every_entry_finds(seed: int) -> None:
+    """The statements whose data falls within a promise's (VP206), and the retention
+    rules that cover a data entry (VP309, VP317, VP321) or fall within a promise's data
+    (VP201), as trying every statement or rule finds them, in the same order."""
+    from pypolicy.validation.rules._reasoning import ByCategories
+    from pypolicy.validation.rules.completeness._shared import RetentionIndex, rule_covers
+
+    policy = Policy.from_dict(generated(160, seed, data_entries=30))
+    vocab = vocabulary()
+    reasoner = Reasoner(policy, vocab)
+    index = reasoner.index()
+    retention = RetentionIndex(policy, vocab)
+    by_rule = ByCategories(vocab, [policy.categories_of(r.data) or frozenset({"personalData"})
+                                   for r in policy.retention])
+    asked = 0
+    for statement in policy.statements:
+        broad = reasoner.data_categories(statement)
+        assert index.data_all_within(broad) == [
+            s for s in index.positives if vocab.all_within(reasoner.data_categories(s), broad)]
+        assert by_rule.all_within(broad) == [
+            i for i, r in enumerate(policy.retention)
+            if vocab.all_within(policy.categories_of(r.data) or {"personalData"}, broad)]
+        asked += bool(index.data_all_within(broad))
+    assert asked > 10
+    covered = 0
+    for entry in policy.data_categories:
+        every = [r for r in policy.retention if rule_covers(policy, vocab, r, entry)]
+        assert retention.covering(entry) == every
+        assert retention.covers(entry) == bool(every)
+        covered += bool(every)
+    assert covered > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_narrowing_candidates_hold_every_positive_a_negative_falls_within(seed: int) -> None:
+    """``around`` leaves out only positives that a negative cannot fall within on some
+    axis; and it leaves out most: what it returns mostly does fall within."""
+    policy = Policy.from_dict(generated(200, seed, data_entries=30))
+    reasoner = Reasoner(policy, vocabulary())
+    index = reasoner.index()
+    returned = within = 0
+    for negative in (s for s in policy.statements if s.negative and s.data):
+        candidates = index.around(negative)
+        falls_within = [p for p in index.positives
+                        if reasoner.compare(negative, p, full=True, every=True)
+                        .within_except_places]
+        assert set(map(id, falls_within)) <= set(map(id, candidates))
+        returned += len(candidates)
+        within += len(falls_within)
+    assert within > 0 and returned < 3 * within, (returned, within)
