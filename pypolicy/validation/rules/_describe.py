@@ -6,6 +6,10 @@ from __future__ import annotations
 from pypolicy.format.model import Party, Policy, Statement
 from pypolicy.format.vocabulary import Vocabulary
 
+# Actions whose recipients follow "to" ("sell data to", "disclose data to"); the others
+# take "with" ("share data with").
+TO_RECIPIENTS = frozenset({"disclose", "sell", "transfer", "makeAvailable", "transmit"})
+
 
 def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
     """A statement as a short sentence: 'may share financial data with Stripe (US)'."""
@@ -14,14 +18,19 @@ def describe(statement: Statement, policy: Policy, vocab: Vocabulary) -> str:
         actor = ", ".join(_party_text(policy.party(a), a) for a in statement.actors)
     verb = {"does": "", "may": "may ", "doesNot": "do not " if statement.actors else
             "does not ", "onlyIf": ""}[statement.modality]
-    actions = " or ".join(vocab.label(a) for a in statement.actions)
+    labels = [vocab.label(a) for a in statement.actions]
     if statement.modality in ("does", "onlyIf") and not statement.actors:
-        actions = _third_person(actions)  # "the provider shares", not "the provider share"
+        # "the provider shares", not "the provider share"
+        labels = [_third_person(label) for label in labels]
+    # "collect, use or share", not "collect or use or share"
+    actions = " or ".join(labels) if len(labels) <= 2 else \
+        ", ".join(labels[:-1]) + " or " + labels[-1]
     names = [policy.data_entry(d).name if policy.data_entry(d) else d  # type: ignore[union-attr]
              for d in statement.data] or ["data"]
     text = f"{actor} {verb}{actions} {', '.join(names)}"
     if statement.recipients:
-        text += " with " + ", ".join(_party_text(policy.party(r), r)
+        shares = "share" in statement.actions or not TO_RECIPIENTS & set(statement.actions)
+        text += (" with " if shares else " to ") + ", ".join(_party_text(policy.party(r), r)
                                      for r in statement.recipients)
     if statement.locations:
         text += " in " + ", ".join(vocab.label(p) for p in statement.locations)
