@@ -112,3 +112,26 @@ def test_provide_to_is_disclosing() -> None:
     [statement] = drafted("We provide your call records to the police.")["statements"]
     assert statement["actions"] == ["disclose"]
     assert "statements" not in drafted("We provide our services to you.")
+
+
+def test_the_agent_of_a_passive_processing_verb_receives_the_data() -> None:
+    document = drafted("Our switches are housed by a colocation provider in Manchester.")
+    [share] = document["statements"]
+    assert share["actions"] == ["share"] and "data" not in share
+    assert recipient_roles("Our switches are housed by a colocation provider.") == \
+        {"hostingProvider"}
+    assert recipient_roles("Your card is charged by our payment gateway.") == \
+        {"paymentProcessor"}
+    # not processing, or no agent named after "by"
+    assert "statements" not in drafted("Our switches are housed in a building near the "
+                                       "station.")
+    assert "statements" not in drafted("We are regulated by a telecoms regulator.")
+    assert recipient_roles("Enforcement agencies may require us to disclose "
+                           "information.") == {"lawEnforcement"}
+
+
+def test_a_passive_verb_with_a_subject_of_its_own_takes_no_data_before_it() -> None:
+    document = drafted("We may share personal information with a buyer if Acme is sold.")
+    assert [s["actions"] for s in document["statements"]] == [["share"]]
+    [sale] = drafted("Your personal information is not sold.")["statements"]
+    assert sale["actions"] == ["sell"] and sale["modality"] == "doesNot"

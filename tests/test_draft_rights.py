@@ -113,3 +113,26 @@ def test_a_channel_without_an_address_where_the_text_says_how_to_contact() -> No
     assert document["provider"]["contacts"] == [
         {"channel": "supportTicket", "value": "support ticket from their account dashboard"}]
     assert "contacts" not in drafted("We answer every support ticket within a day.")["provider"]
+
+
+@pytest.mark.parametrize("sentence, right", [
+    ("You can ask us to fix anything that is inaccurate.", "rectification"),
+    ("You may ask us to put right any details we hold about you.", "rectification"),
+    ("You can ask to see the personal information we hold about you.", "access"),
+    ("You may obtain a copy of the records we keep about you.", "access"),
+    ("You have the right to limit the use of your sensitive personal information.",
+     "limitSensitiveUse"),
+    ("We will not discriminate against you for exercising these rights.",
+     "nonDiscrimination"),
+])
+def test_phrasings_of_rectification_access_and_ccpa_rights(sentence: str, right: str) -> None:
+    assert right in rights(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Inaccurate call quality readings are discarded by our monitoring system.",
+    "Our engineers see a copy of the routing table.",
+    "We limit the number of calls per line.",
+])
+def test_the_same_words_offering_nothing_are_no_right(sentence: str) -> None:
+    assert rights(sentence) == {}

@@ -16,6 +16,9 @@
   for it ("Enforcement agencies may require us to disclose information"); "to them" with
   no party before it in the sentence points at the parties of the sentence before.
 - "Provide ... to" a party is disclosing to it.
+- The agent of a processing verb in the passive ("our servers are housed by a colocation
+  provider", "your card is charged by our payment gateway") works on the provider's data:
+  it receives it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pypolicy.annotation.draft.lexicon import Mention
-from pypolicy.annotation.draft.text import Sentence
+from pypolicy.annotation.draft.text import OrganisationMention, Sentence
 
 _SOURCE_BEFORE = re.compile(r"(?i)\b(?:from|via)\s+(?:\w+\s+){0,3}$")
 _REQUEST_FROM = re.compile(r"(?i)\b(?:requests?|demands?|orders?|inquiries|enquiries)\s+"
@@ -57,6 +60,38 @@ _PAYMENT_WORDS = re.compile(r"(?i)\bpayments?\b|\bcards?\b")
 _QUALIFYING = re.compile(r"(?i)^(?:acting\s+)?on\s+")
 GENERIC = frozenset({"thirdParty", "serviceProvider", "processor", "recipient",
                      "independentThirdParty"})
+
+
+_BE_BEFORE = re.compile(r"(?i)\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$")
+_BY_AFTER = re.compile(r"(?i)^\s+(?:\w+ly\s+)?by\s+(?:[\w'’-]+\s+){0,3}$")
+_AGENT_REACH = 40  # characters from the verb to the party named after "by"
+
+
+def is_passive(sentence: Sentence, action: Mention) -> bool:
+    """Whether the action word is a participle after a form of "be" ("is charged")."""
+    return bool(_BE_BEFORE.search(sentence.text[:sentence.offset(action.start)]))
+
+
+def passive_subject(sentence: Sentence, action: Mention) -> str:
+    """The words just before the form of "be" of a passive action (its subject)."""
+    before = sentence.text[:sentence.offset(action.start)]
+    be = _BE_BEFORE.search(before)
+    return before[:be.start()] if be else ""
+
+
+def passive_agents(sentence: Sentence, action: Mention) -> tuple[
+        list[Mention], list[OrganisationMention]]:
+    """The parties named after "by" following a passive action ("housed by a colocation
+    provider"): they do the processing."""
+    if not is_passive(sentence, action):
+        return [], []
+
+    def agent(start: int) -> bool:
+        between = sentence.text[sentence.offset(action.end):sentence.offset(start)]
+        return 0 <= start - action.end <= _AGENT_REACH and bool(_BY_AFTER.match(between))
+
+    return ([m for m in sentence.of("Party") if agent(m.start)],
+            [o for o in sentence.organisations if agent(o.start)])
 
 
 def receives(sentence: Sentence, start: int, sharing: bool) -> bool:

@@ -21,7 +21,10 @@ from pypolicy.annotation.draft.proposals import Ids, Proposal
 from pypolicy.annotation.draft.recipients import (
     acts_on_behalf,
     asked_for,
+    is_passive,
     narrowed,
+    passive_agents,
+    passive_subject,
     points_back,
     provide_to,
     receives,
@@ -62,6 +65,11 @@ _OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|a
 _INTRODUCES_PROVIDER = re.compile(r"(?i)\(\s*(?:[\"“'‘][^\"”'’]{1,40}[\"”'’],?\s*)*"
                                   r"(?:the\s+)?[\"“'‘](?:we|us|our|the\s+company)[\"”'’,]")
 _SUBJECT_WE = re.compile(r"(?i)\b(?:we|us|our\s+company|i)\b")
+# A subject that refers to data without naming a category ("it is sold", "which are kept")
+_SUBJECT_DATA = re.compile(r"(?i)\b(?:it|they|this|these|those|which|that|such|information|"
+                           r"data|details|records)\s*$")
+_AUXILIARIES = re.compile(r"(?i)(?:\s+(?:can|could|may|might|will|would|shall|should|must|"
+                          r"not|never|also|only|then|always|usually|normally|sometimes))+\s*$")
 # Data named by no category: "information", "data", "details", "records"
 _UNSTATED = re.compile(r"(?i)\b(?:information|data|details|records)\b")
 
@@ -197,9 +205,16 @@ class StatementDrafter:
                 continue
             actions = _actions(sentence)
             for group in groups(sentence, actions):
-                group_data = self._data_of(sentence, group.scope_start, group.scope_end) or data
+                if self._other_subject(sentence, group):
+                    # "if Acme is sold": the data named before the subject is not sold
+                    group_data = self._data_of(sentence, group.actions[0].start, group.scope_end)
+                else:
+                    group_data = self._data_of(sentence, group.scope_start,
+                                               group.scope_end) or data
                 if not group_data and _ANAPHORA.search(sentence.text):
                     group_data = previous_data
+                if not group_data and self._agent_share(sentence, group):
+                    continue
                 if not group_data and not self._shares_unstated(sentence, group):
                     continue
                 self._statement(sentence, group, group_data)
@@ -254,6 +269,43 @@ class StatementDrafter:
         return any(first <= m.start < group.scope_end for m in sentence.of("Party")) or \
             any(first <= o.start < group.scope_end for o in sentence.organisations) or \
             bool(back or back_named)
+
+    def _other_subject(self, sentence: Sentence, group: Group) -> bool:
+        """Whether a passive action has a subject of its own that is no data ("if Acme is
+        sold", "our servers are hosted by"): the data of the rest of the sentence is not
+        what it acts on."""
+        action = group.actions[0]
+        if not is_passive(sentence, action):
+            return False
+        subject = _AUXILIARIES.sub("", passive_subject(sentence, action))
+        words = subject.split()[-3:]
+        if not words or _SUBJECT_DATA.search(" ".join(words)):
+            return False
+        subject_start = sentence.span.start + len(subject.rstrip()) - len(" ".join(words))
+        return not any(m.end > subject_start for m in sentence.of("DataCategory")
+                       if m.end <= sentence.span.start + len(subject.rstrip()))
+
+    def _agent_share(self, sentence: Sentence, group: Group) -> bool:
+        """A processing verb in the passive with its agent named ("our switches are housed
+        by a colocation provider") and no data stated: the provider gives the agent the data
+        it works on, not saying which (a share statement, data unstated)."""
+        parties, named = passive_agents(sentence, group.actions[0])
+        if (not parties and not named) or group.modality == "doesNot":
+            return False
+        recipients = [self.party(narrowed(sentence, m), sentence) for m in parties]
+        recipients += [self.organisation(o, sentence) for o in named]
+        entry: dict[str, Any] = {"id": self.ids.new("s", "share"), "modality": group.modality,
+                                 "actions": ["share"],
+                                 "recipients": list(dict.fromkeys(recipients))}
+        inside = list(dict.fromkeys(p.place for p in sentence.places if not p.outside and
+                                    group.scope_start <= p.start < group.scope_end))
+        if inside:
+            entry["locations"] = inside
+        self.out.statements.append(Proposal(
+            "statements", entry, [sentence],
+            f"the party after {group.actions[0].words!r} by does the processing: it receives "
+            "the data, which the text does not state"))
+        return True
 
     def _continued_list(self, sentence: Sentence) -> bool:
         """A sentence that lists the recipients of the sharing statement before it ("These
