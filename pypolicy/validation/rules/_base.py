@@ -120,7 +120,7 @@ class Rule:
             f" finding{'' if len(rest) == 1 else 's'} in this document, not listed: a" \
             f" report lists {limit} per rule and document"
         if stopped == "comparing":
-            message = f"{self.name} stopped after comparing {MAX_PAIRS_PER_RULE} pairs of" \
+            message = f"{self.name} stopped after comparing {MAX_PAIRS_PER_RULE:,} pairs of" \
                 " entries in this document, so it may have missed findings"
             message += f"; {count}" if rest else ""
         elif rest:
