@@ -55,3 +55,12 @@ def test_a_relative_clause_about_a_party_states_no_practice_of_the_provider() ->
     # unless the party acts for the provider
     assert ["store"] in _actions("We use a vendor that stores call detail records on our "
                                  "behalf.")
+
+
+def test_a_practice_that_takes_place_when_switched_on_is_only_if() -> None:
+    [transcribed] = drafted("Voicemail messages are transcribed when the administrator "
+                            "turns on transcription.")["statements"]
+    assert transcribed["modality"] == "onlyIf" and transcribed["actions"] == ["derive"]
+    assert transcribed["conditions"] == ["enabledByAdministrator"]
+    [sent] = drafted("We share voicemail messages with the administrator.")["statements"]
+    assert sent["modality"] == "does"

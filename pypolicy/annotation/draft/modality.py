@@ -36,6 +36,12 @@ _ONLY_CONDITION = re.compile(r"(?i)\b(?:only|solely|exclusively)\s+(?:if|when|wh
 _ONLY_PURPOSE = re.compile(r"(?i)\b(?:only|solely|exclusively|strictly)\s+(?:for|to|as)\b")
 
 
+# A practice that takes place when someone switches it on ("transcribed when the
+# administrator turns on transcription") does not take place otherwise: only if
+_ENABLING = frozenset({"enabledByUser", "enabledByAdministrator"})
+_WHEN_BEFORE = re.compile(r"(?i)\b(?:when|if|once|after|where)\s+(?:\w+\s+){0,2}$")
+
+
 @dataclass
 class Group:
     """Actions of a sentence that share one modality, and the stretch of the sentence
@@ -99,6 +105,18 @@ def groups(sentence: Sentence, actions: list[Mention]) -> list[Group]:
     return result
 
 
+def _enabled_when(sentence: Sentence, group: Group) -> bool:
+    """Whether an enabling condition after the action is introduced by "when", "if" or
+    "once" ("transcribed when the administrator turns it on")."""
+    for mention in sentence.of("Condition"):
+        if mention.term in _ENABLING and group.actions[0].end <= mention.start < group.scope_end:
+            before = sentence.text[max(0, sentence.offset(mention.start) - 30):
+                                   sentence.offset(mention.start)]
+            if _WHEN_BEFORE.search(before):
+                return True
+    return False
+
+
 def _conditions(sentence: Sentence, group: Group) -> None:
     """Conditions and exceptions of a group, and "only if" when the text makes the
     practice depend on a condition."""
@@ -122,7 +140,7 @@ def _conditions(sentence: Sentence, group: Group) -> None:
         group.modality = "does"  # "only" without a condition: a closed list, not "only if"
         group.closed_purposes = bool(_ONLY_PURPOSE.search(scope))
     elif group.modality in ("does", "may") and group.conditions and \
-            _ONLY_CONDITION.search(scope):
+            (_ONLY_CONDITION.search(scope) or _enabled_when(sentence, group)):
         group.modality = "onlyIf"
     elif group.modality in ("does", "may") and _ONLY_PURPOSE.search(scope):
         group.closed_purposes = True
