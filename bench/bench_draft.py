@@ -13,8 +13,9 @@ annotation, per document and overall:
 - statements: recall is the share of annotated statements for which the draft proposes a
   statement of the same modality class (does/may; does not; only if), an action on the
   same branch of the action hierarchy, and a data category with the same top-level
-  category (the categories just below personalData); precision is the share of proposed
-  statements that match an annotated one in the same way;
+  category (the categories just below personalData), or, for a statement of the same
+  sentence, personal data in general on one side and any data on the other; precision is
+  the share of proposed statements that match an annotated one in the same way;
 - retention rules (matched on a period in common, else on a criterion in common),
   recipients (parties that receive data in some statement or transfer, matched on a role
   equal to or narrower than the annotated one), rights (the right), contact points
@@ -179,10 +180,22 @@ def _actions_match(a: set[str], b: set[str]) -> bool:
     return any(v.is_within(x, y) or v.is_within(y, x) for x in a for y in b)
 
 
+_GENERAL = {"personalData"}  # "your personal information": no category named
+
+
 def _statement_match(hand: tuple[str, set[str], set[str], str],
                      drafted: tuple[str, set[str], set[str], str]) -> bool:
-    return hand[0] == drafted[0] and _actions_match(hand[1], drafted[1]) and \
-        (bool(hand[2] & drafted[2]) or not hand[2])
+    """Same modality class, actions on one branch, and data in common at the top of the
+    hierarchy; data stated as personal data in general on one side ("Your personal
+    information is not sold", which an annotator may write out as the entries the policy
+    describes) matches any data of a statement quoting the same sentence."""
+    if hand[0] != drafted[0] or not _actions_match(hand[1], drafted[1]):
+        return False
+    if bool(hand[2] & drafted[2]) or not hand[2]:
+        return True
+    same_sentence = bool(hand[3]) and bool(drafted[3]) and (
+        hand[3] in drafted[3] or drafted[3] in hand[3])
+    return same_sentence and _GENERAL in (hand[2], drafted[2])
 
 
 def _recipients(document: dict[str, Any]) -> list[tuple[str, set[str]]]:
