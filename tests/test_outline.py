@@ -52,10 +52,11 @@ def _annotated() -> list[Path]:
 
 
 def test_headings_of_the_annotated_texts_are_found() -> None:
-    """Of the 138 headings annotators kept in the annotated texts, at least 118 are found
-    (114 before question-like lines were read as headings), with no more than 13 lines
-    taken for headings that the annotators did not keep (document titles, navigation
-    left in a saved page, labels ending in a colon)."""
+    """Of the headings annotators kept in the annotated texts, at least 86% are found (129 of
+    149 on 30 November 2026; 82.6% before question-like lines were read as headings), and
+    the lines taken for headings that the annotators did not keep (document titles,
+    navigation left in a saved page, labels ending in a colon) stay under 11% of them (15).
+    Shares rather than counts, so that a new held-out batch needs no change here."""
     kept = found = extra = 0
     for path in _annotated():
         annotation = yaml.safe_load(path.read_text("utf-8"))
@@ -66,5 +67,5 @@ def test_headings_of_the_annotated_texts_are_found() -> None:
         found += len(hand)
         extra += sum(1 for d in detected if d not in hand)
     assert found >= 138
-    assert kept >= 118
-    assert extra <= 13
+    assert kept >= 0.86 * found
+    assert extra <= 0.11 * found
