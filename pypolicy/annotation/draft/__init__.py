@@ -7,6 +7,8 @@
     modality    modality and its scope, conditions and exceptions
     proposals   proposals, identifiers
     statements  data entries, parties, statements of practice
+    recipients  which parties a sentence names as recipients, and with what role
+    scope       the kinds of service and the kinds of people the policy covers
     retention   retention rules, storage places, transfers
     rights      rights and channels, contact points, the provider and its officers
     notices     regimes, security, cookies, children, changes

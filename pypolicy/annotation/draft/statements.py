@@ -6,6 +6,12 @@ or words that refer to the data of the sentence before ("this information"). Its
 legal bases, recipients, conditions, exceptions and places are those the lexicon finds in
 the group's stretch of the sentence. Data entries are one per category the text names;
 parties one per role it names as a recipient, and one per organisation it names.
+
+Not a practice of the provider: an action word after an article ("the route taken"), the
+verb of a relative clause about a party ("the operator that carries our traffic"). A
+passive verb whose subject is not data ("if Acme is sold") takes no data named before it;
+the agent of a passive processing verb with no data ("our switches are housed by a
+colocation provider") receives data the text does not name.
 """
 
 from __future__ import annotations
