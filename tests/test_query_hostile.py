@@ -12,6 +12,7 @@ import http.server
 import io
 import json
 import os
+import signal
 import socket
 import socketserver
 import subprocess
@@ -484,3 +485,55 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_to_the_parent_ends_the_worker_and_leaves_no_file(tmp_path: Path,
+                                                                    signum: int) -> None:
+    """``kill -TERM`` (or a closed terminal) during a query with ``-o``: the worker goes
+    with its parent, no output and no temporary file is left, and no traceback."""
+    out = tmp_path / "out"
+    out.mkdir()
+    script = ("import sys\nfrom pypolicy.cli.main import main\n"
+              "sys.exit(main(['query', '--timeout', 'none', '-o', sys.argv[2], '-q',"
+              " 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }',"
+              " sys.argv[1]]))")
+    parent = subprocess.Popen([sys.executable, "-c", script, EXAMPLES, str(out / "answer.tsv")],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stderr=subprocess.PIPE)
+    try:
+        children: list[int] = []
+        deadline = time.monotonic() + 60
+        while not children and time.monotonic() < deadline:
+            time.sleep(0.2)
+            children = _children(parent.pid)
+        assert children, "no worker started"
+        time.sleep(1)  # the worker is loading or querying now
+        parent.send_signal(signum)
+        _, err = parent.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(c) for c in children)
+        assert parent.returncode == -signum and b"Traceback" not in err, err
+        assert list(out.iterdir()) == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def test_a_group_of_hundreds_of_triple_patterns_parses(tmp_path: Path) -> None:
+    """rdflib's grammar recursed past Python's default limit at about 90 patterns in one
+    group, reported as a syntax error; now a few hundred run, and past the parser's reach
+    the message says what is too long."""
+    query = tmp_path / "patterns.rq"
+    query.write_text("SELECT * WHERE {\n" + "".join(f"  ?s pp:p{i} ?o{i} .\n" for i in range(300))
+                     + "}\n")
+    run = pypolicy("query", "--store", "rdflib", "-f", "tsv", "--file", str(query), ITNET)
+    assert run.code == 0, run.err
+    query.write_text("SELECT * WHERE {\n" + "".join(f"  ?s pp:p{i} ?o{i} .\n"
+                                                     for i in range(5000)) + "}\n")
+    run = pypolicy("query", "--file", str(query), ITNET)
+    assert run.code == 2 and "too many triple patterns in one group" in run.err, run.err
+    assert "syntax error" not in run.err

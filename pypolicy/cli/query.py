@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import gc
 import math
-import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -224,14 +223,14 @@ def _show(name: str, parameters: dict[str, str]) -> str:
     """A pack query as another SPARQL tool takes it: the standard prefixes it uses
     declared, its parameters bound in a VALUES block (as Oxigraph and endpoints get it)."""
     from pypolicy.sparql.pack import bind_parameters, pack_query
+    from pypolicy.sparql.remote import declared_prefixes
     from pypolicy.sparql.safety import STANDARD_PREFIXES, check_query, tokens, with_values
 
     pack = pack_query(name)
     source = f"{pack.name} ({pack.path.name})"
     declared = check_query(pack.text, source).prefixes
     own = {p for p in declared if p not in STANDARD_PREFIXES or
-           declared[p] != STANDARD_PREFIXES[p]} | set(re.findall(
-               r"(?im)^\s*PREFIX\s+([\w\-.]*):", pack.text))
+           declared[p] != STANDARD_PREFIXES[p]} | declared_prefixes(pack.text)
     used = sorted({t.text.split(":", 1)[0] for t in tokens(pack.text)
                    if t.kind == "word" and ":" in t.text} & set(STANDARD_PREFIXES) - own)
     lines = pack.text.splitlines(keepends=True)
