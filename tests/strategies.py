@@ -295,11 +295,38 @@ def draw_statement(draw: DrawFn, statement_id: str, data_ids: tuple[str, ...],
     return with_evidence(draw, s)
 
 
+@st.composite
+def _retention_periods(draw: DrawFn) -> dict[str, str]:
+    """A format 1.1 period that is not one number: a range ("12 to 24 months"), a minimum
+    ("at least seven years") or a maximum ("up to 30 days"). The bounds of a range are
+    drawn independently: the schema does not order them, and the rules must not fail on a
+    range whose bounds are the wrong way round."""
+    shape = draw(one_of(("range", "minimum", "maximum")))
+    period: dict[str, str] = {}
+    if shape in ("range", "minimum"):
+        period["atLeast"] = draw(DURATIONS)
+    if shape in ("range", "maximum"):
+        period["atMost"] = draw(DURATIONS)
+    return period
+
+
+RETENTION_PERIODS = _retention_periods()
+"""Retention periods of format 1.1 (``period``): ranges, minimums and maximums."""
+
+# Laws that impose retention periods: the kinds of law ("as tax law requires") and a few
+# named regimes, then any regime.
+RETENTION_LAWS = ("taxLaw", "dataRetentionLaw", "ukGdpr", "usCpni", *terms("Regime"))
+
+
 def draw_retention_rule(draw: DrawFn, index: int, data_ids: tuple[str, ...]) -> dict[str, Any]:
     rule: dict[str, Any] = {"id": f"r-{index}", "data": draw(some_of(data_ids))}
-    how = draw(one_of(("duration", "criteria", "indefinite", "all")))
-    if how in ("duration", "all"):
-        rule["duration"] = draw(DURATIONS)
+    how = draw(one_of(("duration", "criteria", "indefinite", "period", "all")))
+    if how in ("duration", "period", "all"):
+        # one number, or (format 1.1) a range or bound - never both
+        if how == "period" or (how == "all" and draw(st.booleans())):
+            rule["period"] = draw(RETENTION_PERIODS)
+        else:
+            rule["duration"] = draw(DURATIONS)
         optional(draw, rule, "from", one_of(terms("RetentionEvent")), 2)
     if how in ("criteria", "all"):
         rule["criteria"] = draw(some_of(terms("RetentionCriterion")))
@@ -307,8 +334,16 @@ def draw_retention_rule(draw: DrawFn, index: int, data_ids: tuple[str, ...]) -> 
         rule["indefinite"] = draw(st.booleans())
     optional(draw, rule, "afterwards", one_of(terms("RetentionOutcome")), 2)
     optional(draw, rule, "exceptions", some_of(terms("Condition")))
+    # format 1.1: the law behind the period, what the data is kept for, a hedge
+    optional(draw, rule, "imposedBy", some_of(tuple(dict.fromkeys(RETENTION_LAWS))))
+    optional(draw, rule, "purposes", some_of(terms("Purpose")))
+    optional(draw, rule, "qualifier", one_of(terms("Hedge")))
     optional(draw, rule, "note", texts(WORDS))
     return with_evidence(draw, rule)
+
+
+# The properties of a retention rule that format 1.1 added.
+RETENTION_11 = ("period", "imposedBy", "purposes", "qualifier")
 
 
 def draw_security_entry(draw: DrawFn, index: int, data_ids: tuple[str, ...]) -> dict[str, Any]:
@@ -472,6 +507,8 @@ def policy_documents(draw: DrawFn, *, palette: Palette = FULL, max_statements: i
     if suppressions and draw(sometimes(1)):
         doc["suppressions"] = [{"rule": draw(one_of(RULE_CODES)),
                                 "reason": "reviewed: the policy means it"}]
+    if any(key in rule for rule in doc.get("retention", ()) for key in RETENTION_11):
+        doc["formatVersion"] = "1.1.0"  # a document using 1.1 says so
     return doc
 
 
