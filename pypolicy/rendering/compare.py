@@ -79,11 +79,9 @@ def _sells(policy: Policy) -> tuple[str, ...]:
 
 
 def column(policy: Policy) -> Column:
-    periods = []
-    for rule in policy.retention:
-        period = retention_period(rule)
-        if period not in periods:
-            periods.append(period)
+    # each period once, in the policy's order (a set, not a search of a list: a policy
+    # may have thousands of rules)
+    periods = list(dict.fromkeys(retention_period(rule) for rule in policy.retention))
     answers = {
         "provider": _provider(policy),
         "updated": (partial_date(policy.last_updated),) if policy.last_updated else (),
