@@ -163,15 +163,19 @@ def _top_categories(category: str) -> set[str]:
     return tops or {category}
 
 
-def _statement_keys(document: dict[str, Any]) -> list[tuple[str, set[str], set[str], str]]:
+# A statement's key: modality class, actions, top data categories, and the sentences it
+# quotes (the first is shown)
+StatementKey = tuple[str, set[str], set[str], tuple[str, ...]]
+
+
+def _statement_keys(document: dict[str, Any]) -> list[StatementKey]:
     categories = {d["id"]: d["categories"] for d in document.get("dataCategories", ())}
     keys = []
     for statement in document.get("statements", ()):
         tops = {t for ref in statement.get("data", ()) for c in categories.get(ref, ())
                 for t in _top_categories(c)}
-        quote = next((e.get("quote", "") for e in statement.get("evidence", ())
-                      if e.get("quote")), "")
-        keys.append((_CLASS[statement["modality"]], set(statement["actions"]), tops, quote))
+        quotes = tuple(e["quote"] for e in statement.get("evidence", ()) if e.get("quote"))
+        keys.append((_CLASS[statement["modality"]], set(statement["actions"]), tops, quotes))
     return keys
 
 
@@ -183,18 +187,18 @@ def _actions_match(a: set[str], b: set[str]) -> bool:
 _GENERAL = {"personalData"}  # "your personal information": no category named
 
 
-def _statement_match(hand: tuple[str, set[str], set[str], str],
-                     drafted: tuple[str, set[str], set[str], str]) -> bool:
+def _statement_match(hand: StatementKey, drafted: StatementKey) -> bool:
     """Same modality class, actions on one branch, and data in common at the top of the
     hierarchy; data stated as personal data in general on one side ("Your personal
     information is not sold", which an annotator may write out as the entries the policy
-    describes) matches any data of a statement quoting the same sentence."""
+    describes) matches any data of a statement quoting the same sentence (any of the
+    sentences the statement quotes: "It includes data you provide when you:" and "Send us
+    some feedback" are both the hand statement's)."""
     if hand[0] != drafted[0] or not _actions_match(hand[1], drafted[1]):
         return False
     if bool(hand[2] & drafted[2]) or not hand[2]:
         return True
-    same_sentence = bool(hand[3]) and bool(drafted[3]) and (
-        hand[3] in drafted[3] or drafted[3] in hand[3])
+    same_sentence = any(h in d or d in h for h in hand[3] for d in drafted[3])
     return same_sentence and _GENERAL in (hand[2], drafted[2])
 
 
@@ -309,7 +313,8 @@ ANNOTATED_APART = {"services": "service", "audiences": "audiences"}
 
 def _show(item: Any) -> str:
     if isinstance(item, tuple) and len(item) == 4:
-        return f"{item[0]} {sorted(item[1])} {sorted(item[2])} | {item[3][:90]}"
+        quote = item[3][0] if item[3] else ""
+        return f"{item[0]} {sorted(item[1])} {sorted(item[2])} | {quote[:90]}"
     return str(item)
 
 

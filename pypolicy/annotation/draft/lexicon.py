@@ -4,7 +4,11 @@ The phrasings are the terms' SKOS alternative labels (``altLabels`` in the gener
 ``schema/vocabulary.json``, from ``schema/src/lexicon.yaml``). A phrasing is matched word
 by word, case-insensitively and regardless of punctuation, each word of the text also in
 the forms its regular inflections come from (collected: collect; parties: party); a
-hyphenated word of a phrasing also matches written as one word ("e-mail": "email").
+hyphenated word of a phrasing also matches written as one word ("e-mail": "email"). A
+word a phrasing has only in its plural or third-person form also matches the simple form
+("contractors": a contractor; "goes to": go to), unless that form is a word of another
+phrasing: then it has a sense of its own ("contacts" is an address book, "contact" is not;
+"courts" are a public body, "court" is part of "court order").
 Where phrasings of one scheme start at the same word the longest wins ("payment card"
 over "payment"), so that a term is proposed for the words that say the most; where two
 overlap, the earlier wins unless the later names a narrower term ("the right to object
@@ -74,6 +78,19 @@ def bases(word: str) -> set[str]:
     return forms
 
 
+def simple_forms(word: str) -> set[str]:
+    """The forms a plural or a verb in the third person comes from, by the regular rules
+    (contractors: contractor; goes: go; agencies: agency)."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
+        return set()
+    if word.endswith("ies"):
+        return {word[:-3] + "y"}
+    forms = {word[:-1]}
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    return forms
+
+
 def _variants(phrase: str) -> list[list[str]]:
     """The word sequences of a phrasing: as written, and with hyphenated words joined."""
     split = [w for w, _s, _e in words_of(phrase)]
@@ -91,23 +108,38 @@ class Lexicon:
         # narrower(a, b): whether term a is narrower than term b (the vocabulary's hierarchy)
         self._narrower = narrower or (lambda _a, _b: False)
         self.schemes = tuple(phrasings)
+        phrase_words: set[str] = set()
         for scheme, terms in phrasings.items():
             for term, phrases in terms.items():
                 for phrase in phrases:
                     for sequence in _variants(phrase):
                         if not sequence:
                             continue
+                        phrase_words.update(sequence)
                         node = self._trie
                         for word in sequence:
                             node = node.setdefault(word, {})
                         node.setdefault(_END, {}).setdefault(scheme, term)
+        # a simple form -> the plural or third-person words of phrasings it stands for
+        self._plural_of: dict[str, set[str]] = {}
+        for word in phrase_words:
+            for simple in simple_forms(word) - phrase_words:
+                self._plural_of.setdefault(simple, set()).add(word)
+
+    def _forms(self, word: str) -> set[str]:
+        """What a word of the text may be in a phrasing: its bases, and the plural or
+        third-person words of phrasings one of them is the simple form of."""
+        forms = bases(word)
+        for form in list(forms):
+            forms |= self._plural_of.get(form, set())
+        return forms
 
     def scan_all(self, text: str) -> dict[str, list[Mention]]:
         """Every mention of every scheme, by scheme: at each word, the longest phrasing of
         each scheme that starts there; where mentions of a scheme overlap, the earlier
         (then the longer) is kept."""
         words = words_of(text)
-        forms = [bases(w) for w, _s, _e in words]
+        forms = [self._forms(w) for w, _s, _e in words]
         longest: dict[str, list[tuple[int, int, str]]] = {}  # scheme -> (first, last, term)
         for first in range(len(words)):
             nodes = [self._trie]

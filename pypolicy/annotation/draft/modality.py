@@ -26,6 +26,7 @@ _BETWEEN = frozenset({
     "automatically", "lawfully", "freely", "such", "this", "your", "our", "their"})
 _NEGATIONS = frozenset({"not", "never", "nor", "neither", "cannot"})
 _MODALS = frozenset({"may", "might", "can", "could"})
+_JOINING = frozenset({"or", "nor", "and"})
 _COORDINATION = frozenset({"and", "or", "and/or", ",", "also", "then", "/"})
 _BOUNDARY = re.compile(r"[;:]|\.\s|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\bexcept\b|"
                        r"\bunless\b|\bwhich\b|\bwho\b|\bso that\b|\bif\b|\bwhen\b")
@@ -61,8 +62,15 @@ def _cue(gap: str) -> tuple[str | None, str]:
     """The modality cue that governs the verb after ``gap``: the cue word nearest the
     verb, when only auxiliaries and adverbs stand between them."""
     words = _WORDS.findall(gap.lower().replace("n't", " not").replace("cannot", "can not"))
+    skipped = False
     for back in range(len(words) - 1, -1, -1):
         word = words[back]
+        if not skipped and back == len(words) - 2 and words[-1] in _JOINING and \
+                back > 0 and (words[back - 1] in _NEGATIONS or words[back - 1] in _MODALS):
+            # "never see or keep": a verb the lexicon does not know, joined to the action,
+            # leaves the cue before it in force
+            skipped = True
+            continue
         if word in _NEGATIONS:
             return "doesNot", word
         if word == "only":
@@ -105,6 +113,25 @@ def groups(sentence: Sentence, actions: list[Mention]) -> list[Group]:
     return result
 
 
+# "If a customer switches on call recording, the recordings are saved": the clause before
+# the action says who turns the practice on
+_ENABLING_CLAUSE = re.compile(
+    r"(?i)^\W*(?:if|when|once|where|after)\s+(?P<who>(?:[\w'’-]+\s+){1,3}?)(?:switch(?:es)?\s+on|"
+    r"turns?\s+on|enables?|opts?\s+in|chooses?\s+to\s+(?:use|enable|turn|switch))\b")
+_BY_PERSON = re.compile(r"(?i)^(?:you|they|the\s+(?:user|caller)|a\s+(?:user|caller))\b")
+
+
+def _enabled_before(sentence: Sentence, group: Group) -> str | None:
+    """The enabling condition of a clause opening the sentence before the group's first
+    action: enabledByUser when the person does it, else enabledByAdministrator (a customer
+    account, an administrator, an employer)."""
+    clause = _ENABLING_CLAUSE.match(sentence.text[:sentence.offset(group.actions[0].start)])
+    if clause is None:
+        return None
+    return "enabledByUser" if _BY_PERSON.match(clause.group("who")) else \
+        "enabledByAdministrator"
+
+
 def _enabled_when(sentence: Sentence, group: Group) -> bool:
     """Whether an enabling condition after the action is introduced by "when", "if" or
     "once" ("transcribed when the administrator turns it on")."""
@@ -134,13 +161,16 @@ def _conditions(sentence: Sentence, group: Group) -> None:
             continue  # "except where required by law" on a positive practice: not a condition
         else:
             group.conditions.append(mention.term)
+    enabling = _enabled_before(sentence, group) if group.modality != "doesNot" else None
+    if enabling and not _ENABLING & set(group.conditions):
+        group.conditions.append(enabling)
     group.conditions = list(dict.fromkeys(group.conditions))
     group.exceptions = list(dict.fromkeys(group.exceptions))
     if group.modality == "onlyIf" and not group.conditions:
         group.modality = "does"  # "only" without a condition: a closed list, not "only if"
         group.closed_purposes = bool(_ONLY_PURPOSE.search(scope))
     elif group.modality in ("does", "may") and group.conditions and \
-            (_ONLY_CONDITION.search(scope) or _enabled_when(sentence, group)):
+            (_ONLY_CONDITION.search(scope) or _enabled_when(sentence, group) or enabling):
         group.modality = "onlyIf"
     elif group.modality in ("does", "may") and _ONLY_PURPOSE.search(scope):
         group.closed_purposes = True

@@ -96,9 +96,10 @@ def find_period(text: str) -> tuple[Period, str] | None:
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # A telephone number: an international or US/UK-style grouping of at least 7 digits, not part
 # of a longer run of digits or of a date.
-PHONE = re.compile(r"(?<![\w+/-])(?:\+[0-9]{1,3}[\s.-]?)?(?:\(?[0-9]{2,5}\)?[\s.-]?)?"
+PHONE = re.compile(r"(?<![\w+/-])(?:\+[0-9]{1,3}[\s.-]?|1[\s.-](?=\(?[0-9]{3}\)?[\s.-]?[0-9]{3}"
+                   r"[\s.-][0-9]{4}))?(?:\(?[0-9]{2,5}\)?[\s.-]?)?"
                    r"[0-9]{3,4}[\s.-][0-9]{3,4}(?![\w/-])")
-_PHONE_CUE = re.compile(r"(?i)\b(?:phone|call|tel|telephone|toll[- ]free|fax|hotline|dial|"
+_PHONE_CUE = re.compile(r"(?i)\b(?:phone|call(?:ing)?|tel|telephone|toll[- ]free|fax|hotline|dial|"
                         r"number|ring|freephone|freecall|landline|mobile)\b|\+[0-9]|"
                         # "contact us on 1300 555 019", as British and Australian texts write it
                         r"\bon\s+(?=\(?[0-9]{2,5}\)?[\s.-]?[0-9]{3})")
@@ -136,7 +137,9 @@ _STREET_FIRST = (  # Hauptstraße 5, 10115 Berlin
 POSTAL = re.compile(r"(?<![\w])(?:" + _NUMBER_FIRST + r"|" + _STREET_FIRST + r")")
 
 
-_PHONE_SHAPE = re.compile(r"\+[0-9][0-9 .-]{6,}|\([0-9]{3}\)\s?[0-9]{3}-[0-9]{4}")
+# Shapes only a telephone number has: international, or North American with its area code
+_PHONE_SHAPE = re.compile(r"\+[0-9][0-9 .-]{6,}|(?:1[\s.-])?\([0-9]{3}\)\s?[0-9]{3}-[0-9]{4}|"
+                          r"1-[0-9]{3}-[0-9]{3}-[0-9]{4}")
 
 
 def find_emails(text: str) -> list[str]:

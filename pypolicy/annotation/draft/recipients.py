@@ -16,6 +16,8 @@
   for it ("Enforcement agencies may require us to disclose information"); "to them" with
   no party before it in the sentence points at the parties of the sentence before.
 - "Provide ... to" a party is disclosing to it.
+- A party in the possessive ("as the FCC's rules expect") says whose something is: it
+  receives nothing.
 - The agent of a processing verb in the passive ("our servers are housed by a colocation
   provider", "your card is charged by our payment gateway") works on the provider's data:
   it receives it.
@@ -102,6 +104,15 @@ def receives(sentence: Sentence, start: int, sharing: bool) -> bool:
     if _SOURCE_BEFORE.search(before):
         return False
     return sharing or bool(_RECIPIENT_BEFORE.search(before))
+
+
+_POSSESSIVE = re.compile(r"^['’]s?\b")
+
+
+def is_possessive(sentence: Sentence, end: int) -> bool:
+    """Whether the party named up to ``end`` is in the possessive ("the FCC's rules",
+    "Google's policy"): it says whose something is, not who receives data."""
+    return bool(_POSSESSIVE.match(sentence.text[sentence.offset(end):]))
 
 
 def points_back(sentence: Sentence, action_end: int) -> bool:

@@ -1,10 +1,10 @@
 """Proposed retention rules, storage places and transfers.
 
 A retention rule is proposed for a sentence that speaks of keeping or deleting data
-("retain", "keep", "store ... for", "delete ... after") and gives a period (as an ISO 8601
-duration; a range, a minimum or a maximum as the bounds of format 1.1) or a criterion of
-the lexicon ("as long as necessary"). Its data is the data the sentence names, else
-personal data in general.
+("retain", "keep", "store ... for", "delete ... after", "stay until") and gives a period
+(as an ISO 8601 duration; a range, a minimum or a maximum as the bounds of format 1.1) or
+a criterion of the lexicon ("as long as necessary"). Its data is the data the sentence
+names, else personal data in general.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ _KEEPING = re.compile(r"(?i)\b(?:retain|retained|retaining|retention|keep|keeps|
                       r"store[sd]?\s+(?:it\s+|them\s+|\w+\s+)?for|held\s+for|hold\s+\w+\s+for|"
                       r"maintain(?:ed|s)?\s+(?:for|until)|preserve[sd]?|delete[sd]?|deleting|"
                       r"deletion|erase[sd]?|purge[sd]?|destroy(?:ed|s)?|anonymi[sz]e[sd]?|"
-                      r"archived?)\b")
+                      r"archived?|(?:stay|stays|remain|remains)\s+(?:\w+\s+){0,2}?(?:for|until))\b")
 # A period in a sentence about something else: "respond within 30 days", "a 14-day trial"
 _NOT_RETENTION = re.compile(r"(?i)\b(?:respond|reply|response|notify|notice|trial|refund|"
                             r"cancel|warranty|billing\s+cycle|per\s+month|monthly\s+fee)\b")

@@ -20,7 +20,16 @@ from pypolicy.annotation.draft.patterns import find_emails, find_phones, find_po
 from pypolicy.annotation.draft.proposals import Proposal
 from pypolicy.annotation.draft.text import PolicyText, Sentence
 
+# The people a policy may offer a right to in the third person ("California residents may
+# request to know", "Customers can ask us to delete")
+THIRD_PERSON_OFFER = (r"\b(?:residents|consumers|customers|users|subscribers|individuals|"
+                      r"people|persons|data\s+subjects|account\s+holders|members|parents|"
+                      r"guardians|employees|callers)\s+(?:(?:of|in)\s+[A-Z][\w-]*\s+)?"
+                      r"(?:also\s+)?(?:may|can|could|have\s+the\s+right|are\s+entitled)\s+"
+                      r"(?:also\s+)?(?:request|ask|obtain|access|know|exercise|object|opt|"
+                      r"withdraw|delete|correct|restrict|limit|the\s+right|to)\b")
 _OFFER = re.compile(r"(?i)\bright(?:s)?\b|\byou\s+(?:can|may|could|are\s+entitled|have)\b|"
+                    + THIRD_PERSON_OFFER + r"|"
                     r"\b(?:you\s+request|ask\s+us|opt[- ]?out|unsubscribe|withdraw|lodge|"
                     r"complain)|\b(?:allows?|enables?|lets?|permits?)\s+you\s+to\b|"
                     # the data "can be accessed / corrected / deleted": an offer in the passive
@@ -41,7 +50,9 @@ _NO_OFFICER = re.compile(r"(?i)\b(?:not|no)\s+(?:\w+\s+){0,3}(?:appointed|design
                          r"\bhave\s+not\s+appointed\b")
 _PROVIDER = (
     # "Acme Ltd ("we", "us")", "Acme Voice (the "Company")"
-    re.compile(r"(?P<name>[A-Z][\w&.,'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,5})\s*\(\s*(?:the\s+)?"
+    # also with a short name first: Acme Voice Ltd ("Acme", "we")
+    re.compile(r"(?P<name>[A-Z][\w&.,'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,5})\s*\(\s*"
+               r"(?:[\"“'‘][^\"”'’]{1,40}[\"”'’],?\s*)?(?:the\s+)?"
                r"[\"“'‘]*(?:we|us|our|company|provider)\b", re.IGNORECASE),
     re.compile(r"\b(?:Welcome\s+to|This\s+(?:privacy\s+)?(?:policy|notice|statement)\s+"
                r"(?:of|for|applies\s+to|describes\s+how))\s+(?P<name>[A-Z][\w&.'’-]*"

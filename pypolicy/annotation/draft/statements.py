@@ -28,6 +28,7 @@ from pypolicy.annotation.draft.recipients import (
     acts_on_behalf,
     asked_for,
     is_passive,
+    is_possessive,
     narrowed,
     passive_agents,
     passive_subject,
@@ -36,7 +37,9 @@ from pypolicy.annotation.draft.recipients import (
     receives,
     with_examples,
 )
+from pypolicy.annotation.draft.rights import THIRD_PERSON_OFFER
 from pypolicy.annotation.draft.text import OrganisationMention, PolicyText, Sentence
+from pypolicy.annotation.draft.verbs import in_its_sense, is_practice
 
 _SHARING = frozenset({"disclose", "share", "transfer", "sell", "makeAvailable"})
 _PLACED = frozenset({"transfer", "store", "process", "disclose", "share"})
@@ -65,7 +68,7 @@ _ABOUT_POLICY = re.compile(r"(?i)\b(?:this|our)\s+(?:privacy\s+)?(?:policy|notic
                            r"(?:\w+\s+){0,2}(?:outlines|describes|explains|sets\s+out|tells|"
                            r"informs|applies)\b")
 _OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|are\s+entitled|"
-                    r"have\s+the\s+right)\b|\bopt[- ]?out\b|\bunsubscribe\b")
+                    r"have\s+the\s+right)\b|\bopt[- ]?out\b|\bunsubscribe\b|" + THIRD_PERSON_OFFER)
 # The sentence that names the provider ("Acme Ltd ("Acme", "we") sells phone numbers")
 # says what its business is: "sells numbers" there is no sale of anyone's data
 _INTRODUCES_PROVIDER = re.compile(r"(?i)\(\s*(?:[\"“'‘][^\"”'’]{1,40}[\"”'’],?\s*)*"
@@ -110,7 +113,9 @@ def _actions(sentence: Sentence) -> list[Mention]:
             continue  # "the route taken"; but "the combined data" may say they are combined
         if _describes_party(sentence, before, action) and not acts_on_behalf(sentence):
             continue
-        kept.append(action)
+        if not is_practice(sentence, action):
+            continue
+        kept.append(in_its_sense(sentence, action))
     return kept
 
 
@@ -265,8 +270,14 @@ class StatementDrafter:
 
     def _shares_unstated(self, sentence: Sentence, group: Group) -> bool:
         """A sharing that names its recipients but not its data ("We may share information
-        with: the carriers ..."): a statement with the data unstated (format 1.1)."""
-        if not {a.term for a in group.actions} & _SHARING or not _UNSTATED.search(
+        with: the carriers ...", "we answer subpoenas from the police"): a statement with
+        the data unstated (format 1.1)."""
+        if not {a.term for a in group.actions} & _SHARING:
+            return False
+        # "we answer subpoenas": the action names the request its answer discloses to
+        answers_request = any(a.start <= c.start and c.end <= a.end for a in group.actions
+                              for c in sentence.of("Condition"))
+        if not answers_request and not _UNSTATED.search(
                 sentence.text[sentence.offset(group.scope_start):
                               sentence.offset(group.scope_end)]):
             return False
@@ -361,10 +372,11 @@ class StatementDrafter:
         sharing = bool(set(actions) & _SHARING)
         named = [o for o in sentence.organisations
                  if group.scope_start <= o.start < group.scope_end
-                 and receives(sentence, o.start, True)]
+                 and receives(sentence, o.start, True) and not is_possessive(sentence, o.end)]
         after = with_examples(sentence, [m for scheme, m in in_scope if scheme == "Party"
                                          and m.start >= first
-                                         and receives(sentence, m.start, sharing)],
+                                         and receives(sentence, m.start, sharing)
+                                         and not is_possessive(sentence, m.end)],
                               [o.start for o in named])
         recipients = [self.party(narrowed(sentence, m), back_sentence) for m in back]
         recipients += [self.organisation(o, back_sentence) for o in back_named]
