@@ -196,3 +196,16 @@ def test_data_that_stays_until_the_customer_deletes_it() -> None:
     [rule] = drafted("Recordings stay until the customer deletes them.")["retention"]
     assert rule["criteria"] == ["untilDeletedByUser"]
     assert "retention" not in drafted("Recordings stay in the customer's portal.")
+
+
+def test_a_practice_stated_before_a_right_is_still_a_practice() -> None:
+    [news] = statements("We send product news by email only to customers who have not "
+                        "opted out, and every message has an unsubscribe link.")
+    assert news["actions"] == ["use"]
+    assert statements("You can unsubscribe from the product news we send by email.") == []
+
+
+def test_the_words_of_a_data_phrase_are_no_verb_of_a_retention_sentence() -> None:
+    # "records" in "call detail records" is not the verb "record"
+    assert statements("We keep call detail records for 18 months.") == []
+    assert actions("We keep call detail records for 18 months and record calls.") != []

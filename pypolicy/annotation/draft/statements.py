@@ -73,6 +73,8 @@ _OFFER = re.compile(r"(?i)\bright(?:s)?\s+(?:to|of)\b|\byou\s+(?:can|may|could|a
 # says what its business is: "sells numbers" there is no sale of anyone's data
 _INTRODUCES_PROVIDER = re.compile(r"(?i)\(\s*(?:[\"“'‘][^\"”'’]{1,40}[\"”'’],?\s*)*"
                                   r"(?:the\s+)?[\"“'‘](?:we|us|our|the\s+company)[\"”'’,]")
+# "We send", "We will also use": the provider is the subject of the sentence's first verb
+_WE_FIRST = re.compile(r"(?i)^\W*we\s+(?:\w+\s+){0,2}$")
 _SUBJECT_WE = re.compile(r"(?i)\b(?:we|us|our\s+company|i)\b")
 # A subject that refers to data without naming a category ("it is sold", "which are kept")
 _SUBJECT_DATA = re.compile(r"(?i)\b(?:it|they|this|these|those|which|that|such|information|"
@@ -238,15 +240,28 @@ class StatementDrafter:
         the policy itself or naming the provider, naming a security measure, or giving a
         retention period (those are proposed as rights, security entries and retention
         rules)."""
-        if sentence.of("Right") and _OFFER.search(sentence.text):
+        offer = _OFFER.search(sentence.text)
+        if sentence.of("Right") and offer and not self._practice_first(sentence, offer.start()):
             return False
         if _ABOUT_POLICY.search(sentence.text) or _INTRODUCES_PROVIDER.search(sentence.text):
             return False
-        if sentence.of("SecurityMeasure") and {m.term for m in sentence.of("Action")} <= \
-                {"use", "process", "store"}:
+        # action words, not those of a data phrase ("call detail records", "call logs")
+        data = sentence.of("DataCategory")
+        verbs = {m.term for m in sentence.of("Action")
+                 if not any(d.start <= m.start and m.end <= d.end for d in data)}
+        if sentence.of("SecurityMeasure") and verbs <= {"use", "process", "store"}:
             return False
-        return not (self.is_retention(sentence) and {m.term for m in sentence.of("Action")}
-                    <= {"store", "delete", "anonymise", "process"})
+        return not (self.is_retention(sentence) and
+                    verbs <= {"store", "delete", "anonymise", "process"})
+
+    @staticmethod
+    def _practice_first(sentence: Sentence, offer_start: int) -> bool:
+        """Whether the sentence opens with a practice of the provider before it offers a
+        right ("We send product news by email, and every message has an unsubscribe
+        link"): the practice is stated all the same."""
+        verbs = [a for a in _actions(sentence) if sentence.offset(a.start) < offer_start]
+        return bool(verbs) and bool(_WE_FIRST.match(sentence.text[:sentence.offset(
+            verbs[0].start)]))
 
     def _pointed_at(self, sentence: Sentence, group: Group) -> tuple[
             list[Mention], list[OrganisationMention], Sentence]:
