@@ -116,6 +116,16 @@ class Audience:
 
 
 @dataclass(frozen=True)
+class Market:
+    """Where the service is offered or its users are, as one passage says (format 1.1)."""
+
+    id: str
+    places: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class RegimeClaim:
     id: str
     regime: str
@@ -356,6 +366,7 @@ class Policy:
     supervisory_authority: Authority | None = None
     service: Service | None = None
     audiences: tuple[Audience, ...] = ()
+    markets: tuple[Market, ...] = ()
     regimes: tuple[RegimeClaim, ...] = ()
     parties: tuple[Party, ...] = ()
     data_categories: tuple[DataEntry, ...] = ()
@@ -380,7 +391,8 @@ class Policy:
         policy = _build(cls, data, "")
         for collection in (policy.parties, policy.data_categories, policy.statements,
                            policy.retention, policy.storage, policy.transfers, policy.rights,
-                           policy.security_measures, policy.audiences, policy.regimes):
+                           policy.security_measures, policy.audiences, policy.regimes,
+                           policy.markets):
             for item in collection:
                 policy._index.setdefault(item.id, item)
         return policy
@@ -401,6 +413,11 @@ class Policy:
             if entry is not None:
                 result.update(entry.categories)
         return frozenset(result)
+
+    def market_places(self) -> tuple[str, ...]:
+        """Every place the policy says its service is offered in, once each, in order."""
+        return tuple(dict.fromkeys(place for market in self.markets
+                                   for place in market.places))
 
     def regime_stances(self) -> dict[str, set[str]]:
         stances: dict[str, set[str]] = {}
