@@ -429,7 +429,8 @@ class Reasoner:
             # the negative does not speak of these purposes ("other than for X")
             stated = [p for p in stated
                       if not self.vocab.some_within([p], negative.except_purposes)]
-            if positive.purposes and not stated:
+            # no purpose left, or none named: nothing shows a use beyond the excepted ones
+            if not stated:
                 return False
             if len(stated) < len(positive.purposes) and not self.vocab.all_within(
                     self.data_categories(positive), self.data_categories(negative)):

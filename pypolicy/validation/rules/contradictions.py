@@ -273,9 +273,17 @@ statements:
 class NarrowingDefinition(Rule):
     """The reverse case of a contradiction: a negative statement that falls entirely
     within a broader positive one ("we share your data with partners" and "we do not
-    share your email address with advertisers"). Read together, the negative narrows the
-    positive; read alone, either misleads. PolicyLint reports these as narrowing
-    definitions because readers and tools tend to take the broad statement at its word.
+    share your email address with advertisers"; "we use your data to run the service and
+    for advertising" and "we do not use technical data for advertising"). Read together,
+    the negative narrows the positive; read alone, either misleads. PolicyLint reports
+    these as narrowing definitions because readers and tools tend to take the broad
+    statement at its word.
+
+    The negative must be narrower on whom, why or where, and on something the broad
+    statement says: one that names no purpose ("we may collect, use, store and share
+    these kinds of data") claims nothing about why, so "technical data is not used to
+    identify individuals" takes nothing back from it; the same holds for recipients and
+    places it does not name.
 
     Not a notice duty: read alone, either statement misleads (GDPR and UK GDPR Art.
     5(1)(a) and 12(1); FTC Act s. 5). A warning, since read together they agree."""
@@ -291,32 +299,29 @@ class NarrowingDefinition(Rule):
     citations = TRANSPARENCY
     fail_example = _PROMISE + """\
 statements:
-  - id: s-share-all
+  - id: s-uses
     modality: may
-    actions: [share]
+    actions: [collect, use]
     data: [d-personal]
-    recipients: [p-third-parties]
+    purposes: [serviceProvision, advertising]
   - id: s-not-ads
     modality: doesNot
-    actions: [share]
+    actions: [use]
     data: [d-technical]
-    recipients: [p-ads]
+    purposes: [advertising]
 """
     pass_example = _PROMISE + """\
 statements:
-  - id: s-share-all
+  - id: s-data-types
     modality: may
-    actions: [share]
+    actions: [collect, use, store, share]
     data: [d-personal]
-    recipients: [p-third-parties]
-    exceptions: [withConsent]
-  - id: s-not-ads
+    note: names no purpose, so it claims nothing about why
+  - id: s-not-identify
     modality: doesNot
-    actions: [share]
+    actions: [use]
     data: [d-technical]
-    recipients: [p-ads]
-    note: the positive statement is limited by its own exception, so no narrowing
-    conditions: [withConsent]
+    purposes: [identifyingIndividuals]
 """
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -336,17 +341,39 @@ statements:
                 continue
             swapped = reasoner.compare(narrow, broad, full=True, every=True)
             straight = reasoner.compare(broad, narrow, full=True, every=True)
+            # narrower on an axis only where the broad statement says something on it: one
+            # that names no purpose (or recipient, or place) claims nothing about why (or
+            # to whom, or where), so a promise about one purpose takes nothing back from it
+            stated = stated_axes(reasoner, broad)
             narrower_on_whom = (
-                (swapped.recipients and not straight.recipients)
+                ("recipients" in stated and swapped.recipients and not straight.recipients)
                 or (swapped.actors and not straight.actors)
-                or (swapped.purposes and not straight.purposes)
-                or (swapped.places is Relation.WITHIN and straight.places is not Relation.WITHIN))
+                or ("purposes" in stated and swapped.purposes and not straight.purposes)
+                or ("places" in stated and swapped.places is Relation.WITHIN
+                    and straight.places is not Relation.WITHIN))
             if swapped.conflict and not straight.conflict and narrower_on_whom:
                 yield self.finding(
                     f"{narrow.id} ({describe(narrow, ctx.policy, ctx.vocabulary)}) narrows the"
                     f" broader {broad.id} ({describe(broad, ctx.policy, ctx.vocabulary)})",
                     [broad, narrow],
                     hint="state the limit as an exception of the broader statement")
+
+
+def stated_axes(reasoner: Reasoner, statement: Statement) -> frozenset[str]:
+    """The axes of whom, why and where on which a positive statement says something:
+    ``recipients`` and ``purposes`` when it names them, ``places`` when it, or one of its
+    recipients or actors, is placed. Its actors are always stated (the provider, unless
+    it names others)."""
+    axes = set()
+    if statement.recipients:
+        axes.add("recipients")
+    if statement.purposes:
+        axes.add("purposes")
+    if statement.locations or statement.outside or any(
+            p.locations or p.outside
+            for p in reasoner.parties((*statement.recipients, *statement.actors))):
+        axes.add("places")
+    return frozenset(axes)
 
 
 def _overlapping_actions(vocab: Vocabulary, one: Statement, other: Statement) -> bool:
