@@ -4,12 +4,12 @@ Each regime carries its jurisdiction condition, judged from what the document sa
 the provider is established (``provider.country``), where its service is offered or its
 users are (``markets``, since format 1.1), what it claims (``regimes`` with a stance), and
 what service it runs (``service``). The GDPR applies to an establishment in the EEA, to a
-provider that claims it, and to one that offers services to people in the EEA (Art.
-3(2)), which the document shows by its markets or by naming its representative there (Art.
-27 asks one of such a provider alone); the UK GDPR likewise to the United Kingdom; the
+provider that claims it, and to one that offers services to people in the EEA (Art. 3(2)),
+which the document shows by its markets or by naming its representative there (Art. 27
+asks one of such a provider alone); the UK GDPR likewise to the United Kingdom; the
 ePrivacy Directive to public electronic communications offered in the EEA, from an
-establishment there or to users there (and PECR to the United Kingdom); the CPNI rules
-and the E911 rules to interconnected VoIP in the United States, the FTC Act to a business
+establishment there or to users there (and PECR to the United Kingdom); the CPNI rules and
+the E911 rules to interconnected VoIP in the United States, the FTC Act to a business
 there or one that serves users there; CalOPPA to the website of a provider established in
 the United States or serving users there, assumed to reach Californians; the CCPA when
 claimed, and assumed for a service offered in the United States (California among it),
@@ -17,9 +17,10 @@ since its thresholds cannot be read from a policy; the DPDP Act to a provider es
 in India or offering services to people there (s. 3(b)). A market of the document counts
 where its places meet the regime's territory: a country, a region (EEA, EU) or
 "worldwide"; "unknownPlace" counts nowhere. A regime the document disclaims is not applied
-unless its establishment or markets make it apply anyway. A profile forced on the command
-line applies its first regime, "forced". Rules cite only the law of applied regimes; every
-report states each regime's decision and grounds (``FileResult.regimes``).
+unless its establishment or markets make it apply anyway (an assumption yields to it). A
+profile forced on the command line applies its first regime, "forced". Rules cite only the
+law of applied regimes; every report states each regime's decision and grounds
+(``FileResult.regimes``).
 """
 
 from __future__ import annotations
@@ -193,12 +194,15 @@ def decide(policy: Policy, forced: Iterable[str] = ()) -> tuple[RegimeDecision, 
         regime = BY_KEY[key]
         stances = _claims(policy, regime)
         claim = _claimed(stances)
-        # a claim replaces an assumption: the regime applies on the document's word
-        reasons = [claim] if claim and assumed else [g for g in (*grounds, claim) if g]
+        # a claim replaces an assumption: the regime applies on the document's word; and
+        # an assumption yields to the document's word that the regime does not apply
+        disclaimed = "disclaimed" in stances
+        reasons = [claim] if claim and assumed else [] if assumed and disclaimed else \
+            [g for g in (*grounds, claim) if g]
         if reasons:
             decisions.append(RegimeDecision(key, regime.label, True, "; ".join(reasons),
                                             assumed and not claim, regime.profile))
-        elif "disclaimed" in stances:
+        elif disclaimed:
             decisions.append(RegimeDecision(key, regime.label, False,
                                             "disclaimed by the policy",
                                             profile=regime.profile))

@@ -1,0 +1,264 @@
+"""Format 1.1 ``markets``: where the service is offered or its users are. The schema and
+the SHACL shapes accept it and refuse what is not a place, it survives JSON -> RDF -> JSON,
+the model reads it, and the regime decision takes it into account with a stated ground
+(GDPR and UK GDPR Art. 3(2), ePrivacy and PECR, the US rules, the CCPA, CalOPPA and DPDP
+Act s. 3(b)), while establishment and claims keep deciding as before."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import yaml
+from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib.namespace import SH
+
+from pypolicy.format.model import Policy
+from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
+from pypolicy.format.schema import violations
+from pypolicy.validation.engine import Config, check_document
+from pypolicy.validation.rules import BASE_EXAMPLE
+from pypolicy.validation.rules._regimes import decide
+
+PP = Namespace("https://w3id.org/pypolicy/ns#")
+LOC = Namespace("https://w3id.org/dpv/loc#")
+UK_AND_IRELAND = {"id": "m-uk-ie", "places": ["GB", "IE"],
+                  "evidence": [{"quote": "available to customers in the United Kingdom and"
+                                         " Ireland"}]}
+
+
+def document(country: str | None = None, *places: str, kinds: tuple[str, ...] = (),
+             extra: str = "") -> dict[str, Any]:
+    """The rules' base example, established in ``country``, offered in ``places``."""
+    data: dict[str, Any] = yaml.safe_load(BASE_EXAMPLE)
+    data["formatVersion"] = "1.1.0"
+    if country is not None:
+        data["provider"]["country"] = country
+    if places:
+        data["markets"] = [{"id": "m-offered", "places": list(places),
+                            "evidence": [{"quote": "Our service is available there."}]}]
+    if kinds:
+        data["service"] = {"serviceKinds": list(kinds)}
+    if extra:
+        data.update(yaml.safe_load(extra))
+    return data
+
+
+def grounds(data: dict[str, Any]) -> dict[str, str]:
+    """The applied regimes and their grounds."""
+    return {d.regime: d.grounds for d in decide(Policy.from_dict(data)) if d.applied}
+
+
+def assumed(data: dict[str, Any]) -> set[str]:
+    return {d.regime for d in decide(Policy.from_dict(data)) if d.applied and d.assumed}
+
+
+# ------------------------------------------------------------------ the format
+
+
+def test_the_schema_accepts_markets_and_the_model_reads_them() -> None:
+    data = document("US")
+    data["markets"] = [copy.deepcopy(UK_AND_IRELAND),
+                       {"id": "m-eea", "places": ["EEA", "IE"]}]
+    assert violations(data) == []
+    policy = Policy.from_dict(data)
+    assert [m.id for m in policy.markets] == ["m-uk-ie", "m-eea"]
+    assert policy.markets[0].pointer == "/markets/0"
+    assert policy.markets[0].evidence[0].quote is not None
+    assert policy.market_places() == ("GB", "IE", "EEA")  # once each, in order
+
+
+@pytest.mark.parametrize(("markets", "pointer"), [
+    ([], "/markets"),
+    ([{"id": "m", "places": []}], "/markets/0/places"),
+    ([{"id": "m", "places": ["Ireland"]}], "/markets/0/places/0"),
+    ([{"id": "m", "places": ["US-CA"]}], "/markets/0/places/0"),
+    ([{"id": "m", "places": ["IE", "IE"]}], "/markets/0/places"),
+    ([{"id": "m"}], "/markets/0"),
+    ([{"places": ["IE"]}], "/markets/0"),
+    ([{"id": "m", "places": ["IE"], "countries": ["IE"]}], "/markets/0"),
+    ({"id": "m", "places": ["IE"]}, "/markets"),
+])
+def test_the_schema_refuses_a_market_that_is_not_one(markets: Any, pointer: str) -> None:
+    data = document("US")
+    data["markets"] = markets
+    assert pointer in [v.pointer for v in violations(data)]
+
+
+def test_markets_survive_json_to_rdf_to_json() -> None:
+    data = document("US")
+    data["markets"] = [copy.deepcopy(UK_AND_IRELAND),
+                       {"id": "m-world", "places": ["worldwide"]}]
+    graph = to_graph(data)
+    market = URIRef("https://w3id.org/pypolicy/doc/example/m-uk-ie")
+    assert (market, RDF.type, PP.Market) in graph
+    assert {o for o in graph.objects(market, PP.places)} == {LOC.GB, LOC.IE}
+    assert (URIRef("https://w3id.org/pypolicy/doc/example/m-world"), PP.places,
+            PP.worldwide) in graph
+    assert from_graph(graph, data["id"]) == canonical(data)
+    conforms, _report, text = shacl_validate(graph)
+    assert conforms, text
+
+
+def _shacl_problems(data: dict[str, Any], edit: Any) -> set[tuple[Any, Any]]:
+    graph = to_graph(data)
+    [market] = list(graph.subjects(RDF.type, PP.Market))
+    edit(graph, market)
+    conforms, report, _text = shacl_validate(graph)
+    assert not conforms
+    return {(report.value(r, SH.sourceConstraintComponent), report.value(r, SH.resultPath))
+            for r in report.subjects(RDF.type, SH.ValidationResult)}
+
+
+def test_shacl_refuses_a_market_without_places() -> None:
+    problems = _shacl_problems(document("US", "IE"),
+                               lambda g, m: g.remove((m, PP.places, None)))
+    assert (SH.MinCountConstraintComponent, PP.places) in problems
+
+
+@pytest.mark.parametrize("bad", [PP.usually, Literal("IE"), LOC["US-CA"]])
+def test_shacl_refuses_a_market_place_outside_the_place_vocabulary(bad: Any) -> None:
+    def edit(graph: Any, market: Any) -> None:
+        graph.remove((market, PP.places, None))
+        graph.add((market, PP.places, bad))
+
+    problems = {c for c, _ in _shacl_problems(document("US", "IE"), edit)}
+    assert SH.InConstraintComponent in problems
+
+
+# ------------------------------------------------------------------ the law that applies
+
+
+def test_a_provider_outside_the_eu_offering_services_in_ireland_is_under_the_gdpr() -> None:
+    applied = grounds(document("US", "IE"))
+    assert applied["gdpr"] == "offers services to users in Ireland (markets: IE)"
+    assert "ukGdpr" not in applied
+
+
+def test_a_provider_serving_only_the_united_states_is_not_under_the_gdpr() -> None:
+    decisions = {d.regime: d for d in decide(Policy.from_dict(document("US", "US")))}
+    assert not decisions["gdpr"].applied and not decisions["ukGdpr"].applied
+    assert "its markets, US, lie elsewhere" in decisions["gdpr"].grounds
+
+
+@pytest.mark.parametrize(("places", "ground"), [
+    (("EEA",), "offers services to users in the European Economic Area (markets: EEA)"),
+    (("EU", "NO"), "offers services to users in the European Union and Norway"
+                   " (markets: EU, NO)"),
+    (("worldwide",), "offers services worldwide, the EEA included (markets: worldwide)"),
+])
+def test_a_region_or_the_world_is_a_market_in_the_eea(places: tuple[str, ...],
+                                                      ground: str) -> None:
+    assert grounds(document("SG", *places))["gdpr"] == ground
+
+
+def test_an_unknown_place_is_no_market_anywhere() -> None:
+    applied = grounds(document("SG", "unknownPlace", kinds=("consumerVoip",)))
+    assert not {"gdpr", "ukGdpr", "eprivacy", "pecr", "usCpni", "ccpa", "dpdp"} & set(applied)
+
+
+def test_the_markets_and_a_representative_are_both_grounds() -> None:
+    data = document("US", "FR", extra="officers: [{appointed: true, officerRole:"
+                                      " euRepresentative, name: Rep EU BV}]")
+    assert grounds(data)["gdpr"] == (
+        "offers services to users in France (markets: FR); offers services to users in the"
+        " EEA: it names its representative there, which GDPR Art. 27 asks only of a provider"
+        " that does")
+
+
+def test_an_establishment_decides_alone() -> None:
+    assert grounds(document("IE", "IE", "US"))["gdpr"] == \
+        "provider established in Ireland, in the EEA"
+    assert grounds(document("GB", "GB"))["ukGdpr"] == \
+        "provider established in the United Kingdom"
+
+
+def test_a_provider_outside_the_uk_offering_services_there_is_under_the_uk_gdpr() -> None:
+    applied = grounds(document("IE", *["GB", "IE"]))
+    assert applied["ukGdpr"] == "offers services to users in the United Kingdom" \
+        " (markets: GB)"
+
+
+def test_a_public_service_offered_in_the_eea_or_uk_is_under_eprivacy_or_pecr() -> None:
+    applied = grounds(document("US", "DE", "GB", kinds=("consumerVoip",)))
+    assert applied["eprivacy"] == ("public electronic communications service offered to"
+                                   " users in Germany (markets: DE)")
+    assert applied["pecr"] == ("public electronic communications service offered to users"
+                               " in the United Kingdom (markets: GB)")
+    # a service that is not a public electronic communications service: neither
+    private = grounds(document("US", "DE", "GB", kinds=("consumerVoip",),
+                               extra="service: {serviceKinds: [consumerVoip],"
+                                     " publicNetwork: false}"))
+    assert not {"eprivacy", "pecr"} & set(private)
+
+
+def test_a_uk_provider_serving_germany_is_under_eprivacy_even_when_it_claims_it() -> None:
+    claim = "regimes: [{id: rg-e, regime: eprivacy, stance: claimed}]"
+    served = grounds(document("GB", "DE", kinds=("carrierServices",), extra=claim))
+    assert served["eprivacy"].startswith("public electronic communications service offered"
+                                         " to users in Germany (markets: DE)")
+    # without a market in the EEA the claim of a UK provider is PECR, as before
+    home = {d.regime: d for d in decide(Policy.from_dict(
+        document("GB", "GB", kinds=("carrierServices",), extra=claim)))}
+    assert not home["eprivacy"].applied and home["pecr"].applied
+
+
+def test_interconnected_voip_offered_in_the_us_is_under_the_cpni_and_e911_rules() -> None:
+    applied = grounds(document("CA", "US", kinds=("consumerVoip",)))
+    ground = "interconnected VoIP service offered to users in the United States (markets: US)"
+    assert applied["usCpni"] == ground and applied["e911"] == ground
+    assert applied["ftc"] == "offers services to users in the United States (markets: US)"
+    assert not {"usCpni", "e911", "ftc"} & set(grounds(document("CA", "CA",
+                                                                kinds=("consumerVoip",))))
+
+
+def test_a_us_market_brings_the_ccpa_as_an_assumption_that_says_so() -> None:
+    data = document("US", "US")
+    applied = grounds(data)
+    assert applied["ccpa"] == (
+        "assumed: offers services to users in the United States, California among them"
+        " (markets: US); the CCPA's thresholds (Cal. Civ. Code 1798.140(d)) cannot be"
+        " judged from the policy")
+    assert "ccpa" in assumed(data)
+    # without markets the CCPA is still applied only when claimed
+    assert "ccpa" not in grounds(document("US"))
+    claimed = document("US", "US", extra="regimes: [{id: rg-c, regime: ccpa, stance:"
+                                         " claimed}]")
+    assert grounds(claimed)["ccpa"] == "claimed by the policy"
+    assert "ccpa" not in assumed(claimed)
+    disclaimed = document("US", "US", extra="regimes: [{id: rg-c, regime: ccpa, stance:"
+                                            " disclaimed}]")
+    assert "ccpa" not in grounds(disclaimed)
+
+
+def test_the_website_of_a_service_offered_in_the_us_is_assumed_under_caloppa() -> None:
+    data = document("SG", "US", extra="tracking: {technologies: [cookies]}")
+    assert grounds(data)["calOppa"] == ("assumed: the website of a service offered to users"
+                                        " in the United States (markets: US) is open to"
+                                        " California residents")
+    assert "calOppa" not in grounds(document("SG", "US"))  # no website stated
+
+
+def test_a_provider_outside_india_offering_services_there_is_under_the_dpdp_act() -> None:
+    assert grounds(document("SG", "IN", "SG"))["dpdp"] == \
+        "offers services to users in India (markets: IN; DPDP Act s. 3(b))"
+    assert grounds(document("IN"))["dpdp"] == "provider established in India"
+    decisions = {d.regime: d for d in decide(Policy.from_dict(document("SG", "SG")))}
+    assert not decisions["dpdp"].applied
+    assert "its markets, SG, lie elsewhere" in decisions["dpdp"].grounds
+
+
+def test_gdpr_rules_run_and_cite_the_gdpr_once_the_markets_bring_it() -> None:
+    # a US provider serving Ireland must name an EU representative (Art. 27)
+    findings, _ = check_document(document("US", "IE"), Config(select=("VP315",)))
+    [finding] = findings
+    assert finding.legal_reference is not None and "GDPR Art. 27" in finding.legal_reference
+    assert "UK GDPR" not in finding.legal_reference
+    assert check_document(document("US", "US"), Config(select=("VP315",)))[0] == []
+
+
+def test_a_forced_profile_still_forces() -> None:
+    decisions = decide(Policy.from_dict(document("US", "US")), forced=("gdpr",))
+    gdpr = next(d for d in decisions if d.regime == "gdpr")
+    assert gdpr.applied and gdpr.grounds == "forced with --profile gdpr"
