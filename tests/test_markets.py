@@ -7,6 +7,7 @@ Act s. 3(b)), while establishment and claims keep deciding as before."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from rdflib.namespace import SH
 from pypolicy.format.model import Policy
 from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
 from pypolicy.format.schema import violations
+from pypolicy.rendering import render
+from pypolicy.rendering.diff import diff, diff_json, diff_markdown
 from pypolicy.validation.engine import Config, check_document
 from pypolicy.validation.rules import BASE_EXAMPLE
 from pypolicy.validation.rules._regimes import decide
@@ -262,3 +265,58 @@ def test_a_forced_profile_still_forces() -> None:
     decisions = decide(Policy.from_dict(document("US", "US")), forced=("gdpr",))
     gdpr = next(d for d in decisions if d.regime == "gdpr")
     assert gdpr.applied and gdpr.grounds == "forced with --profile gdpr"
+
+
+# ------------------------------------------------------------------ the page and the diff
+
+
+def _page_text(data: dict[str, Any], fmt: str = "text", audience: str = "reader") -> str:
+    return " ".join(render(Policy.from_dict(data), fmt, audience).split())  # type: ignore[arg-type]
+
+
+def test_the_readers_page_says_where_the_service_is_offered() -> None:
+    data = document("US")
+    data["markets"] = [copy.deepcopy(UK_AND_IRELAND)]
+    text = _page_text(data)
+    assert "The service is offered to customers in the United Kingdom and Ireland." in text
+    html = render(Policy.from_dict(data), "html")
+    # the sentence links to the words of the policy it rests on, like every other
+    assert "offered to customers in the United Kingdom and Ireland" in html
+    assert "available to customers in the United Kingdom and Ireland" in html
+
+
+@pytest.mark.parametrize(("places", "words"), [
+    (["worldwide"], "The service is offered to customers worldwide."),
+    (["IN", "worldwide"], "The service is offered to customers worldwide, including India."),
+    (["EEA"], "The service is offered to customers in the European Economic Area."),
+])
+def test_the_page_names_regions_and_the_world(places: list[str], words: str) -> None:
+    assert words in _page_text(document("SG", *places))
+
+
+def test_no_markets_no_sentence() -> None:
+    assert "The service is offered to customers" not in _page_text(document("US"))
+
+
+def test_diff_reports_a_place_added_and_one_removed_but_not_one_already_covered() -> None:
+    old, new = document("US", "GB", "EEA"), document("US", "IE", "IN")
+    changes = [(c.kind, c.summary, c.old_pointer, c.new_pointer)
+               for c in diff(Policy.from_dict(old), Policy.from_dict(new)).changes]
+    assert ("market-added", "India", None, "/markets/0") in changes
+    assert ("market-removed", "The United Kingdom", "/markets/0", None) in changes
+    assert ("market-removed", "The European Economic Area", "/markets/0", None) in changes
+    # Ireland lies in the EEA named before: no new place
+    assert not [c for c in changes if c[1] == "Ireland"]
+    assert not diff(Policy.from_dict(old), Policy.from_dict(copy.deepcopy(old))).changes
+    stated = diff(Policy.from_dict(document("US")), Policy.from_dict(document("US", "US")))
+    assert [c.kind for c in stated.changes] == ["market-added"]
+    assert not stated.notifying()  # a new market is not a change users must be told of
+
+
+def test_the_diff_report_has_a_section_for_markets() -> None:
+    result = diff(Policy.from_dict(document("US", "US")),
+                  Policy.from_dict(document("US", "US", "CA")))
+    report = diff_markdown(result)
+    assert "## Where the service is offered" in report
+    assert "- **Added:** Canada" in report
+    assert json.loads(diff_json(result))["changes"][0]["topic"] == "markets"

@@ -3,8 +3,9 @@
 ``diff(old, new)`` compares two :class:`~pypolicy.format.model.Policy` objects and lists the
 changes: kinds of data collected, purposes, recipients, destinations abroad and their
 safeguards, retention periods (longer or shorter), rights, negative promises made,
-broken or weakened, and statements added, removed or changed (matched by id, then by
-content, so that renumbering is not a change). Each change has a kind; a configurable
+broken or weakened, statements added, removed or changed (matched by id, then by
+content, so that renumbering is not a change), and places where the service is offered
+(format 1.1 markets). Each change has a kind; a configurable
 set of kinds "needs notifying users" (the CLI exits 1 when one occurs), by default the
 kinds that widen what happens to people's data or take away a protection.
 
@@ -13,7 +14,8 @@ Hierarchies are respected where they nest meaning: collecting "email address" wh
 a region already named is not a new destination. Recipients are compared by their
 exact roles, since "third parties" is too loose to hide a newly named kind of recipient.
 
-``kinds`` names the kinds of change; ``changes`` compares; ``report`` writes the result.
+``kinds`` names the kinds of change; ``changes`` compares (``places`` for places and
+markets); ``report`` writes the result.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Comparing two versions of a policy: each topic's changes (data, purposes,
-recipients, transfers, retention, rights, statements and promises, the document), and
-``diff`` putting them in report order.
+recipients, transfers, retention, rights, statements and promises, where the service is
+offered (``places``), the document), and ``diff`` putting them in report order.
 
 Statements are matched by content first, then by id, so that renumbering is not a change;
 retention rules by id, then by the same data, then by overlapping data.
@@ -12,11 +12,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from pypolicy.format.durations import duration_days
-from pypolicy.format.geography import UNKNOWN_PLACE, WORLDWIDE, UnknownPlaceError, countries_in
 from pypolicy.format.model import Policy, RetentionRule, RightEntry, Statement
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.rendering import facts
 from pypolicy.rendering.diff.kinds import CHANGE_KINDS, Change, PolicyDiff
+from pypolicy.rendering.diff.places import market_changes, place_covered, place_name
 from pypolicy.rendering.phrases.basics import (
     capitalise,
     data_names,
@@ -24,7 +24,6 @@ from pypolicy.rendering.phrases.basics import (
     label,
     partial_date,
     party_names,
-    place,
 )
 from pypolicy.rendering.phrases.protections import right_sentences
 from pypolicy.rendering.phrases.retention import retention_sentences
@@ -39,20 +38,6 @@ def _covered(term: str, others: Iterable[str]) -> bool:
     vocab = vocabulary()
     return any(o == term or (o not in _TOO_GENERAL and vocab.is_within(term, o))
                for o in others)
-
-
-def _place_covered(target: str, others: Iterable[str]) -> bool:
-    others = set(others)
-    if target in others or WORLDWIDE in others:
-        return True
-    if target in (UNKNOWN_PLACE, WORLDWIDE):
-        return False
-    try:
-        countries = countries_in(target)
-        known = [countries_in(o) for o in others if o not in (UNKNOWN_PLACE, WORLDWIDE)]
-    except UnknownPlaceError:
-        return False
-    return any(countries <= k for k in known)
 
 
 def _entries_with(policy: Policy, category: str) -> list[str]:
@@ -115,10 +100,6 @@ def _recipient_changes(old: Policy, new: Policy) -> list[Change]:
     return changes
 
 
-def _place_name(term: str) -> str:
-    return "countries that are not named" if term == UNKNOWN_PLACE else place(term)
-
-
 def _mechanisms_by_place(policy: Policy) -> dict[str, set[str]]:
     result: dict[str, set[str]] = {}
     for transfer in policy.transfers:
@@ -131,18 +112,18 @@ def _transfer_changes(old: Policy, new: Policy) -> list[Change]:
     changes = []
     old_places, new_places = facts.destinations(old), facts.destinations(new)
     for destination in new_places:
-        if not _place_covered(destination, old_places):
+        if not place_covered(destination, old_places):
             changes.append(Change("transfer-destination-added",
-                                  capitalise(_place_name(destination)),
-                                  new=_place_name(destination)))
+                                  capitalise(place_name(destination)),
+                                  new=place_name(destination)))
     for destination in old_places:
-        if not _place_covered(destination, new_places):
+        if not place_covered(destination, new_places):
             changes.append(Change("transfer-destination-removed",
-                                  capitalise(_place_name(destination)),
-                                  old=_place_name(destination)))
+                                  capitalise(place_name(destination)),
+                                  old=place_name(destination)))
     old_mechanisms, new_mechanisms = _mechanisms_by_place(old), _mechanisms_by_place(new)
     for destination in sorted(set(old_mechanisms) & set(new_mechanisms)):
-        where = _place_name(destination)
+        where = place_name(destination)
         for mechanism in sorted(new_mechanisms[destination] - old_mechanisms[destination]):
             changes.append(Change("transfer-safeguard-added",
                                   f"{capitalise(label(mechanism))} for transfers to {where}",
@@ -459,7 +440,8 @@ def diff(old: Policy, new: Policy) -> PolicyDiff:
     changes = [*_data_changes(old, new), *_purpose_changes(old, new),
                *_recipient_changes(old, new), *_transfer_changes(old, new),
                *_retention_changes(old, new), *_right_changes(old, new),
-               *_statement_changes(old, new), *_document_changes(old, new)]
+               *_statement_changes(old, new), *market_changes(old, new),
+               *_document_changes(old, new)]
     order = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
     changes.sort(key=lambda c: order[c.kind])  # stable: keeps each kind's own order
     return PolicyDiff(old, new, tuple(changes))

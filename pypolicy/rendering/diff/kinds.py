@@ -36,6 +36,9 @@ CHANGE_KINDS: dict[str, tuple[str, str]] = {
     "statement-added": ("statements", "a new statement of practice"),
     "statement-removed": ("statements", "a statement of practice was dropped"),
     "statement-changed": ("statements", "a statement of practice changed"),
+    "market-added": ("markets", "the service is offered in a place it was not before"),
+    "market-removed": ("markets", "a place where the service was offered is no longer"
+                                  " named"),
     "contact-changed": ("document", "the provider's identity or contact details changed"),
     "date-changed": ("document", "the policy's date changed"),
 }
@@ -54,6 +57,7 @@ TOPICS: dict[str, str] = {
     "rights": "Your rights",
     "promises": "Promises",
     "statements": "Other statements",
+    "markets": "Where the service is offered",
     "document": "The document",
 }
 

@@ -48,10 +48,10 @@ def diff_markdown(result: PolicyDiff, notify_on: Iterable[str] = DEFAULT_NOTIFY,
             if change.old and change.new:
                 line += f". Was: {escape(change.old)} Now: {escape(change.new)}"
             elif change.old and change.old != change.summary and change.topic not in (
-                    "data", "purposes", "recipients", "transfers"):
+                    "data", "purposes", "recipients", "transfers", "markets"):
                 line += f". Was: {escape(change.old)}"
             elif change.new and change.new != change.summary and change.topic not in (
-                    "data", "purposes", "recipients", "transfers"):
+                    "data", "purposes", "recipients", "transfers", "markets"):
                 line += f". Now: {escape(change.new)}"
             if change.kind in notify:
                 line += " *(needs notifying users)*"

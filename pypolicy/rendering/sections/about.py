@@ -4,6 +4,9 @@ representative, and the scope of the policy) and "Changes to this policy"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from pypolicy.format.geography import WORLDWIDE
 from pypolicy.format.model import Officer
 from pypolicy.rendering.page import (
     Audience,
@@ -207,6 +210,8 @@ def scope(ctx: PageContext) -> list[Block]:
         elif service.public_network:
             text += " The service is connected to the public telephone network."
         blocks.append(ctx.para(text, service))
+    for market in policy.markets:  # format 1.1: where the service is offered
+        blocks.append(ctx.para(offered_in(market.places), market))
     if policy.audiences:
         blocks.append(Para(plain("It covers the personal data of:")))
         blocks.append(Bullets(tuple(
@@ -221,6 +226,16 @@ def scope(ctx: PageContext) -> list[Block]:
                                                applies="apply" if plural else "applies",
                                                does="do" if plural else "does"), claim))
     return blocks
+
+
+def offered_in(terms: Sequence[str]) -> str:
+    """"The service is offered to customers in the United Kingdom and Ireland." (format
+    1.1 markets); worldwide, with the places the policy names besides."""
+    named = [t for t in terms if t != WORLDWIDE]
+    if WORLDWIDE not in terms:
+        return sentence(f"The service is offered to customers in {places(named)}")
+    besides = f", including {places(named)}" if named else ""
+    return sentence(f"The service is offered to customers worldwide{besides}")
 
 
 def changes(ctx: PageContext) -> list[Block]:
