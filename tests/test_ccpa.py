@@ -103,3 +103,31 @@ def test_a_broad_entry_that_lists_passwords_among_much_else_is_not_sensitive_use
     # an account log-in with its password is sensitive (1798.140(ae))
     log_in = "dataCategories: [{id: d-pii, name: log-in, categories: [username, password]}]"
     assert len(found(document(CCPA, log_in, statement), "VP354")) == 1
+
+
+SELLS = """\
+dataCategories: [{id: d-contact, name: Contact data, categories: [contact]}]
+statements: [{id: s-sell, modality: does, actions: [sell], data: [d-contact]}]
+"""
+
+
+def test_selling_without_an_opt_out_is_one_finding() -> None:
+    """One problem, one finding: VP352 reports the missing opt-out with the statements
+    that sell; VP351 names the other rights missing, not this one."""
+    data = document(CCPA, SELLS, "rights: [{id: rt-access, right: access}]")
+    every_rule = check_document(data, Config(select=("ALL",), profiles=("ccpa",)))[0]
+    about_opt_out = [f for f in every_rule if "opt out" in f.message.lower()]
+    assert [f.code for f in about_opt_out] == ["VP352"]
+    assert about_opt_out[0].pointers == ("/statements/0",)
+    (rights,) = [f for f in every_rule if f.code == "VP351"]
+    assert "the right to delete" in rights.message
+    # offering the opt-out silences VP352 and leaves VP351 as it was
+    data["rights"].append({"id": "rt-opt-out", "right": "optOutOfSale"})
+    offered = check_document(data, Config(select=("ALL",), profiles=("ccpa",)))[0]
+    assert not [f for f in offered if "opt out" in f.message.lower()]
+    assert [f.message for f in offered if f.code == "VP351"] == [rights.message]
+    # a suppression of VP352 hides the one finding, and VP351 does not bring it back
+    data["rights"].pop()
+    data["suppressions"] = [{"rule": "VP352", "reason": "the link is on every page"}]
+    suppressed = check_document(data, Config(select=("ALL",), profiles=("ccpa",)))[0]
+    assert not [f for f in suppressed if "opt out" in f.message.lower()]

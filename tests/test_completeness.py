@@ -805,8 +805,9 @@ def test_ccpa_not_selling_says_nothing_of_sharing_for_advertising() -> None:
         " recipients: [p-ads]}"))
     (finding,) = findings(shares, "VP352")
     assert "s-ads" in finding.message
+    assert "opt out of sale or sharing" in finding.message
     (rights,) = findings(shares, "VP351")
-    assert "opt out of sale or sharing" in rights.message
+    assert "opt out" not in rights.message, "VP352 reports it, with the statements"
 
 
 def test_dpdp_grievance_officer_is_an_officer_with_contacts_not_a_support_address() -> None:

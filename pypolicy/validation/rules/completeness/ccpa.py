@@ -32,7 +32,8 @@ CCPA_RIGHTS = {
     "nonDiscrimination": "the right not to be retaliated against for exercising these rights"
                          " (1798.125)",
 }
-OPT_OUT = ("optOutOfSale", "the right to opt out of sale or sharing (1798.120)")
+# Owed where the business sells or shares (1798.120); VP352 judges it, not VP351.
+OPT_OUT = "optOutOfSale"
 
 
 def sold(policy: Policy, vocab: Vocabulary) -> list[Statement]:
@@ -94,12 +95,13 @@ rights:
         selling = sold(policy, vocab)
         denials = [s for s in policy.statements
                    if s.negative and any_within(vocab, s.actions, ["sell"])]
-        opt_out = any(vocab.is_within(r.right, OPT_OUT[0]) for r in policy.rights)
+        opt_out = any(vocab.is_within(r.right, OPT_OUT) for r in policy.rights)
         if selling and not opt_out:
+            verb = "sells or shares" if len(selling) == 1 else "sell or share"
             yield self.finding(
-                f"{join(s.id for s in selling)} sell or share personal information (sharing"
-                " for cross-context behavioural advertising counts), but the policy offers no"
-                " right to opt out", [*selling, *denials],
+                f"{join(s.id for s in selling)} {verb} personal information (sharing for"
+                " cross-context behavioural advertising counts), but the policy offers no"
+                " right to opt out of sale or sharing (1798.120)", [*selling, *denials],
                 hint="add a rights entry with right: optOutOfSale (and how: the link)")
         elif not selling and not denials:
             yield self.missing(ctx, "the policy does not say whether it sells or shares"
@@ -113,11 +115,14 @@ class CcpaRightsMissing(CompletenessRule):
     """The privacy policy must describe the consumer's rights under the CCPA and how to
     exercise them (Cal. Civ. Code 1798.130(a)(5)(A), which names 1798.100, 1798.105,
     1798.106, 1798.110, 1798.115 and 1798.125; 11 CCR 7011(e)): to know, to delete, to
-    correct, not to be retaliated against for exercising these rights (denied the service,
-    charged another price or given a worse one: 1798.125), and, where the business sells
-    or shares, to opt out. The right to limit the use of sensitive personal information
-    (1798.121) is owed only by a business that uses it beyond what its service needs;
-    VP354 judges it. A suppression can accept one right (``targets: [/rights/<right>]``).
+    correct, and not to be retaliated against for exercising these rights (denied the
+    service, charged another price or given a worse one: 1798.125). Two rights are owed
+    only by some businesses, and each has its own rule, so that one problem is one finding:
+    the right to opt out of sale or sharing (1798.120) by a business that sells or shares,
+    which VP352 reports with the statements that sell or share; the right to limit the use
+    of sensitive personal information (1798.121) by a business that uses it beyond what
+    its service needs, which VP354 reports. A suppression can accept one right
+    (``targets: [/rights/<right>]``).
 
     A notice duty of the policy text: one finding names every right missing. An error."""
 
@@ -146,9 +151,8 @@ rights:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         policy, vocab = policy_of(ctx), ctx.vocabulary
-        required = dict(CCPA_RIGHTS)
-        if sold(policy, vocab):
-            required[OPT_OUT[0]] = OPT_OUT[1]
+        # the right to opt out is VP352's: it cites the statements that sell or share
+        required = CCPA_RIGHTS
         absent = [r for r in required
                   if not any(vocab.is_within(e.right, r) for e in policy.rights)]
         accepted = accepted_parts(ctx, self, (f"/rights/{r}" for r in absent))
