@@ -257,3 +257,23 @@ def test_the_reference_graphs_written_without_rdflib_are_what_rdflib_reads() -> 
     label = places.value(URIRef("https://w3id.org/dpv/loc#FR"),
                          URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
     assert label == Literal("France", lang="en")
+
+
+def test_a_worker_that_dies_does_not_stop_the_load(tmp_path: Path) -> None:
+    """Killed (as the kernel kills a process for its memory): the files it had, and the
+    rest, are read in this process, in order, rather than waited for."""
+    import multiprocessing
+    import os
+    import signal
+
+    folder = _folder(tmp_path, 130)
+    sources = [InputFile(str(p), listed=True) for p in sorted(folder.iterdir())]
+    alone = [(r.path, r.status, r.quads) for r in Readers(0).read(sources)]
+    with Readers(len(sources), workers=2) as readers:
+        victims = multiprocessing.active_children()
+        assert len(victims) == 2
+        os.kill(victims[0].pid or 0, signal.SIGKILL)
+        victims[0].join(10)
+        got = [(r.path, r.status, r.quads) for r in readers.read(sources)]
+        assert readers.pool is None  # given up
+    assert got == alone

@@ -33,6 +33,8 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -230,25 +232,31 @@ class Readers:
     Create it before opening a store on disk: the workers are forked at once, while this
     process has no thread of RocksDB's (a fork copies only the thread that forks, and a
     lock another thread held would stay locked in the child). A context manager; with no
-    workers (few files, one processor) the files are read in this process.
+    workers (few files, one processor) the files are read in this process. A worker that
+    dies (killed for its memory, say) does not stop the load: the files it had, and the
+    rest, are read in this process.
     """
 
     def __init__(self, files: int, *, workers: int | None = None) -> None:
         self.workers = worker_count(files) if workers is None else workers
-        self.pool: Any = None
+        self.pool: ProcessPoolExecutor | None = None
         if self.workers:
             # Compiled once here, inherited by every worker.
             is_valid({})
-            self.pool = multiprocessing.get_context("fork").Pool(
-                self.workers, initializer=_quiet_worker)
+            # concurrent.futures rather than multiprocessing.Pool: a worker that dies
+            # breaks the pool (BrokenProcessPool) instead of leaving its task waiting
+            # for ever.
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_quiet_worker)
+            self.pool.submit(_ready).result()  # with fork, every worker starts at once
 
     def __enter__(self) -> Readers:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
     def read(self, sources: Sequence[InputFile], *, max_bytes: int | None = None,
@@ -257,18 +265,42 @@ class Readers:
         with :func:`prepare` for its InputError)."""
         chunks = (sources[start:start + CHUNK_FILES]
                   for start in range(0, len(sources), CHUNK_FILES))
-        if self.pool is None:
-            for chunk in chunks:
-                yield from _prepare_chunk(chunk, blank_prefix(), max_bytes, hashed)
-            return
-        waiting: deque[Any] = deque()
+        waiting: deque[tuple[Sequence[InputFile], Future[list[Prepared]] | None]] = deque()
         for chunk in chunks:
-            waiting.append(self.pool.apply_async(
-                _prepare_chunk, (chunk, blank_prefix(), max_bytes, hashed)))
-            if len(waiting) >= AHEAD * self.workers:
-                yield from waiting.popleft().get()
+            waiting.append((chunk, self._submit(chunk, max_bytes, hashed)))
+            if len(waiting) > AHEAD * self.workers:
+                yield from self._result(*waiting.popleft(), max_bytes, hashed)
         while waiting:
-            yield from waiting.popleft().get()
+            yield from self._result(*waiting.popleft(), max_bytes, hashed)
+
+    def _submit(self, chunk: Sequence[InputFile], max_bytes: int | None,
+                hashed: bool) -> Future[list[Prepared]] | None:
+        if self.pool is None:
+            return None  # read when its turn comes
+        try:
+            return self.pool.submit(_prepare_chunk, chunk, blank_prefix(), max_bytes, hashed)
+        except BrokenProcessPool:
+            self._lost()
+            return None
+
+    def _result(self, chunk: Sequence[InputFile], future: Future[list[Prepared]] | None,
+                max_bytes: int | None, hashed: bool) -> list[Prepared]:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self._lost()
+        return _prepare_chunk(chunk, blank_prefix(), max_bytes, hashed)
+
+    def _lost(self) -> None:
+        """A worker died: the pool is of no more use; the rest is read in this process."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+def _ready() -> None:
+    """A task that does nothing: submitting it starts the workers."""
 
 
 def blank_prefix() -> str:
