@@ -20,6 +20,7 @@ from pypolicy.cli.output import write_output
 from pypolicy.cli.validate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from pypolicy.core.errors import ConfigError, PypolicyError
 from pypolicy.core.version import FORMAT_VERSION, __version__
+from pypolicy.format.discovery import PATTERN_HELP
 
 __all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "build_parser", "main",
            "write_output"]
@@ -42,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     COMMANDS.update(validate_cli.register(sub))
 
     e = sub.add_parser("export", help="write a policy document as RDF")
-    e.add_argument("files", nargs="+", metavar="FILE")
+    e.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
+                   help="policy documents, or directories of them")
+    e.add_argument("--pattern", action="append", default=[], metavar="GLOB",
+                   help=PATTERN_HELP)
     e.add_argument("--to", default="turtle", choices=["turtle", "nt", "nquads", "jsonld"],
                    help="RDF syntax (default turtle); nquads puts each document in its own"
                         " named graph")
@@ -62,10 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_export(args: argparse.Namespace, stdout: TextIO) -> int:
     from rdflib import Dataset, Graph, URIRef
 
+    from pypolicy.core.text import one_line
+    from pypolicy.format.discovery import SKIPPED_NOTE, find_documents, not_a_policy
     from pypolicy.format.documents import load_valid, refuse_shared_ids
     from pypolicy.format.rdf import document_iri, serialize_export, to_graph
 
-    loaded = [load_valid(name) for name in args.files]
+    loaded = []
+    for found in find_documents(args.files, args.pattern):
+        try:
+            loaded.append(load_valid(found.path))
+        except PypolicyError:
+            if not (found.listed and not_a_policy(found.path)):
+                raise
+            sys.stderr.write(f"pypolicy: note: {one_line(found.path)}: {SKIPPED_NOTE}\n")
     refuse_shared_ids(loaded, "each policy needs its own named graph and IRIs")
     documents = [document.data for document in loaded]
     graph: Graph = Dataset() if args.to == "nquads" else Graph()

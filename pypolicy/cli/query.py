@@ -309,6 +309,11 @@ def _query(args: argparse.Namespace, stdout: TextIO) -> int:
         raise ConfigError("pyoxigraph, a dependency of pypolicy, is missing from this"
                           " installation: pip install pyoxigraph, or use --store rdflib")
 
+    inputs = [*args.files, *([args.file] if args.file else [])]
+    if args.output not in (None, "-"):  # a refused -o is said before the work, not after
+        from pypolicy.core.files import check_output_file
+
+        check_output_file(args.output, inputs)
     # Refuse, and report syntax errors, before anything is loaded or any engine runs;
     # within the time limit, since parsing a long query takes time too.
     with parse_time_limit(args.timeout):
@@ -325,7 +330,6 @@ def _query(args: argparse.Namespace, stdout: TextIO) -> int:
         sys.stderr.write(f"pypolicy: note: {one_line(note)}\n")
     from pypolicy.cli.main import write_output
 
-    inputs = [*args.files, *([args.file] if args.file else [])]
     write_output(output, args.output, inputs, stdout)
     return 0
 

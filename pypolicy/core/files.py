@@ -83,13 +83,19 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
         os.close(descriptor)
 
 
-def write_output_file(output: str, text: str, inputs: Iterable[str | Path]) -> None:
-    """Write ``text`` to the file named by ``-o``; ConfigError says why it cannot be."""
+def check_output_file(output: str, inputs: Iterable[str | Path]) -> None:
+    """ConfigError now, before any work, for an ``-o`` that :func:`write_output_file`
+    would refuse at the end: an empty name, or one of the inputs."""
     if output == "":
         raise ConfigError("the output file name is empty; name a file, or - for standard"
                           " output")
+    refuse_overwriting_inputs(Path(output), inputs)
+
+
+def write_output_file(output: str, text: str, inputs: Iterable[str | Path]) -> None:
+    """Write ``text`` to the file named by ``-o``; ConfigError says why it cannot be."""
+    check_output_file(output, inputs)
     target = Path(output)
-    refuse_overwriting_inputs(target, inputs)
     try:
         write_atomic(target, text)
     except OSError as exc:

@@ -13,13 +13,13 @@ document in it is an unusable input of its own, like a file that does not exist.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pypolicy.core.errors import ConfigError
-from pypolicy.validation.settings import SKIPPED_FOLDERS, Settings, SettingsFinder
+from pypolicy.format.discovery import search_directory
+from pypolicy.validation.settings import Settings, SettingsFinder
 
 STDIN = "-"
 
@@ -35,17 +35,7 @@ class Input:
 
 
 def _search(top: str, settings: Settings) -> list[str]:
-    found: list[str] = []
-    for folder, subfolders, files in os.walk(top):
-        subfolders[:] = sorted(
-            name for name in subfolders
-            if not any(fnmatch.fnmatchcase(name, skip) for skip in SKIPPED_FOLDERS)
-            and not settings.excluded(os.path.join(folder, name)))
-        for name in sorted(files):
-            path = os.path.normpath(os.path.join(folder, name))
-            if settings.included(path) and not settings.excluded(path):
-                found.append(path)
-    return found
+    return search_directory(top, settings.include, settings.excluded)
 
 
 def collect(names: list[str], finder: SettingsFinder, *, stdin_filename: str | None = None,

@@ -36,20 +36,13 @@ from typing import Any
 
 from pypolicy.core.errors import ConfigError
 from pypolicy.core.findings import Severity
+from pypolicy.format.discovery import DEFAULT_INCLUDE as DEFAULT_INCLUDE  # one search for all
 from pypolicy.format.settings_file import settings_table
 from pypolicy.validation.engine import Config, known_selector
 from pypolicy.validation.rules._base import MAX_FINDINGS_PER_RULE, PROFILES
 
 KNOWN_KEYS = ("select", "extend-select", "ignore", "severity", "profiles", "fail-level",
               "max-bytes", "max-findings-per-rule", "include", "exclude", "per-file-ignores")
-
-# What a directory is searched for: policy documents by the names the project uses.
-DEFAULT_INCLUDE = ("*.policy.json", "*.policy.yaml", "*.policy.yml",
-                   "policy.json", "policy.yaml", "policy.yml")
-
-# Folders a search never enters: hidden ones (.git, .venv, .tox, ...) and installed
-# packages, which hold other people's files.
-SKIPPED_FOLDERS = (".*", "node_modules", "__pycache__", "venv", "site-packages")
 
 
 @dataclass(frozen=True)
