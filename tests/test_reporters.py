@@ -482,6 +482,34 @@ def test_junit_structure_and_counts() -> None:
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
 
 
+def test_junit_carries_each_documents_summary_as_properties() -> None:
+    root = etree.fromstring(report_junit(RESULTS, RULES).encode("utf-8"))
+    acme, clean, broken, extra = root.findall("testsuite")
+
+    def properties(suite: Any) -> dict[str, str]:
+        return {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
+
+    assert properties(acme) == {
+        "documentId": "https://example.org/acme",
+        "summary": "1 error, 1 warning, 1 info (1 suppressed); regimes: UK GDPR (provider"
+                   " established in the United Kingdom), CalOPPA (assumed: a US website is"
+                   " open to Californians)",
+        "counts.error": "1", "counts.warning": "1", "counts.info": "1", "suppressed": "1",
+        "regime.gdpr": "not applied: the provider is established in the United Kingdom",
+        "regime.ukGdpr": "applied: provider established in the United Kingdom",
+        "regime.calOppa": "applied, assumed: a US website is open to Californians"}
+    assert [p.get("name") for p in acme.findall("properties/property")][:2] == [
+        "documentId", "summary"]
+    assert properties(clean)["summary"] == \
+        "no findings; regimes: none applied (only the rules for every policy)"
+    assert properties(clean)["regime.gdpr"] == "not applied: not claimed"
+    # an unusable file has no summary to give; a file without an id or regimes, its counts
+    assert broken.find("properties") is None
+    assert properties(extra) == {"summary": "0 errors, 1 warning, 0 info",
+                                 "counts.error": "0", "counts.warning": "1",
+                                 "counts.info": "0", "suppressed": "0"}
+
+
 def test_junit_survives_hostile_text() -> None:
     text = "\x00\x01<script>alert(1)</script>]]>&amp;\x1b[2J\udcff\ufffe"
     result = FileResult(text, (Finding("R1", text, Severity.ERROR, text,

@@ -5,6 +5,12 @@ JUnit XML: ``<testsuites>`` with one ``<testsuite>`` per file and one
 with ``<system-out>`` for info); a clean file has one passing case, an unusable
 file one case with an ``<error>``. Characters XML 1.0 forbids (and DEL/C1) are
 written as visible escapes.
+
+A usable document's testsuite carries, as ``<properties>``, what the text report's
+summary line says: ``summary`` (the line itself), ``counts.error``, ``counts.warning``,
+``counts.info``, ``suppressed``, and one ``regime.<key>`` per regime considered, its value
+"applied: <grounds>" or "not applied: <grounds>" ("applied, assumed: ..." where the
+document does not say so itself), after ``documentId``.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from pypolicy.validation.report._shared import (
     DEFAULT_OPTIONS,
     TOOL_NAME,
     ReportOptions,
+    document_counts,
+    document_summary,
     finding_text,
     sorted_findings,
 )
@@ -32,6 +40,27 @@ def _xml_text(text: str) -> str:
 
 def _set(element: Any, name: str, value: str | int) -> None:
     element.set(name, _xml_text(str(value)))
+
+
+def _properties(result: FileResult) -> list[tuple[str, str | int]]:
+    """The testsuite's properties: the document's identifier and, for a usable document,
+    its summary: counts by severity, suppressed findings, every regime with its grounds."""
+    found: list[tuple[str, str | int]] = []
+    if result.document_id is not None:
+        found.append(("documentId", result.document_id))
+    if not result.usable:
+        return found
+    found.append(("summary", document_summary(result)))
+    found += [(f"counts.{severity}", count)
+              for severity, count in document_counts(result).items()]
+    found.append(("suppressed", result.suppressed))
+    for decision in result.regimes:
+        state = "applied" if decision.applied else "not applied"
+        if decision.assumed:
+            state += ", assumed"
+        grounds = decision.grounds.removeprefix("assumed: ")
+        found.append((f"regime.{decision.regime}", f"{state}: {grounds}"))
+    return found
 
 
 def _testcase_name(finding: Finding) -> str:
@@ -52,11 +81,13 @@ def report_junit(results: Sequence[FileResult], rules: Mapping[str, RuleInfo],
         cases = 0
         failures = 0
         errors = 0
-        if result.document_id is not None:
+        properties = _properties(result)
+        if properties:
             props = etree.SubElement(suite, "properties")
-            prop = etree.SubElement(props, "property")
-            _set(prop, "name", "documentId")
-            _set(prop, "value", result.document_id)
+            for name, value in properties:
+                prop = etree.SubElement(props, "property")
+                _set(prop, "name", name)
+                _set(prop, "value", value)
         if not result.usable:
             case = etree.SubElement(suite, "testcase")
             _set(case, "classname", classname)
