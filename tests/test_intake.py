@@ -277,3 +277,24 @@ def test_a_worker_that_dies_does_not_stop_the_load(tmp_path: Path) -> None:
         got = [(r.path, r.status, r.quads) for r in readers.read(sources)]
         assert readers.pool is None  # given up
     assert got == alone
+
+
+def test_query_over_a_large_folder_reads_it_in_its_worker(tmp_path: Path) -> None:
+    """``pypolicy query`` loads in a daemonic worker process, which may have no children:
+    the files are read there, and a bad one is named, with no traceback."""
+    import os
+    import subprocess
+
+    folder = _folder(tmp_path, intake.PARALLEL_FROM + 10)
+    command = [sys.executable, "-m", "pypolicy", "query", "-n", "dpo-and-authority", "-f",
+               "csv", str(folder)]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env=environment, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{folder / 'synthetic-00007.json'}" in done.stderr
+    (folder / "synthetic-00007.json").unlink()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env=environment, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == intake.PARALLEL_FROM + 10  # header, 89 rows

@@ -207,11 +207,14 @@ def _prepare_chunk(sources: Sequence[InputFile], prefix: str, max_bytes: int | N
 
 
 def worker_count(files: int) -> int:
-    """Worker processes for ``files`` files: one per processor this process may use, none
-    for a few files, or where processes cannot be forked (forking is what makes them
-    cheap to start; macOS's frameworks do not survive a fork)."""
+    """Worker processes for ``files`` files: one per processor this process may use; none
+    for a few files, where processes cannot be forked (forking is what makes them cheap
+    to start; macOS's frameworks do not survive a fork), or in a daemonic process, which
+    multiprocessing forbids to have children (the worker ``pypolicy query`` runs each
+    query in: there the files are read in that process, while a thread loads)."""
     if files < PARALLEL_FROM or sys.platform == "darwin" or \
-            "fork" not in multiprocessing.get_all_start_methods():
+            "fork" not in multiprocessing.get_all_start_methods() or \
+            multiprocessing.current_process().daemon:
         return 0
     try:
         processors = len(os.sched_getaffinity(0))
@@ -224,6 +227,15 @@ def _quiet_worker() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, and the
     # workers stay silent rather than each printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL) cannot stop the pool: on Linux the kernel ends
+    # the workers with it (PR_SET_PDEATHSIG), rather than leave them waiting for work.
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
 
 
 class Readers:
