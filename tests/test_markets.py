@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
-from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
 from pypolicy.format.model import Policy
@@ -20,6 +21,11 @@ from pypolicy.format.rdf import canonical, from_graph, shacl_validate, to_graph
 from pypolicy.format.schema import violations
 from pypolicy.rendering import render
 from pypolicy.rendering.diff import diff, diff_json, diff_markdown
+from pypolicy.sparql.dataset import build_dataset, build_oxigraph_store
+from pypolicy.sparql.engines import OxigraphEngine, RdflibEngine
+from pypolicy.sparql.pack import bind_parameters, query_pack
+from pypolicy.sparql.quads import document_nquads
+from pypolicy.sparql.safety import check_query
 from pypolicy.validation.engine import Config, check_document
 from pypolicy.validation.rules import BASE_EXAMPLE
 from pypolicy.validation.rules._regimes import decide
@@ -320,3 +326,61 @@ def test_the_diff_report_has_a_section_for_markets() -> None:
     assert "## Where the service is offered" in report
     assert "- **Added:** Canada" in report
     assert json.loads(diff_json(result))["changes"][0]["topic"] == "markets"
+
+
+# ------------------------------------------------------------------ the query pack
+
+
+def _corpus() -> list[dict[str, Any]]:
+    docs = []
+    for index, (country, places) in enumerate([("US", ["IE", "US"]), ("SG", ["worldwide"]),
+                                               ("IN", ["EU"]), ("GB", [])]):
+        data = document(country, *places)
+        data["id"] = f"doc-{index}"
+        docs.append(data)
+    docs[1]["markets"][0]["evidence"] = [{"inferred": True, "rationale": "sold everywhere"}]
+    return docs
+
+
+@pytest.mark.parametrize(("region", "expected"), [
+    (None, [("doc-0", "IE", "Ireland", "no"), ("doc-0", "US", "United States", "no"),
+            ("doc-1", "worldwide", "worldwide", "yes"),
+            ("doc-2", "EU", "European Union", "no")]),
+    ("EEA", [("doc-0", "IE", "Ireland", "no"), ("doc-1", "worldwide", "worldwide", "yes"),
+             ("doc-2", "EU", "European Union", "no")]),
+    ("FR", [("doc-1", "worldwide", "worldwide", "yes"),
+            ("doc-2", "EU", "European Union", "no")]),
+    ("IN", [("doc-1", "worldwide", "worldwide", "yes")]),
+])
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_the_markets_query_finds_the_services_offered_in_a_region(
+        engine: str, region: str | None, expected: list[tuple[str, ...]]) -> None:
+    docs = _corpus()
+    if engine == "rdflib":
+        runner: Any = RdflibEngine(build_dataset(docs))
+    else:
+        pytest.importorskip("pyoxigraph")
+        runner = OxigraphEngine(build_oxigraph_store(docs))
+    pack = query_pack()["markets"]
+    query = check_query(pack.text, pack.path.name)
+    result = runner.run(query, bind_parameters(query, pack.parameters,
+                                               {"region": region} if region else {}))
+    columns = [result.variables.index(c) for c in ("policy", "place", "placeName",
+                                                   "inferredOnly")]
+    assert [tuple(row[i].value for i in columns) for row in result.rows] == expected
+    established = {row[result.variables.index("policy")].value:
+                   row[result.variables.index("established")].value for row in result.rows}
+    assert established.get("doc-0", "US") == "US"
+
+
+def test_the_quads_of_a_document_with_markets_are_its_graph() -> None:
+    data = document("US", "IE", "worldwide", "EEA")
+    lines: list[str] = []
+    document_nquads(data, "b0", lines.append)
+    dataset = Dataset()
+    dataset.parse(data="".join(line if line.endswith("\n") else line + "\n"
+                               for line in lines), format="nquads")
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    assert isomorphic(graph, to_graph(data))

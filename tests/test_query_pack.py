@@ -420,6 +420,17 @@ def test_hedges(rdflib_engine: Any) -> None:
     assert {r[0] for r in found} == {"inum", "voiceterm"}
 
 
+def test_markets(rdflib_engine: Any, documents: list[dict[str, Any]]) -> None:
+    # Where each example says its service is offered (format 1.1 markets), read off the
+    # documents themselves: the five examples are being annotated with them; the query's
+    # region filter is tested in tests/test_markets.py.
+    expected = sorted((d["id"], m["id"], place) for d in documents
+                      for m in d.get("markets", ()) for place in m["places"])
+    assert rows(rdflib_engine, "markets", "policy", "market", "place") == expected
+    every = rows(rdflib_engine, "markets", "policy", "market", "place", region="worldwide")
+    assert every == expected
+
+
 def test_every_pack_query_is_tested_here() -> None:
     source = Path(__file__).read_text()
     untested = [n for n in query_pack() if f'"{n}"' not in source]
