@@ -185,22 +185,26 @@ def _peak_bytes() -> int:
 
 
 def _timed_query(engine: Any, name: str, repeat: int,
-                 started: Callable[[], None]) -> tuple[float, float | None, str]:
+                 started: Callable[[], None]) -> dict[str, Any]:
     """A pack query's first run in this process (cold), the fastest of ``repeat`` more
-    (warm, None when 0), and its answer's digest."""
+    (warm, None when 0), each in wall and processor seconds, the load average, and its
+    answer's digest."""
     pack = query_pack()[name]
     query = check_query(pack.text, pack.path.name)
     parameters = {"on": "2025-06-01"} if any(p.name == "on" for p in pack.parameters) else {}
     bindings = bind_parameters(query, pack.parameters, parameters)
     started()
-    times = []
+    times: list[tuple[float, float]] = []
+    load_average = os.getloadavg()[0]
     for _ in range(1 + repeat):
-        begin = time.perf_counter()
+        begin, cpu_begin = time.perf_counter(), time.process_time()
         result = engine.run(query, bindings)
-        times.append(time.perf_counter() - begin)
+        times.append((time.perf_counter() - begin, time.process_time() - cpu_begin))
     text = format_result(result, "tsv")
-    return times[0], min(times[1:]) if repeat else None, \
-        f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"
+    warm = min(times[1:]) if repeat else (None, None)
+    return {"seconds": times[0][0], "cpu": times[0][1], "warm": warm[0], "warm_cpu": warm[1],
+            "load_average": max(load_average, os.getloadavg()[0]),
+            "answer": f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"}
 
 
 def measure_store(store: str, directory: str, names: list[str], limit: float,
@@ -226,9 +230,8 @@ def measure_store(store: str, directory: str, names: list[str], limit: float,
     queries: dict[str, Any] = {}
     for name in names:
         try:
-            cold, warm, answer = call_with_time_limit(_timed_query, (engine, name, repeat),
-                                                      limit * (1 + repeat))
-            queries[name] = {"seconds": cold, "warm": warm, "answer": answer}
+            queries[name] = call_with_time_limit(_timed_query, (engine, name, repeat),
+                                                 limit * (1 + repeat))
         except QueryError as exc:
             queries[name] = {"error": str(exc).split(";")[0]}
         shown = f"{queries[name]['seconds']:.3f} s" if "seconds" in queries[name] else "stopped"
@@ -308,9 +311,10 @@ def directory_bytes(path: Path) -> int:
 
 
 def _store_query(store_path: str, name: str, repeat: int,
-                 started: Callable[[], None]) -> tuple[float, float, str]:
+                 started: Callable[[], None]) -> dict[str, Any]:
     """A pack query on the store on disk: cold (store opened and the query run once, in
-    this fresh process), warm (best of ``repeat`` more runs), and the answer's digest."""
+    this fresh process), warm (best of ``repeat`` more runs), each in wall and processor
+    seconds, the load average, and the answer's digest."""
     from pypolicy.sparql.store import open_for_reading
 
     pack = query_pack()[name]
@@ -318,18 +322,21 @@ def _store_query(store_path: str, name: str, repeat: int,
     parameters = {"on": "2025-06-01"} if any(p.name == "on" for p in pack.parameters) else {}
     bindings = bind_parameters(query, pack.parameters, parameters)
     started()
-    begin = time.perf_counter()
+    load_average = os.getloadavg()[0]
+    begin, cpu_begin = time.perf_counter(), time.process_time()
     engine = OxigraphEngine(open_for_reading(store_path))
     result = engine.run(query, bindings)
-    cold = time.perf_counter() - begin
+    cold = (time.perf_counter() - begin, time.process_time() - cpu_begin)
     warm = []
     for _ in range(repeat):
-        begin = time.perf_counter()
+        begin, cpu_begin = time.perf_counter(), time.process_time()
         result = engine.run(query, bindings)
-        warm.append(time.perf_counter() - begin)
+        warm.append((time.perf_counter() - begin, time.process_time() - cpu_begin))
     text = format_result(result, "tsv")
-    return cold, min(warm or [cold]), \
-        f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"
+    best = min(warm or [cold])
+    return {"cold": cold[0], "cold_cpu": cold[1], "warm": best[0], "warm_cpu": best[1],
+            "load_average": max(load_average, os.getloadavg()[0]),
+            "answer": f"{len(result.rows)} {hashlib.sha256(text.encode()).hexdigest()}"}
 
 
 def _count_quads(store_path: str, started: Callable[[], None]) -> int:
@@ -356,10 +363,11 @@ def measure_size(count: int, work: Path, names: list[str], limit: float,
     queries: dict[str, Any] = {}
     for name in names:
         try:
-            cold, warm, answer = call_with_time_limit(_store_query, (str(store), name, repeat),
-                                                      limit * (repeat + 1))
-            queries[name] = {"cold": cold, "warm": warm, "answer": answer}
-            shown = f"cold {cold:.3f} s, warm {warm:.3f} s"
+            queries[name] = call_with_time_limit(_store_query, (str(store), name, repeat),
+                                                 limit * (repeat + 1))
+            shown = (f"cold {queries[name]['cold']:.3f} s, warm {queries[name]['warm']:.3f} s"
+                     f" (processor {queries[name]['cold_cpu']:.3f} s,"
+                     f" {queries[name]['warm_cpu']:.3f} s)")
         except QueryError as exc:
             queries[name] = {"error": str(exc).split(";")[0]}
             shown = "stopped"
@@ -391,19 +399,28 @@ def print_size(result: dict[str, Any], names: list[str]) -> None:
         print(f"  in memory (pypolicy query DIR): {memory['load_seconds']:8.1f} s to read,"
               f" check and load{_cpu(memory, 'load_cpu_seconds')}; store"
               f" {_mb(memory['store_bytes'])}, peak process {_mb(memory['peak_bytes'])}")
-    print(f"  {'query':<38}{'rows':>8}{'memory cold':>13}{'warm':>8}{'disk cold':>11}"
-          f"{'warm':>8}  same")
+    # Each cell: wall seconds / processor seconds of the query process (the machine may
+    # be shared: the load average is the highest seen while the query ran).
+    print(f"  {'query':<38}{'rows':>8}{'memory cold':>14}{'warm':>14}{'disk cold':>14}"
+          f"{'warm':>14}{'load':>6}  same")
     for name in names:
         disk, mem = result["queries"][name], memory["queries"].get(name, {"error": ""})
         row = next((c["answer"].split()[0] for c in (disk, mem) if "answer" in c), "")
         line = f"  {name:<38}{row:>8}"
-        line += (f"{mem['seconds']:>13.3f}{mem['warm']:>8.3f}" if "answer" in mem
-                 else f"{'stopped' if memory['queries'] else '-':>13}{'':>8}")
-        line += (f"{disk['cold']:>11.3f}{disk['warm']:>8.3f}" if "answer" in disk
-                 else f"{'stopped':>11}{'':>8}")
+        line += (f"{_pair(mem['seconds'], mem['cpu']):>14}{_pair(mem['warm'], mem['warm_cpu']):>14}"
+                 if "answer" in mem else f"{'stopped' if memory['queries'] else '-':>14}{'':>14}")
+        line += (f"{_pair(disk['cold'], disk['cold_cpu']):>14}"
+                 f"{_pair(disk['warm'], disk['warm_cpu']):>14}" if "answer" in disk
+                 else f"{'stopped':>14}{'':>14}")
+        loads = [c["load_average"] for c in (mem, disk) if "load_average" in c]
+        line += f"{max(loads):>6.1f}" if loads else f"{'':>6}"
         if "answer" in mem and "answer" in disk:
             line += "  yes" if mem["answer"] == disk["answer"] else "  NO"
         print(line)
+
+
+def _pair(wall: float | None, cpu: float | None) -> str:
+    return "-" if wall is None or cpu is None else f"{wall:.2f}/{cpu:.2f}"
 
 
 def print_ratio(results: dict[str, dict[str, Any]], names: list[str], count: int,
