@@ -611,7 +611,7 @@ SYNTHETIC_NAMES = ["kestrel", "bayside", "saptak", "fieldline"]
 NEW_PROPERTIES = {"officers", "officerRole", "name", "qualifier", "exhaustive",
                   "illustrative", "systems", "duty", "consequences", "period", "atLeast",
                   "atMost", "imposedBy", "purposes", "qualifiedNotices", "notice",
-                  "modality", "consentRequiredFor"}
+                  "modality", "consentRequiredFor", "markets", "places"}
 
 
 def synthetic(name: str) -> dict[str, Any]:
