@@ -175,9 +175,12 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
         findings.extend(_run(rule_cls, ctx, config))
     if findings or (not schema_rules and violations(data)):
         return (*_finish(findings, suppressions), ())
+    blocked = False
     for rule_cls in other_structural:
-        findings.extend(_run(rule_cls, ctx, config))
-    if findings:
+        found = _run(rule_cls, ctx, config)
+        findings.extend(found)
+        blocked = blocked or (bool(found) and rule_cls.holds_back_later_layers)
+    if blocked:
         return (*_finish(findings, suppressions), ())
     policy = Policy.from_dict(data)
     # the law that applies, and why: findings cite only the law of applied regimes

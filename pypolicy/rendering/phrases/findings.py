@@ -28,6 +28,7 @@ _HEADLINES: dict[str, str] = {
     "duplicate-id": _STRUCTURE,
     "unknown-reference": _STRUCTURE,
     "shacl-violation": _STRUCTURE,
+    "inverted-retention-period": _STRUCTURE,
     "contradicting-statements": N_("The policy makes a promise, and elsewhere says it does "
                                    "what the promise rules out."),
     "possible-contradiction": N_("Depending on where the data goes, the policy may break "

@@ -75,6 +75,9 @@ class Rule:
     profile: ClassVar[str | None] = None  # a completeness profile the rule belongs to
     layer: ClassVar[int]  # 1 schema/references, 2 contradictions, 3 consistency, 4 completeness
     opt_in: ClassVar[bool] = False  # runs only when selected by code, name or group
+    # a structure finding holds back layers 2-4 when the model would be ambiguous without
+    # a fix (a dangling reference); not when the problem is local to one entry
+    holds_back_later_layers: ClassVar[bool] = True
     fail_example: ClassVar[str]
     pass_example: ClassVar[str]
 

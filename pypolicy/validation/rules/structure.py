@@ -5,9 +5,12 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pypolicy.core.findings import Finding, Severity
+from pypolicy.format.durations import parse_duration
+from pypolicy.format.model import Evidence
 from pypolicy.format.schema import violations
 from pypolicy.validation.rules._base import Rule, RuleContext, register
 
@@ -212,6 +215,113 @@ def _references(data: Any, kinds: dict[str, dict[str, Any]],
     elif isinstance(data, list):
         for index, item in enumerate(data):
             yield from _references(item, kinds, f"{pointer}/{index}")
+
+
+# A year and a month at their shortest and longest, in days: a period's lower bound is
+# certainly longer than its upper bound only when it is at its shortest (years of 365
+# days, months of 28) and the upper bound at its longest (366 and 31). Twelve months are
+# a year, however they fall. The same lengths as the SHACL shape's check
+# (pypolicy.format.generate.period_order), so that --shacl and this rule agree.
+SHORTEST = {"years": 365, "months": 28}
+LONGEST = {"years": 366, "months": 31}
+SECONDS = {"weeks": 7 * 86400, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1}
+
+
+def _seconds(duration: str, lengths: dict[str, int]) -> int:
+    """The length of ``duration`` in seconds, with years and months of the given lengths
+    in days (ValueError from ``parse_duration`` when it is not a duration)."""
+    parts = dict(parse_duration(duration).parts)
+    months = parts.pop("months", 0)
+    years = parts.pop("years", 0) + months // 12
+    days = years * lengths["years"] + months % 12 * lengths["months"]
+    return days * 86400 + sum(number * SECONDS[unit] for unit, number in parts.items())
+
+
+def certainly_inverted(at_least: str, at_most: str) -> bool:
+    """Whether a period's lower bound is longer than its upper bound however long its
+    months and years are: "P1M" against "P30D" may be either way round, and is not."""
+    try:
+        return _seconds(at_least, SHORTEST) > _seconds(at_most, LONGEST)
+    except ValueError:
+        return False  # not durations: the schema says so (VP001)
+
+
+@dataclass(frozen=True)
+class _RetentionEntry:
+    """A retention rule's place and evidence, read from the document's data (layer 1 runs
+    before the model is built)."""
+
+    pointer: str
+    evidence: tuple[Evidence, ...]
+
+
+def _evidence(raw: Any) -> tuple[Evidence, ...]:
+    keys = ("quote", "section", "start", "end", "inferred", "rationale")
+    return tuple(Evidence(**{k: item[k] for k in keys if k in item})
+                 for item in raw or () if isinstance(item, dict))
+
+
+@register
+class InvertedRetentionPeriod(Rule):
+    """A retention period given as a range ("kept for 12 to 24 months": atLeast P12M,
+    atMost P24M, format 1.1) whose minimum is longer than its maximum ("at least two
+    years and at most one") says nothing a reader or a tool can rely on: no length of
+    time satisfies it. Whether the bounds were swapped when the text was annotated or the
+    text itself is at odds with itself, the document contradicts itself. Months and years
+    are compared at their shortest and longest, so only a period inverted whatever the
+    calendar is reported: one month against 30 days may be either way round, and passes.
+    The SHACL shapes (VP004, ``--shacl``) check the same; this rule needs no RDF.
+
+    Not a notice duty: the document's form. An error. Unlike the other structure rules,
+    it does not hold back the later layers: the rest of the document means what it
+    meant, and the rules that read periods do not rely on their order."""
+
+    code = "VP005"
+    name = "inverted-retention-period"
+    summary = "A retention period's minimum is longer than its maximum."
+    severity = Severity.ERROR
+    groups = ("structure", "retention")
+    layer = 1
+    holds_back_later_layers = False
+    fail_example = """\
+formatVersion: 1.1.0
+dataCategories:
+  - {id: d-cdr, name: Call records, categories: [callDetailRecord]}
+retention:
+  - {id: r-cdr, data: [d-cdr], period: {atLeast: P2Y, atMost: P12M}}
+"""
+    pass_example = """\
+formatVersion: 1.1.0
+dataCategories:
+  - {id: d-cdr, name: Call records, categories: [callDetailRecord]}
+  - {id: d-signalling, name: Signalling logs, categories: [trafficData]}
+retention:
+  - {id: r-cdr, data: [d-cdr], period: {atLeast: P12M, atMost: P2Y}}
+  - id: r-signalling
+    data: [d-signalling]
+    period: {atLeast: P1M, atMost: P30D}
+    note: a month may be 28 or 31 days, so these bounds may be in order
+"""
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        rules = ctx.data.get("retention")
+        for index, rule in enumerate(rules if isinstance(rules, list) else ()):
+            period = rule.get("period") if isinstance(rule, dict) else None
+            if not isinstance(period, dict):
+                continue
+            at_least, at_most = period.get("atLeast"), period.get("atMost")
+            if not (isinstance(at_least, str) and isinstance(at_most, str)) or \
+                    not certainly_inverted(at_least, at_most):
+                continue
+            where = f"/retention/{index}"
+            name = rule.get("id") if isinstance(rule.get("id"), str) else where
+            yield self.finding(
+                f"{name} keeps data at least {at_least} and at most {at_most}: the minimum"
+                " is longer than the maximum, however long its months and years are",
+                [_RetentionEntry(where, _evidence(rule.get("evidence")))],
+                pointers=[f"{where}/period/atLeast", f"{where}/period/atMost"],
+                hint="if the text gives a range, the bounds are the wrong way round: swap"
+                     " atLeast and atMost")
 
 
 def _collection_of(class_name: str | None) -> str:
