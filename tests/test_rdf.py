@@ -49,7 +49,7 @@ IDENTIFIED = {"audiences": "Audience", "regimes": "RegimeClaim", "parties": "Par
               "dataCategories": "DataEntry", "statements": "Statement",
               "retention": "RetentionRule", "storage": "StorageEntry",
               "transfers": "Transfer", "rights": "RightEntry",
-              "securityMeasures": "SecurityEntry"}
+              "securityMeasures": "SecurityEntry", "markets": "Market"}
 
 
 @cache
