@@ -384,3 +384,10 @@ def test_the_quads_of_a_document_with_markets_are_its_graph() -> None:
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
     assert isomorphic(graph, to_graph(data))
+
+
+def test_a_market_id_is_an_identifier_like_any_other() -> None:
+    data = document("US", "IE", extra="audiences: [{id: m-offered, subject: customer}]")
+    findings, _ = check_document(data, Config(select=("VP002",)))
+    [finding] = findings
+    assert set(finding.pointers) == {"/markets/0", "/audiences/0"}
