@@ -112,3 +112,20 @@ def test_an_inverted_period_does_not_hold_back_the_later_layers() -> None:
     data["retention"].append({"id": "r-y", "data": ["d-missing"], "duration": "P1Y"})
     codes = [f.code for f in check_document(data, Config())[0]]
     assert "VP003" in codes and "VP005" in codes and "VP101" not in codes
+
+
+def test_with_shacl_the_inverted_period_is_still_one_finding(tmp_path: Path) -> None:
+    """The SHACL shapes check the same order (and report it three times over, through
+    the node shapes of the period, the rule and the document); VP004 leaves it to VP005
+    and keeps everything else it finds."""
+    path = tmp_path / "inverted.policy.yaml"
+    path.write_text(document({"atLeast": "P2Y", "atMost": "P1Y"}), encoding="utf-8")
+    code, out, _ = run("validate", str(path), "--isolated", "--shacl", "-f", "json")
+    assert code == 1
+    assert [f["code"] for file in json.loads(out)["files"] for f in file["findings"]] == \
+        ["VP005"]
+    broken = yaml.safe_load(document({"atLeast": "P2Y", "atMost": "P1Y"}))
+    broken["retention"][0]["data"] = ["d-undeclared"]  # which the shapes see too
+    findings, _ = check_document(broken, Config(enable=("VP004",)))
+    assert sorted({f.code for f in findings}) == ["VP003", "VP004", "VP005"]
+    assert not [f for f in findings if f.code == "VP004" and "atLeast" in f.message]

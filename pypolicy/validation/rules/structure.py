@@ -339,7 +339,9 @@ class ShaclViolation(Rule):
     shapes are generated from the same source as the schema, so a schema-valid document
     conforms; the check guards the JSON-LD mapping itself, and documents produced by other
     tools. It needs rdflib and pySHACL and takes about half a second a document, so it
-    runs only when asked for (``--shacl``, or selected by code or name)."""
+    runs only when asked for (``--shacl``, or selected by code or name). The order of a
+    retention period's bounds, which the shapes check too, is VP005's finding and is not
+    repeated here."""
 
     code = "VP004"
     name = "shacl-violation"
@@ -369,9 +371,25 @@ statements:
             return
         prefix = document_iri(str(ctx.data.get("id"))) + "/"
         for result in sorted(report.subjects(RDF.type, SH.ValidationResult), key=str):
+            if _period_order(report, result):
+                continue  # VP005's finding, without RDF: one problem, one finding
             focus = str(report.value(result, SH.focusNode) or "")
             path = str(report.value(result, SH.resultPath) or "").rsplit("#", 1)[-1]
             message = str(report.value(result, SH.resultMessage) or "violation")
             where = focus[len(prefix):] if focus.startswith(prefix) else "the document"
             yield self.finding(f"{where}, {path}: {message}",
                                hint="the RDF form differs from the shapes; see --format json")
+
+
+def _period_order(report: Any, result: Any) -> bool:
+    """Whether a SHACL result says only that a period's bounds are the wrong way round
+    (the shapes' SPARQL constraint on ``atLeast``, or a node shape failing for no other
+    reason), which VP005 reports."""
+    from rdflib import SH, URIRef
+
+    from pypolicy.format.rdf import NS
+
+    if report.value(result, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent:
+        return bool(report.value(result, SH.resultPath) == URIRef(NS + "atLeast"))
+    details = list(report.objects(result, SH.detail))
+    return bool(details) and all(_period_order(report, d) for d in details)
