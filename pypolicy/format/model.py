@@ -251,7 +251,8 @@ class RightEntry:
     response_time: str | None = None
     fee: str | None = None
     limitations: tuple[str, ...] = ()
-    qualifier: str | None = None
+    qualifier: str | None = None  # on the response ("we usually respond within ...")
+    right_qualifier: str | None = None  # on the right itself ("most of ... can be accessed")
     consequences: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     pointer: str = ""
