@@ -14,7 +14,7 @@ from pypolicy.rendering.phrases.basics import (
     labels,
     sentence,
 )
-from pypolicy.rendering.phrases.terms import CLAUSE_HEDGES, condition_noun, consequence, hedge
+from pypolicy.rendering.phrases.terms import condition_noun, consequence, hedged_clause
 
 _RIGHT_PHRASES = {
     "access": "access the personal data we hold about you",
@@ -64,28 +64,52 @@ def channel(term: str) -> str:
     return _CHANNEL_PHRASES.get(term, "through " + label(term))
 
 
+# A right granted for most but not all of the data ("Most of the PII may be accessed"):
+# "most" goes on the data the right is about.
+_MOST_OF_PHRASES = {
+    "access": "access most, but not all, of the personal data we hold about you",
+    "rectification": "have most inaccurate or incomplete data corrected, but not all of it",
+    "erasure": "have most, but not all, of your personal data deleted",
+    "restriction": "have the processing of most, but not all, of your data restricted",
+    "portability": "receive most, but not all, of your data in a machine-readable format, "
+                   "or have it sent to another organisation",
+}
+
+
+def _granted(right: RightEntry, phrase: str) -> str:
+    """"You can ..." with the hedge the policy puts on the right itself (format 1.1
+    rightQualifier), next to what it qualifies: "most" on the data, the others on the
+    "can"."""
+    term = right.right_qualifier
+    if term is None:
+        return sentence(f"you can {phrase}")
+    if term == "mostly":
+        if right.right in _MOST_OF_PHRASES:
+            return sentence(f"you can {_MOST_OF_PHRASES[right.right]}")
+        return sentence(f"for most but not all of your data, you can {phrase}")
+    if term == "approximately":  # no number to be approximate about: keep the word
+        return sentence(f"you can {phrase} ({label(term)})")
+    return sentence(hedged_clause(term, "you", f"can {phrase}"))
+
+
 def right_sentences(right: RightEntry, authority: str | None = None) -> list[str]:
     phrase = _RIGHT_PHRASES.get(right.right, label(right.right))
     if right.right == "complaint" and authority:
         phrase = f"complain to the supervisory authority, {authority}"
-    result = [sentence(f"you can {phrase}")]
+    result = [_granted(right, phrase)]
     if right.channels:
         result.append(sentence("you can do this " + join([channel(c) for c in right.channels],
                                                          "or")))
     if right.response_time:
         # "We usually respond within one month." (a hedge on the response, format 1.1)
-        within = f"within {duration(right.response_time, spelled=True)}"
-        if right.qualifier == "approximately":
-            result.append(sentence(f"we respond within about "
-                                   f"{duration(right.response_time, spelled=True)}"))
-        elif right.qualifier in CLAUSE_HEDGES:
-            result.append(sentence(f"{hedge(right.qualifier)}, we respond {within}"))
-        elif right.qualifier:
-            result.append(sentence(f"we {hedge(right.qualifier)} respond {within}"))
+        within = duration(right.response_time, spelled=True)
+        if right.qualifier == "approximately":  # on the number
+            result.append(sentence(f"we respond within about {within}"))
         else:
-            result.append(sentence(f"we respond {within}"))
-    elif right.qualifier:
-        result.append(sentence(f"we respond to such requests {hedge(right.qualifier)}"))
+            result.append(sentence(hedged_clause(right.qualifier, "we", "respond",
+                                                 f"within {within}")))
+    elif right.qualifier:  # a hedged response without a time: "We usually respond."
+        result.append(sentence(hedged_clause(right.qualifier, "we", "respond to requests")))
     if right.fee:
         result.append(_FEE_PHRASES.get(right.fee, sentence("fee: " + label(right.fee))))
     if right.limitations:

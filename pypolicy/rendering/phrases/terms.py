@@ -115,13 +115,22 @@ def hedge(term: str) -> str:
     return _HEDGE_PHRASES.get(term, label(term))
 
 
-def hedged_clause(term: str | None, subject: str, verb_phrase: str) -> str:
-    """"we" + "share" with a hedge: "we usually share", "in some cases, we share"."""
+def hedged_clause(term: str | None, subject: str, verb_phrase: str, rest: str = "") -> str:
+    """A clause with its hedge where it belongs: "we usually respond", "you can usually
+    access" (after a modal), "in some cases, we announce" (before the clause), "we
+    respond within 30 days (approximately)" (after it all: "approximately" only makes
+    sense of a number, and ``rest`` is where any number is)."""
+    tail = f" {rest}" if rest else ""
     if term is None:
-        return f"{subject} {verb_phrase}"
+        return f"{subject} {verb_phrase}{tail}"
+    if term == "approximately":
+        return f"{subject} {verb_phrase}{tail} ({label(term)})"
     if term in CLAUSE_HEDGES:
-        return f"{hedge(term)}, {subject} {verb_phrase}"
-    return f"{subject} {hedge(term)} {verb_phrase}"
+        return f"{hedge(term)}, {subject} {verb_phrase}{tail}"
+    modal, _, verb = verb_phrase.partition(" ")
+    if modal in ("can", "may", "will", "must") and verb:
+        return f"{subject} {modal} {hedge(term)} {verb}{tail}"
+    return f"{subject} {hedge(term)} {verb_phrase}{tail}"
 
 
 # Where the data is processed, after the verb ("stored on your device").
