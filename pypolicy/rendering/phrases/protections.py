@@ -68,7 +68,8 @@ def channel(term: str) -> str:
 # "most" goes on the data the right is about.
 _MOST_OF_PHRASES = {
     "access": "access most, but not all, of the personal data we hold about you",
-    "rectification": "have most inaccurate or incomplete data corrected, but not all of it",
+    "rectification": "have inaccurate or incomplete data corrected in most, but not all, of "
+                     "the personal data we hold about you",
     "erasure": "have most, but not all, of your personal data deleted",
     "restriction": "have the processing of most, but not all, of your data restricted",
     "portability": "receive most, but not all, of your data in a machine-readable format, "
