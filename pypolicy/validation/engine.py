@@ -34,7 +34,7 @@ from pypolicy.format.vocabulary import vocabulary
 from pypolicy.validation.fingerprint import fingerprints
 from pypolicy.validation.regions import Regions, document_regions
 from pypolicy.validation.rules import RULES, Rule, RuleContext
-from pypolicy.validation.rules._base import MAX_FINDINGS_PER_RULE
+from pypolicy.validation.rules._base import MAX_FINDINGS_PER_RULE, Merged, merge_across_rules
 from pypolicy.validation.rules._regimes import decide, profiles_of
 
 # A code prefix selects every rule whose code starts with it: VP selects all, VP3 the
@@ -174,14 +174,14 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
     for rule_cls in schema_rules:
         findings.extend(_run(rule_cls, ctx, config))
     if findings or (not schema_rules and violations(data)):
-        return (*_finish(findings, suppressions), ())
+        return (*_finish([(f, ()) for f in findings], suppressions), ())
     blocked = False
     for rule_cls in other_structural:
         found = _run(rule_cls, ctx, config)
         findings.extend(found)
         blocked = blocked or (bool(found) and rule_cls.holds_back_later_layers)
     if blocked:
-        return (*_finish(findings, suppressions), ())
+        return (*_finish([(f, ()) for f in findings], suppressions), ())
     policy = Policy.from_dict(data)
     # the law that applies, and why: findings cite only the law of applied regimes
     regimes = decide(policy, config.profiles)
@@ -192,7 +192,8 @@ def _check(data: dict[str, Any], config: Config, rules: Iterable[type[Rule]] | N
         for rule_cls in selected:
             if rule_cls.layer == layer:
                 findings.extend(_run(rule_cls, ctx, config))
-    return (*_finish(findings, suppressions), regimes)
+    # one problem reported under two regimes (rules that ``absorbs``) is one finding
+    return (*_finish(merge_across_rules(findings), suppressions), regimes)
 
 
 def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding]:
@@ -210,12 +211,16 @@ def _run(rule_cls: type[Rule], ctx: RuleContext, config: Config) -> list[Finding
     return [replace(f, severity=configured) if f.severity != configured else f for f in found]
 
 
-def _finish(findings: list[Finding], suppressions: Suppressions
+def _finish(findings: list[Merged], suppressions: Suppressions
             ) -> tuple[list[Finding], list[SuppressedFinding]]:
     kept: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
-    for finding in findings:
-        accepted = suppressions.accepting(finding)
+    for finding, merged_in in findings:
+        # a finding that stands for other rules' too is silenced by a suppression of any
+        accepting = [suppressions.accepting(replace(finding, code=code, name=name))
+                     for code, name in merged_in]
+        accepted = min((a for a in [suppressions.accepting(finding), *accepting] if a),
+                       default=None, key=lambda a: a[0])
         if accepted is None:
             kept.append(finding)
         else:

@@ -78,6 +78,10 @@ class Rule:
     # a structure finding holds back layers 2-4 when the model would be ambiguous without
     # a fix (a dangling reference); not when the problem is local to one entry
     holds_back_later_layers: ClassVar[bool] = True
+    # rules whose findings report the same problem as one of this rule's under another
+    # regime (same places, or places within this finding's): merged into this rule's
+    # finding, which cites both (``merge_across_rules``); a suppression of either silences it
+    absorbs: ClassVar[tuple[str, ...]] = ()
     fail_example: ClassVar[str]
     pass_example: ClassVar[str]
 
@@ -278,6 +282,55 @@ def _merge(findings: Iterable[Finding], limit: int | None,
     if limit is None:
         return kept, [], accepted, stopped
     return kept[:limit], kept[limit:], accepted, stopped
+
+
+# A finding and the rules (code, name) whose findings were merged into it.
+Merged = tuple[Finding, tuple[tuple[str, str], ...]]
+
+
+def merge_across_rules(findings: Sequence[Finding]) -> list[Merged]:
+    """Findings of all rules on one document, with one problem reported under two regimes
+    made one finding: a finding of a rule that another rule ``absorbs``, at places all
+    within one of the absorbing rule's findings, is merged into that finding (its message
+    added after the part they share, the legal references of both, the more severe of
+    the two, every pointer and quote). Each finding comes with the rules merged into it,
+    so that a suppression of any of them silences it."""
+    owners = {code: set(RULES[code].absorbs) for code in {f.code for f in findings}
+              if code in RULES and RULES[code].absorbs}
+    if not owners:
+        return [(f, ()) for f in findings]
+    kept = list(findings)
+    merged_in: list[list[tuple[str, str]]] = [[] for _ in kept]
+    absorbed: set[int] = set()
+    # only the absorbing rules' findings are looked through, not every finding
+    owning = [index for index, finding in enumerate(findings) if finding.code in owners]
+    for index, other in enumerate(findings):
+        places = set(other.pointers)
+        if not places or "" in places:
+            continue  # a finding at the document (counting the rest) stands alone
+        for position in owning:
+            owner = kept[position]
+            if other.code in owners[owner.code] and places <= set(owner.pointers):
+                kept[position] = _merged_finding(owner, other)
+                merged_in[position].append((other.code, other.name))
+                absorbed.add(index)
+                break
+    return [(finding, tuple(merged_in[index])) for index, finding in enumerate(kept)
+            if index not in absorbed]
+
+
+def _merged_finding(owner: Finding, other: Finding) -> Finding:
+    # "s-0 uses call records for advertising with no stated basis; ...": the part both
+    # findings open with is said once
+    lead = owner.message.split("; ")[0] + "; "
+    rest = other.message[len(lead):] if other.message.startswith(lead) else other.message
+    references = [part for ref in (owner.legal_reference, other.legal_reference) if ref
+                  for part in ref.split("; ")]
+    return replace(owner, severity=max(owner.severity, other.severity),
+                   message=f"{owner.message}; {rest}",
+                   pointers=tuple(dict.fromkeys([*owner.pointers, *other.pointers])),
+                   quotes=tuple(dict.fromkeys([*owner.quotes, *other.quotes])),
+                   legal_reference="; ".join(dict.fromkeys(references)) or None)
 
 
 def accepted_parts(ctx: RuleContext, rule: type[Rule] | Rule,

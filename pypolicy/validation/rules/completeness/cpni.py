@@ -66,7 +66,13 @@ class CpniMarketingWithoutApproval(CompletenessRule):
     data ("we use PII to promote the services", where PII includes CPNI) is read with the
     policy's specific sentence on marketing with CPNI: when that sentence keeps to the
     customer's existing categories of service, the general list is not a use beyond it;
-    marketing for third parties never is within the total service approach."""
+    marketing for third parties never is within the total service approach.
+
+    Where the ePrivacy Directive or PECR applies as well and
+    traffic-data-marketing-without-consent (VP322) reports the same statement, that
+    finding owns the problem and this one is merged into it (its message and the CPNI
+    references added): one finding, silenced by a suppression of either code. Alone, as
+    for a US carrier, this rule reports as it always has."""
 
     code = "VP331"
     name = "cpni-marketing-without-approval"

@@ -110,7 +110,13 @@ class TrafficDataMarketingWithoutConsent(CompletenessRule):
 
     Not a notice duty: obtaining consent is a duty to act (ePrivacy Directive Art. 6(3)
     and 9(1); PECR reg. 7(3) and 14), and the text shows marketing with traffic or
-    location data without it: a likely problem, a warning."""
+    location data without it: a likely problem, a warning.
+
+    Call detail records are both traffic data and CPNI: where the US CPNI rules apply as
+    well, cpni-marketing-without-approval (VP331) reports the same statement. One problem,
+    owned by this rule (consent satisfies both laws, approval only one): VP331's finding
+    is merged into this one, which then cites 47 CFR 64.2005(a), 64.2007 and 64.2008
+    beside the ePrivacy Directive. A suppression of either code silences it."""
 
     code = "VP322"
     name = "traffic-data-marketing-without-consent"
@@ -119,6 +125,7 @@ class TrafficDataMarketingWithoutConsent(CompletenessRule):
     kind = "practice"
     groups = ("completeness", "eprivacy", "consent")
     profile = "eprivacy"
+    absorbs = ("VP331",)  # the same marketing statement under the CPNI rules
     citations = eprivacy_family("Art. 6(3) and 9(1)", "reg. 7(3) and 14")
     fail_example = EPRIVACY + CDR_DATA + """\
 statements:
@@ -168,7 +175,14 @@ class CookieConsent(CompletenessRule):
 
     Not a notice duty: the information about cookies is one, met when the text says what
     they do; what the rule checks is consent, a duty to act (ePrivacy Directive Art.
-    5(3); PECR reg. 6), which the text shows is not sought: a likely problem, a warning."""
+    5(3); PECR reg. 6), which the text shows is not sought: a likely problem, a warning.
+
+    Where the cookies rest on consent inferred from use and consent-inferred-from-use
+    (VP209) reports them too (it runs wherever GDPR, UK GDPR, ePrivacy, PECR or the DPDP
+    Act applies), that finding owns the problem and this one is merged into it: one
+    finding citing GDPR Art. 4(11) and 7 and ePrivacy Art. 5(3). A suppression of either
+    code silences it. Without VP209 (browser settings only, no mechanism at all, or VP209
+    not run) this rule reports as it always has."""
 
     code = "VP323"
     name = "cookie-consent"

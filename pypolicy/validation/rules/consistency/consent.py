@@ -185,7 +185,13 @@ class ConsentInferredFromUse(Rule):
     consent must be an affirmative act: GDPR and UK GDPR Art. 4(11) and 7 (and Art.
     49(1)(a) for transfers); ePrivacy Directive Art. 5(3) with Art. 2(f), and PECR reg.
     6, for cookies; DPDP Act 2023 s. 6(1). One finding per sentence that carries the
-    consent, however many entries annotate it."""
+    consent, however many entries annotate it.
+
+    Cookies that rest on consent by use are also what cookie-consent (VP323) reports where
+    the ePrivacy Directive or PECR applies: one problem, so this rule owns it (it names
+    the consent the text relies on, and cites the law of every regime that applies) and
+    VP323's finding is merged into it, its message and references added. A suppression
+    of either code silences the merged finding."""
 
     code = "VP209"
     name = "consent-inferred-from-use"
@@ -196,6 +202,7 @@ class ConsentInferredFromUse(Rule):
     layer = 3
     # only laws that ask consent to be an affirmative act; elsewhere the rule is quiet
     needs_regime = True
+    absorbs = ("VP323",)  # cookies on consent by use: one finding under GDPR and ePrivacy
     citations = citing({**gdpr_family("Art. 4(11) and 7"),
                         **eprivacy_family("Art. 5(3)", "reg. 6"), "dpdp": DPDP_CONSENT})
     fail_example = """\
