@@ -151,7 +151,8 @@ def test_negative_promises_and_conditions_read_right() -> None:
     policy = Policy.from_dict(example_data("itnet"))
     by_id = {s.id: statement_sentence(policy, s) for s in policy.statements}
     assert by_id["s-voice-may-record"].startswith("We may record and store Microphone")
-    assert "when your organisation's administrator enables or requests it" \
+    # the customer's administrator, not "your organisation's": the reader may be a caller
+    assert "when the customer's administrator enables or requests it" \
         in by_id["s-voice-may-record"]
     assert by_id["s-voice-not-recorded"].startswith("We do not record or store")
     assert ", except when" in by_id["s-voice-not-recorded"]
@@ -222,6 +223,11 @@ def test_property_each_statement_appears_with_its_force(data: dict[str, Any]) ->
             assert " may " in sentence
         elif statement.modality == "doesNot":
             assert " not " in sentence
+        elif statement.modality == "onlyIf" and statement.actors and statement.conditions and \
+                statement.duty in ("contractualDuty", "termsDuty", "legalDuty") and \
+                set(statement.conditions) <= {"withConsent", "withNotice"}:
+            # a duty of others: consent or notice owed to the people concerned, first
+            assert " must " in sentence and " before " in sentence
         elif statement.modality == "onlyIf" and statement.conditions:
             assert " only " in sentence or "unless" in sentence
         for fmt, text in texts.items():

@@ -4,7 +4,12 @@ full sentences a page shows, with criteria, what happens afterwards and exceptio
 Format 1.1 periods are shown as the policy gives them, never rounded to one number:
 ranges and bounds ("12 to 24 months", "at least seven years", "up to 30 days"), hedges
 ("usually 90 days"), the law that imposes the period ("as tax and accounting law
-requires") and the purposes the data is kept for."""
+requires") and the purposes the data is kept for.
+
+Each hedge goes next to what it qualifies: "about" before the number, "usually" and "in
+some cases" on the keeping, "most of" on the data, and "where possible", which only says
+that the provider tries, on the deletion ("After that, where possible, we delete it") or
+on the limit ("..., and where possible no longer")."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from pypolicy.rendering.phrases.basics import (
     pronoun,
     sentence,
 )
-from pypolicy.rendering.phrases.terms import CLAUSE_HEDGES, condition, hedge, purpose
+from pypolicy.rendering.phrases.terms import condition, hedge, purpose
 
 _KEPT_AS_LONG_AS = {
     "purposeFulfilled": "for the purposes for which we collected {it}",
@@ -36,6 +41,12 @@ _OUTCOME = {
     "deletedOrAnonymised": "we delete or anonymise {it}",
 }
 
+
+_DONE = {
+    "deleted": "deleted",
+    "anonymised": "anonymised",
+    "deletedOrAnonymised": "deleted or anonymised",
+}
 
 _EVENT_PHRASES = {
     "endOfContract": "the end of the contract",
@@ -60,6 +71,10 @@ _CRITERION_SUMMARY = {
     "untilDeletedByUser": "until you delete it",
 }
 
+# A hedge before a summary of the period ("usually up to 30 days"); "where possible",
+# which only says the provider tries, goes after it ("..., where possible").
+_HEDGE_AFTER = frozenset({"wherePossible"})
+
 # Criteria that say what the period depends on, as a sentence of their own.
 _DEPENDS_ON = {
     "jurisdictionDependent": "how long depends on the jurisdiction",
@@ -82,7 +97,7 @@ def period(rule: RetentionRule, spelled: bool = False, hedged: bool = True) -> s
         text = duration_range(rule.period.at_least, rule.period.at_most, spelled)
     else:
         return ""
-    if hedged and rule.qualifier and text:
+    if hedged and rule.qualifier and text and rule.qualifier not in _HEDGE_AFTER:
         text = f"{hedge(rule.qualifier)} {text}"
     return text
 
@@ -98,38 +113,57 @@ def imposed_by(rule: RetentionRule) -> str:
 
 
 def retention_period(rule: RetentionRule) -> str:
-    """The period alone, as a summary or a comparison shows it."""
+    """The period alone, as a summary or a comparison shows it, with its hedge."""
     fixed = period(rule)
     if fixed:
         if rule.from_:
             fixed += " after " + event(rule.from_)
-        return fixed + imposed_by(rule)
-    if rule.indefinite:
-        return "indefinitely"
-    if rule.criteria:
-        return ", ".join(_CRITERION_SUMMARY.get(c, label(c)) for c in rule.criteria)
-    return "not stated"
+        text = fixed + imposed_by(rule)
+    elif rule.indefinite:
+        text = "indefinitely"
+    elif rule.criteria:
+        text = ", ".join(_criterion_summary(rule, c) for c in rule.criteria)
+        if rule.qualifier and rule.qualifier not in _HEDGE_AFTER:
+            text = f"{hedge(rule.qualifier)} {text}"
+    else:
+        return "not stated"
+    if rule.qualifier in _HEDGE_AFTER:  # on the deletion, or on the limit
+        done = _DONE.get(rule.afterwards or "")
+        text += f", then {done} {hedge(rule.qualifier)}" if done \
+            else f", and {hedge(rule.qualifier)} no longer"
+    return text
+
+
+def _deleter(rule: RetentionRule) -> str:
+    """Who deletes data kept "until the user deletes it": the customer where the customer
+    also sets the period (a business account), else the reader."""
+    return "the customer" if "customerConfigured" in rule.criteria else "you"
+
+
+def _criterion_summary(rule: RetentionRule, criterion: str) -> str:
+    if criterion == "untilDeletedByUser" and _deleter(rule) != "you":
+        return f"until {_deleter(rule)} deletes it"
+    return _CRITERION_SUMMARY.get(criterion, label(criterion))
 
 
 def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
-    """The rule as sentences; "it" and "them" agree with the data the rule names."""
+    """The rule as sentences; "it" and "them" agree with the data the rule names, and the
+    rule's hedge stands next to what it qualifies (see the module docstring)."""
     named = data_names(policy, rule.data)
     names = join(named) or "this data"
     plural = data_looks_plural(named)
     it = pronoun(plural)
+    term = rule.qualifier
+    if term == "mostly":  # "most of" the data, not most of the time
+        names = f"most of {names}"
     result: list[str] = []
     needs = [_KEPT_AS_LONG_AS[c].format(it=it) for c in rule.criteria
              if c in _KEPT_AS_LONG_AS]
     others = [c for c in rule.criteria if c not in _KEPT_AS_LONG_AS]
     fixed = period(rule, spelled=True, hedged=False)
-    # "we keep ... for about 90 days": "about" belongs to the number; the other hedges
-    # to the verb ("we usually keep") or to the clause ("in some cases, we keep")
-    hedge_of_verb = rule.qualifier if rule.qualifier != "approximately" else None
-    if fixed and rule.qualifier == "approximately":
-        fixed = f"{hedge(rule.qualifier)} {fixed}"
-    keep = "keep"
-    if hedge_of_verb and hedge_of_verb not in CLAUSE_HEDGES:
-        keep = f"{hedge(hedge_of_verb)} keep"
+    if fixed and term == "approximately":  # "about" belongs to the number
+        fixed = f"{hedge(term)} {fixed}"
+    keep = f"{hedge(term)} keep" if term == "usually" else "keep"
     if fixed and rule.from_ and "contractDuration" in others:
         # "for the duration of your contract and for one year after the end of the
         # contract": the period that runs from an end comes after what it follows
@@ -147,7 +181,8 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
     elif needs:
         main = f"we {keep} {names} as long as we need {it} " + join(needs)
     elif rule.indefinite:
-        main = f"we may keep {names} indefinitely"
+        main = f"we may {hedge(term)} keep {names} indefinitely" if term == "usually" \
+            else f"we may keep {names} indefinitely"
     else:
         main = ""
     if not fixed and main and rule.purposes:
@@ -156,32 +191,58 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
         main += imposed_by(rule)
     if rule.indefinite and fixed:
         main += f", and may keep {it} indefinitely"
-    extra = []
-    for criterion in others:
-        if criterion == "contractDuration":
-            extra.append("for the duration of your contract")
-        elif criterion == "untilRequest":
-            extra.append(f"until you ask us to delete {it}")
-        elif criterion == "untilDeletedByUser":
-            extra.append(f"until you delete {it}")
-    if extra:
-        main = (main + " and " if main else f"we {keep} {names} ") + join(extra)
-    if main and hedge_of_verb in CLAUSE_HEDGES:
-        main = f"{hedge(hedge_of_verb)}, {main}"
+    main = _until(rule, main, others, names, keep, it)
+    if main and term == "approximately" and not fixed:  # no number to put "about" on
+        main += f" ({label(term)})"
+    if main and term == "wherePossible" and not rule.afterwards:
+        main += ", and where possible no longer"  # the limit is what the provider tries
+    if main and term == "inSomeCases":
+        main = f"{hedge(term)}, {main}"
     if main:
         result.append(sentence(main))
-    result += [sentence(_DEPENDS_ON[c]) for c in rule.criteria if c in _DEPENDS_ON]
-    if "riskBased" in rule.criteria:
-        result.append(sentence(
-            (f"how long we keep {names} depends" if not main else "how long depends")
-            + " on the amount, nature and sensitivity of the data, the risk of harm from "
-              "unauthorised use, the purposes and the legal requirements"))
+    result += _depends_on(rule, names, bool(main))
     if not result:
         result.append(sentence(f"this policy gives no retention period for {names}"))
     if rule.afterwards:
-        outcome = _OUTCOME.get(rule.afterwards, label(rule.afterwards))
-        result.append(sentence("after that, " + outcome.format(it=it)))
+        outcome = _OUTCOME.get(rule.afterwards, label(rule.afterwards)).format(it=it)
+        if term == "wherePossible":  # "we take reasonable steps to delete it"
+            outcome = f"{hedge(term)}, {outcome}"
+        result.append(sentence("after that, " + outcome))
     if rule.exceptions:
         result.append(sentence(f"we may keep {it} longer "
                                + join([condition(c, plural) for c in rule.exceptions], "or")))
+    return result
+
+
+def _until(rule: RetentionRule, main: str, others: list[str], names: str, keep: str,
+           it: str) -> str:
+    """The criteria that end the keeping: for the duration of the contract (as well),
+    until you ask us or until the data is deleted in the service (whichever comes first:
+    "or until")."""
+    also = ["for the duration of your contract" for c in others if c == "contractDuration"]
+    until = []
+    for criterion in others:
+        if criterion == "untilRequest":
+            until.append(f"until you ask us to delete {it}")
+        elif criterion == "untilDeletedByUser":
+            deleter = _deleter(rule)
+            until.append(f"until {deleter} {'delete' if deleter == 'you' else 'deletes'} "
+                         f"{it}")
+    if also:
+        main = (main + " and " if main else f"we {keep} {names} ") + join(also)
+    if until:
+        main = (main + " or " if main else f"we {keep} {names} ") + join(until, "or")
+    return main
+
+
+def _depends_on(rule: RetentionRule, names: str, after_main: bool) -> list[str]:
+    """What the period depends on, as sentences of their own; they name the data when no
+    sentence before did."""
+    subject = "how long" if after_main else f"how long we keep {names}"
+    result = [sentence(f"{subject} {_DEPENDS_ON[c][len('how long '):]}")
+              for c in rule.criteria if c in _DEPENDS_ON]
+    if "riskBased" in rule.criteria:
+        result.append(sentence(
+            f"{subject} depends on the amount, nature and sensitivity of the data, the risk "
+            "of harm from unauthorised use, the purposes and the legal requirements"))
     return result

@@ -18,18 +18,25 @@ from pypolicy.rendering.phrases.basics import (
     join,
     label,
     labels,
-    looks_plural,
     party_names,
     places,
     pronoun,
     sentence,
 )
+from pypolicy.rendering.phrases.duties import (
+    MUST_DUTIES,
+    Actors,
+    actors_of,
+    duty_source,
+    is_duty_of_others,
+    is_owed_first,
+    owed_after,
+    owed_first,
+)
 from pypolicy.rendering.phrases.terms import (
     CLAUSE_HEDGES,
-    MUST_DUTIES,
     condition,
     condition_noun,
-    duty,
     hedge,
     legal_basis,
     purpose,
@@ -56,11 +63,12 @@ _VERBS: dict[str, tuple[str, str]] = {
     "anonymise": ("anonymise", "anonymises"),
     "pseudonymise": ("pseudonymise", "pseudonymises"),
     "delete": ("delete", "deletes"),
-    "transmit": ("transmit or route", "transmits or routes"),
+    "transmit": ("transmit", "transmits"),
     "generate": ("generate", "generates"),
     "derive": ("derive", "derives"),
     "accessData": ("access", "accesses"),
 }
+
 
 def _verb(action: str, singular: bool) -> str:
     forms = _VERBS.get(action, (label(action), label(action)))
@@ -87,115 +95,182 @@ _EXAMPLES_OF = {
 }
 
 
-def _listed(statement: Statement, kind: str, text: str, before: str = "") -> str:
-    """A list of the statement with its preposition, closed ("only with A and B") or
-    open ("with parties such as A and B") as the statement says."""
-    if kind in statement.exhaustive:
-        return f"only {before}{text}"
-    if kind in statement.illustrative:
-        return f"{before}{_EXAMPLES_OF.get(kind, 'such')} such as {text}" \
-            if kind in _EXAMPLES_OF else f"{before}{text}, among others"
-    return before + text
+class _Lists:
+    """The statement's lists with their prepositions, closed ("only with A and B") or
+    open ("with parties such as A and B") as the statement says; a second closed list
+    reads "and only ...", so that two "only"s never follow each other bare."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self.closed = 0
+
+    def only(self) -> str:
+        self.closed += 1
+        return "only " if self.closed == 1 else "and only "
+
+    def listed(self, kind: str, text: str, before: str = "") -> str:
+        statement = self.statement
+        if kind in statement.exhaustive:
+            return f"{self.only()}{before}{text}"
+        if kind in statement.illustrative:
+            return f"{before}{_EXAMPLES_OF[kind]} such as {text}" \
+                if kind in _EXAMPLES_OF else f"{before}{text}, among others"
+        return before + text
 
 
-def _verb_phrase(statement: Statement, singular: bool) -> str:
-    verbs = [_verb(a, False) for a in statement.actions]
+def _join_verbs(verbs: list[str], conjunction: str = "and") -> str:
+    """Verbs before one object: "collect and share"; a verb of two words joined by "or"
+    is set off with commas, "transmit or route, and store,", so that the object follows
+    both."""
+    if len(verbs) > 1 and any(" or " in v for v in verbs):
+        return ", ".join(verbs[:-1]) + f", {conjunction} {verbs[-1]},"
+    return join(verbs, conjunction)
+
+
+def _ordered_actions(statement: Statement) -> list[str]:
+    """The actions with those that give data to the recipients last, so that "with" or
+    "to" follows them: "collect and share ... with", not "share and collect ... with".
+    Lists are sets, so the order is the page's to choose."""
+    if not statement.recipients:
+        return list(statement.actions)
+    return sorted(statement.actions, key=lambda a: is_disclosure(a) or a == "transmit")
+
+
+def _verb_phrase(statement: Statement, actions: list[str], actors: Actors,
+                 lists: _Lists, first: list[str]) -> str:
+    """The verbs with their modal and the statement's force: "may share", "do not
+    share", "must not share", "must get the consent of ... before they share"."""
+    singular = actors.singular
     must = statement.duty in MUST_DUTIES
-    only = "only " if "actionList" in statement.exhaustive else ""
+    only = lists.only() if "actionList" in statement.exhaustive else ""
+    if first:  # a duty of others owed to the people concerned, said before the verb
+        verbs = _join_verbs([_verb(a, actors.pronoun in ("it",)) for a in actions])
+        return f"must {join(first)} before {actors.pronoun} {only}{verbs}"
     if statement.modality == "may":
-        return f"may {only}" + join(verbs)
+        return f"may {only}" + _join_verbs([_verb(a, False) for a in actions])
     if statement.modality == "doesNot":
         negation = "must not" if must else ("does not" if singular else "do not")
-        return f"{negation} " + join(verbs, "or")
+        return f"{negation} " + _join_verbs([_verb(a, False) for a in actions], "or")
     if must:
-        return f"must {only}" + join(verbs)
-    return only + join([_verb(a, singular) for a in statement.actions])
+        return f"must {only}" + _join_verbs([_verb(a, False) for a in actions])
+    return only + _join_verbs([_verb(a, singular) for a in actions])
+
+
+def _on_the_bases(statement: Statement) -> bool:
+    """Whether the statement's hedge qualifies its legal bases ("We use your data, usually
+    on the basis of a contract"): a positive statement of use that names bases and
+    nothing else it could qualify."""
+    return bool(statement.legal_bases) and statement.modality in ("does", "may") \
+        and not statement.purposes and not statement.recipients \
+        and statement.qualifier not in (None, "approximately")
 
 
 def _clause(statement: Statement, subject: str, verb_phrase: str) -> str:
     """Subject and verb with the statement's hedge: "we usually share", "in some cases,
     we share", "usually, we may share"."""
     term = statement.qualifier
-    if term is None:
+    if term is None or term == "approximately" or _on_the_bases(statement):
         return f"{subject} {verb_phrase}"
     if term in CLAUSE_HEDGES or statement.modality == "may":
         return f"{hedge(term)}, {subject} {verb_phrase}"
     return f"{subject} {hedge(term)} {verb_phrase}"
 
 
+def _provided(statement: Statement) -> bool:
+    """Whether the practice takes data from the person, so that a choice of theirs is a
+    choice to provide it (collecting, not recording or deriving)."""
+    return any(vocabulary().is_within(a, "collect") and a != "record"
+               for a in statement.actions)
+
+
 def statement_sentence(policy: Policy, statement: Statement) -> str:
     """One statement as one English sentence (two when it says what follows from it),
-    from the provider's point of view."""
-    actors = party_names(policy, statement.actors)
-    if actors:
-        subject = _listed(statement, "actorList", join(actors))
-        singular = len(actors) == 1 and not looks_plural(actors[0])
-    else:
-        subject, singular = "we", False
+    from the provider's point of view; a duty the policy places on others as a duty of
+    theirs (see ``duties``)."""
+    lists = _Lists(statement)
+    names = party_names(policy, statement.actors)
+    actors = actors_of(policy, statement, lists.listed("actorList", join(names))
+                       if names else None)
     negative = statement.modality == "doesNot"
-    hedge_after = statement.qualifier == "approximately"  # "(approximately)" at the end
-    verb_phrase = _verb_phrase(statement, singular)
-    clause = f"{subject} {verb_phrase}" if hedge_after else \
-        _clause(statement, subject, verb_phrase)
+    first = owed_first(policy, statement)
+    actions = _ordered_actions(statement)
+    clause = _clause(statement, actors.subject,
+                     _verb_phrase(statement, actions, actors, lists, first))
 
     data = data_names(policy, statement.data)
     plural_data = data_looks_plural(data)
-    words = [clause, _listed(statement, "dataList", join(data)) if data else "data"]
-    if statement.subjects:
+    words = [clause, lists.listed("dataList", join(data)) if data else "data"]
+    duty_people = is_duty_of_others(statement) and \
+        any(c in statement.conditions for c in ("withConsent", "withNotice", "optOut"))
+    if statement.subjects and not duty_people:  # else they are named as those owed
         collecting = all(vocabulary().is_within(a, "collect") for a in statement.actions)
-        words.append(_listed(statement, "subjectList", join(labels(statement.subjects)),
-                             "from " if collecting else "about "))
+        words.append(lists.listed("subjectList", join(labels(statement.subjects)),
+                                  "from " if collecting else "about "))
     recipients = [r for r in statement.recipients if r not in statement.actors]
     if recipients:
-        names = join(party_names(policy, recipients), "or" if negative else "and")
-        if any(is_disclosure(a) for a in statement.actions):
-            words.append(_listed(statement, "recipientList", names,
-                                 "with " if "share" in statement.actions else "to "))
+        names_ = join(party_names(policy, recipients), "or" if negative else "and")
+        if any(is_disclosure(a) or a == "transmit" for a in statement.actions):
+            words.append(lists.listed("recipientList", names_,
+                                      "with " if "share" in statement.actions else "to "))
         else:
-            words.append(f"(recipients: {_listed(statement, 'recipientList', names)})")
+            words.append(f"(recipients: {lists.listed('recipientList', names_)})")
     if statement.locations:
         only_moving = all(is_disclosure(a) for a in statement.actions)
-        words.append(_listed(statement, "locationList", places(statement.locations),
-                             "to " if only_moving else "in "))
+        words.append(lists.listed("locationList", places(statement.locations),
+                                  "to " if only_moving else "in "))
     if statement.outside:
         words.append("outside " + places(statement.outside))
     if statement.systems:
-        words.append(_listed(statement, "systemList",
-                             join([system(t) for t in statement.systems], "or")))
+        words.append(lists.listed("systemList",
+                                  join([system(t) for t in statement.systems], "or")))
     if statement.purposes:
-        words.append(_listed(statement, "purposeList",
-                             join([purpose(p) for p in statement.purposes],
-                                  "or" if negative else "and"), "for "))
+        words.append(lists.listed("purposeList",
+                                  join([purpose(p) for p in statement.purposes],
+                                       "or" if negative else "and"), "for "))
     bases = list(statement.legal_bases)
     if "withConsent" in statement.conditions and statement.modality == "onlyIf":
         bases = [b for b in bases if b != "consent"]  # "only with your consent" says it
     if bases:
-        words.append(_listed(statement, "legalBasisList",
-                             join([legal_basis(b) for b in bases], "or" if negative else "and"),
-                             "on the basis of "))
+        on = "on the basis of "
+        if _on_the_bases(statement):
+            on = f"{hedge(statement.qualifier or '')} {on}"
+            words[-1] += ","
+        words.append(lists.listed("legalBasisList",
+                                  join([legal_basis(b) for b in bases],
+                                       "or" if negative else "and"), on))
     text = " ".join(words)
     if statement.except_purposes:
         text += ", other than for " + join([purpose(p) for p in statement.except_purposes], "or")
-    conditions = list(statement.conditions)
+    text += _conditions(policy, statement, text, plural_data, lists)
+    if statement.exceptions:
+        text += ", except " + join([condition(c, plural_data, _provided(statement))
+                                    for c in statement.exceptions], "or")
+    if statement.duty:
+        text += ", " + duty_source(statement.duty, actors)
+    if statement.qualifier == "approximately":  # no number here: "(approximately)" last
+        text += f" ({label(statement.qualifier)})"
+    it = pronoun(plural_data) if data else "it"
+    follows = [sentence(_CONSEQUENCES[c].format(it=it) if c in _CONSEQUENCES else label(c))
+               for c in statement.consequences]
+    return " ".join([sentence(text), *follows])
+
+
+def _conditions(policy: Policy, statement: Statement, text: str, plural_data: bool,
+                lists: _Lists) -> str:
+    """The statement's conditions after the rest of it: " only with your consent", " when
+    you turn on the feature"; in a duty of others, consent and notice are owed to the
+    people concerned (said before the verb when the actors must obtain them)."""
+    conditions = [c for c in statement.conditions if not is_owed_first(statement, c)]
     if statement.modality != "onlyIf":
         # A name may already state a condition (recipients "who can use it according to
         # our instructions"); said again it reads "... our instructions on our
         # instructions". An "only if" keeps it: there the condition carries the "only".
         conditions = [c for c in conditions if condition_noun(c).lower() not in text.lower()]
-    if conditions:
-        phrases = join([condition(c, plural_data) for c in conditions])
-        if statement.modality == "onlyIf":
-            text += " " + (phrases if phrases.startswith("unless ") else "only " + phrases)
-        else:
-            text += " " + phrases
-    if statement.exceptions:
-        text += ", except " + join([condition(c, plural_data) for c in statement.exceptions],
-                                   "or")
-    if statement.duty:
-        text += ", " + duty(statement.duty)
-    if hedge_after:
-        text += f" ({label(statement.qualifier or '')})"
-    it = pronoun(plural_data) if data else "it"
-    follows = [sentence(_CONSEQUENCES[c].format(it=it) if c in _CONSEQUENCES else label(c))
-               for c in statement.consequences]
-    return " ".join([sentence(text), *follows])
+    if not conditions:
+        return ""
+    phrases = join([owed_after(policy, statement, c)
+                    or condition(c, plural_data, _provided(statement)) for c in conditions])
+    if statement.modality != "onlyIf" or phrases.startswith("unless "):
+        return " " + phrases
+    # after a closed list ("only on your device") this is a second "only": "and only"
+    return " " + lists.only() + phrases

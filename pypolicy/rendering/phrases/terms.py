@@ -1,7 +1,7 @@
 """Phrasings of the vocabulary terms whose labels read badly inside a sentence:
 purposes, legal bases and conditions ("on the basis of consent implied by use of the
-service" rather than "on the basis of implied consent"), and the hedges, duties,
-systems and consequences of format 1.1."""
+service" rather than "on the basis of implied consent"), and the hedges, systems
+and consequences of format 1.1 (duties of others: ``duties``)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ _CONDITION_PHRASES: dict[str, tuple[str, str]] = {
     "optOut": ("unless you opt out", "your right to opt out"),
     "enabledByUser": ("when you choose to provide {it} or turn on the feature",
                       "your choice to provide it or turn on the feature"),
-    "enabledByAdministrator": ("when your organisation's administrator enables or requests {it}",
-                               "a request of your organisation's administrator"),
+    # the reader may be a caller, not the customer's staff: "the customer's", not "your"
+    "enabledByAdministrator": ("when the customer's administrator enables or requests {it}",
+                               "a request of the customer's administrator"),
     "separateAgreement": ("under a separate agreement", "a separate agreement"),
     "requiredByLaw": ("as required by law", "legal requirements"),
     "permittedByLaw": ("where the law permits {it}", "what the law permits"),
@@ -84,8 +85,17 @@ def legal_basis(term: str) -> str:
     return _LEGAL_BASIS_PHRASES.get(term, label(term))
 
 
-def condition(term: str, plural_data: bool = False) -> str:
-    """The condition after a clause; ``plural_data``: the data it refers to is plural."""
+# A feature the user turns on that does not take data from them (a transcript made on
+# the phone): "when you choose to provide it" would say something else.
+_FEATURE_ONLY = {"enabledByUser": "when you turn on the feature"}
+
+
+def condition(term: str, plural_data: bool = False, provided: bool = True) -> str:
+    """The condition after a clause; ``plural_data``: the data it refers to is plural;
+    ``provided``: the practice takes the data from the person (collecting it), so that
+    a choice of theirs can be a choice to provide it."""
+    if not provided and term in _FEATURE_ONLY:
+        return _FEATURE_ONLY[term]
     phrase = _CONDITION_PHRASES.get(term, (label(term), label(term)))[0]
     if plural_data:
         return phrase.replace("{it} {was}", "they were").replace("{it}", "them")
@@ -143,22 +153,6 @@ _SYSTEM_PHRASES = {
 
 def system(term: str) -> str:
     return _SYSTEM_PHRASES.get(term, label(term))
-
-
-# Where a duty the policy places on others comes from (None: what they decide themselves).
-_DUTY_PHRASES = {
-    "contractualDuty": "under their contract with us",
-    "termsDuty": "under our terms",
-    "legalDuty": "as the law requires",
-    "ownResponsibility": "as their own decision and responsibility",
-}
-
-# Duties whose actors must act; the others describe what the actors decide.
-MUST_DUTIES = frozenset({"contractualDuty", "termsDuty", "legalDuty"})
-
-
-def duty(term: str) -> str:
-    return _DUTY_PHRASES.get(term, label(term))
 
 
 # What follows for the person: after a practice ("Without it, ..."), after exercising

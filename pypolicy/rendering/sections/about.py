@@ -30,7 +30,7 @@ from pypolicy.rendering.phrases.basics import (
     sentence,
 )
 from pypolicy.rendering.phrases.protections import channel
-from pypolicy.rendering.phrases.terms import CLAUSE_HEDGES, hedge
+from pypolicy.rendering.phrases.terms import hedged_clause
 from pypolicy.rendering.sections.context import PageContext, contact_inline, http_link
 
 _ROLE_AS_CAPACITY = {"controller": "the controller", "processor": "a processor",
@@ -140,6 +140,9 @@ def who_we_are(ctx: PageContext) -> list[Block]:
             Para((Text(_CHANNEL_NAMES.get(c.channel, capitalise(label(c.channel))) + ": "),
                   contact_inline(c.channel, c.value)))
             for c in provider.contacts)))
+    elif _officer_contacts(ctx):  # a privacy officer's address is a privacy contact
+        blocks.append(Para(plain("For privacy matters, this policy gives only the contact "
+                                 "details below.")))
     else:
         blocks.append(Para(plain("This policy gives no contact details for privacy "
                                  "matters.")))
@@ -173,6 +176,13 @@ def who_we_are(ctx: PageContext) -> list[Block]:
         blocks.append(ctx.para(tuple(content), rep))
     blocks += scope(ctx)
     return blocks
+
+
+def _officer_contacts(ctx: PageContext) -> bool:
+    """Whether an officer or the representative, told of below, has contact details."""
+    policy = ctx.policy
+    people = [policy.data_protection_officer, policy.representative, *policy.officers]
+    return any(p is not None and p.contacts for p in people)
 
 
 def _officer(officer: Officer) -> Content:
@@ -247,26 +257,26 @@ def changes(ctx: PageContext) -> list[Block]:
         # format 1.1: a hedge on the whole procedure ("we usually announce") and on
         # single notices ("and, in some cases, by email")
         ways = [_NOTICES.get(n, label(n)) for n in changes.notices]
-        if changes.qualifier in CLAUSE_HEDGES:
-            announce = f"{hedge(changes.qualifier)}, we announce"
-        elif changes.qualifier:
-            announce = f"we {hedge(changes.qualifier)} announce"
-        else:
-            announce = "we announce"
         if ways:
-            sentences.append(sentence(f"{announce} changes to this policy " + join(ways)))
+            sentences.append(sentence(hedged_clause(changes.qualifier, "we", "announce",
+                                                    "changes to this policy " + join(ways))))
         for notice in changes.qualified_notices:
-            also = "also " if ways else ""
-            sentences.append(sentence(f"{hedge(notice.qualifier)}, we {also}announce them "
-                                      + _NOTICES.get(notice.notice, label(notice.notice))))
+            # "them" only after a sentence that named the changes
+            verb, what = ("also announce", "them") if ways else \
+                ("announce", "changes to this policy")
+            sentences.append(sentence(hedged_clause(
+                notice.qualifier, "we", verb,
+                what + " " + _NOTICES.get(notice.notice, label(notice.notice)))))
         if changes.acceptance_by_continued_use is True:
             sentences.append("If you keep using the service after a change, we treat "
                              "that as your acceptance of the changed policy.")
         elif changes.acceptance_by_continued_use is False:
             sentences.append("We do not treat your continued use of the service as "
                              "acceptance of a changed policy.")
-        if sentences:
-            blocks.append(ctx.para(" ".join(sentences), changes))
+        if not sentences:  # "We may change this policy from time to time." and no more
+            sentences.append("This policy says it may change, but not how changes are made "
+                             "known.")
+        blocks.append(ctx.para(" ".join(sentences), changes))
     else:
         blocks.append(Para(plain("This policy does not say how changes to it are made "
                                  "known.")))

@@ -7,7 +7,7 @@ from pypolicy.format.model import Statement
 from pypolicy.rendering.page import Block, Bullets, Para, plain
 from pypolicy.rendering.phrases.basics import join, label, labels, party_names, sentence
 from pypolicy.rendering.phrases.protections import security_sentence
-from pypolicy.rendering.phrases.terms import CLAUSE_HEDGES, condition, consequence, hedge
+from pypolicy.rendering.phrases.terms import condition, consequence, hedged_clause
 from pypolicy.rendering.sections.context import PageContext
 
 _COOKIE_KINDS = {
@@ -52,19 +52,14 @@ def security(ctx: PageContext) -> list[Block]:
                                  "protected.")))
     breach = policy.breach_notification
     if breach is not None:
-        verb = {"does": "we notify", "may": "we may notify",
-                "doesNot": "we do not notify", "onlyIf": "we notify"}.get(
-                    breach.modality, "we notify")
+        verb = {"does": "notify", "may": "may notify", "doesNot": "do not notify",
+                "onlyIf": "notify"}.get(breach.modality, "notify")
         who = join(labels(breach.notifies)) or "anyone"
-        if breach.qualifier in CLAUSE_HEDGES:
-            verb = f"{hedge(breach.qualifier)}, {verb}"
-        elif breach.qualifier:
-            subject, _, rest = verb.partition(" ")
-            verb = f"{subject} {hedge(breach.qualifier)} {rest}"
-        text = f"If a data breach affects personal data, {verb} {who}"
         if breach.conditions:
             only = "only " if breach.modality == "onlyIf" else ""
-            text += " " + only + join([condition(c) for c in breach.conditions])
+            who += " " + only + join([condition(c) for c in breach.conditions])
+        text = "If a data breach affects personal data, " + \
+            hedged_clause(breach.qualifier, "we", verb, who)
         blocks.append(ctx.para(sentence(text), breach))
     return blocks
 
