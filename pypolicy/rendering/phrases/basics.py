@@ -104,6 +104,17 @@ def data_looks_plural(names: Sequence[str]) -> bool:
     return bool(head) and _plural_noun(head[-1])
 
 
+_DETERMINERS = ("the ", "your ", "our ", "their ", "its ", "this ", "these ", "those ",
+                "any ", "all ", "some ", "a ", "an ")
+
+
+def most_of(names: str) -> str:
+    """"most of the call records": the hedge "mostly" (format 1.1) on the data it
+    qualifies, with an article unless the name has a determiner of its own."""
+    article = "" if names.lower().startswith(_DETERMINERS) else "the "
+    return f"most of {article}{names}"
+
+
 def pronoun(plural: bool) -> str:
     return "them" if plural else "it"
 

@@ -23,6 +23,7 @@ from pypolicy.rendering.phrases.basics import (
     label,
     labels,
     law_looks_plural,
+    most_of,
     pronoun,
     sentence,
 )
@@ -155,7 +156,7 @@ def retention_sentences(policy: Policy, rule: RetentionRule) -> list[str]:
     it = pronoun(plural)
     term = rule.qualifier
     if term == "mostly":  # "most of" the data, not most of the time
-        names = f"most of {names}"
+        names = most_of(names)
     result: list[str] = []
     needs = [_KEPT_AS_LONG_AS[c].format(it=it) for c in rule.criteria
              if c in _KEPT_AS_LONG_AS]

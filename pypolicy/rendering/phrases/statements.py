@@ -2,11 +2,12 @@
 "may", a negative promise reads "We do not ... except ...", an "only if" reads
 "... only ...", and the verb agrees with the party that acts.
 
-Format 1.1 keeps its force too: a hedge stays ("we usually share", "in some cases, we
-share"), a closed list reads "only with A, B and C", an open one "purposes such as A and
-B", a duty the policy places on others reads "customers must ..., under our terms", and
-what follows for the person is a sentence of its own ("Without it, we cannot provide
-the service.")."""
+Format 1.1 keeps its force too: a hedge stays, next to what it qualifies ("we usually
+share", "in some cases, we share", "most of the call records", "usually on the basis of
+a contract"), a closed list reads "only with A, B and C", an open one "purposes such as
+A and B", a duty the policy places on others reads as that party's duty ("you must get
+the consent of ... before you share ...", see ``duties``), and what follows for the
+person is a sentence of its own ("Without it, we cannot provide the service.")."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pypolicy.rendering.phrases.basics import (
     join,
     label,
     labels,
+    most_of,
     party_names,
     places,
     pronoun,
@@ -159,17 +161,18 @@ def _verb_phrase(statement: Statement, actions: list[str], actors: Actors,
 def _on_the_bases(statement: Statement) -> bool:
     """Whether the statement's hedge qualifies its legal bases ("We use your data, usually
     on the basis of a contract"): a positive statement of use that names bases and
-    nothing else it could qualify."""
+    nothing else it could qualify ("mostly" goes on the data, "about" on no number)."""
     return bool(statement.legal_bases) and statement.modality in ("does", "may") \
         and not statement.purposes and not statement.recipients \
-        and statement.qualifier not in (None, "approximately")
+        and statement.qualifier not in (None, "approximately", "mostly")
 
 
 def _clause(statement: Statement, subject: str, verb_phrase: str) -> str:
     """Subject and verb with the statement's hedge: "we usually share", "in some cases,
     we share", "usually, we may share"."""
     term = statement.qualifier
-    if term is None or term == "approximately" or _on_the_bases(statement):
+    if term is None or term == "approximately" or _on_the_bases(statement) or \
+            (term == "mostly" and statement.data):  # on the data: "most of the ..."
         return f"{subject} {verb_phrase}"
     if term in CLAUSE_HEDGES or statement.modality == "may":
         return f"{hedge(term)}, {subject} {verb_phrase}"
@@ -199,7 +202,10 @@ def statement_sentence(policy: Policy, statement: Statement) -> str:
 
     data = data_names(policy, statement.data)
     plural_data = data_looks_plural(data)
-    words = [clause, lists.listed("dataList", join(data)) if data else "data"]
+    data_words = lists.listed("dataList", join(data)) if data else "data"
+    if statement.qualifier == "mostly" and data:  # "most of" what the statement names
+        data_words = most_of(data_words)
+    words = [clause, data_words]
     duty_people = is_duty_of_others(statement) and \
         any(c in statement.conditions for c in ("withConsent", "withNotice", "optOut"))
     if statement.subjects and not duty_people:  # else they are named as those owed
