@@ -388,3 +388,54 @@ def test_a_change_procedure_that_says_nothing_more_is_said_to() -> None:
         {"quote": "We may change this policy."}]}))
     assert "This policy says it may change, but not how changes are made known." in \
         flat(render(policy, "text"))
+
+
+def test_the_label_keeps_a_rights_hedge() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        by_id(data["rights"], "rt-access")["rightQualifier"] = "mostly"
+
+    page = flat(render(policy_with(edit), "text"))
+    assert "Your rights: Access (mostly)" in page
+
+
+def test_a_right_also_granted_without_a_hedge_has_none_in_the_label() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        by_id(data["rights"], "rt-access")["rightQualifier"] = "mostly"
+        data["rights"].append({"id": "rt-access-2", "right": "access"})
+
+    page = flat(render(policy_with(edit), "text"))
+    assert "Access (mostly)" not in page
+
+
+def test_actions_given_as_examples_say_so() -> None:
+    policy = policy_with(lambda d: by_id(d["statements"], "s-collect-call-records").update(
+        illustrative=["actionList"]))
+    assert said(policy, "s-collect-call-records").startswith(
+        "We collect and store (among other things) call records")
+
+
+@pytest.mark.parametrize(("trigger", "words"), [
+    ("whenPurchasing", "when you order or pay for something"),
+    ("whenVisitingWebsite", "when you visit our website"),
+    ("whenSupportContacted", "when you contact us or our support"),
+    ("whenAccountCreated", "when an account is created"),
+])
+def test_triggers_say_who_does_what(trigger: str, words: str) -> None:
+    policy = policy_with(lambda d: by_id(d["statements"], "s-collect-account").update(
+        conditions=[trigger]))
+    assert said(policy, "s-collect-account").endswith(f" {words}.")
+
+
+def test_a_single_party_bound_by_contract_has_its_contract() -> None:
+    policy = policy_with(_contacts_duty(["serviceProvider"], "contractualDuty", "onlyIf",
+                                        ("onProviderInstructions",)))
+    # "customers who upload contacts" reads plural; a singular name reads "its"
+    def singular(data: dict[str, Any]) -> None:
+        _contacts_duty(["serviceProvider"], "contractualDuty", "onlyIf",
+                       ("onProviderInstructions",))(data)
+        by_id(data["parties"], "p-uploader")["name"] = "our hosting vendor"
+
+    assert said(policy, "s-duty").endswith(", under their contract with us.")
+    assert said(policy_with(singular), "s-duty") == (
+        "Our hosting vendor must share uploaded contacts only on our instructions, under its "
+        "contract with us.")

@@ -82,6 +82,7 @@ def column(policy: Policy) -> Column:
     # each period once, in the policy's order (a set, not a search of a list: a policy
     # may have thousands of rules)
     periods = list(dict.fromkeys(retention_period(rule) for rule in policy.retention))
+    hedges = facts.right_hedges(policy)  # "access (mostly)": granted for most of the data
     answers = {
         "provider": _provider(policy),
         "updated": (partial_date(policy.last_updated),) if policy.last_updated else (),
@@ -89,10 +90,14 @@ def column(policy: Policy) -> Column:
         "shares": tuple(labels(facts.recipient_roles(policy))),
         "transfers": tuple(places([d]) for d in facts.destinations(policy)),
         "keeps": tuple(periods),
-        "rights": tuple(labels(facts.rights(policy))),
+        "rights": tuple(_hedged(label(r), hedges.get(r)) for r in facts.rights(policy)),
         "sale": _sells(policy),
     }
     return Column(policy.provider.name, answers, frozenset(r.right for r in policy.rights))
+
+
+def _hedged(text: str, hedge: str | None) -> str:
+    return f"{text} ({label(hedge)})" if hedge else text
 
 
 def columns(policies: Sequence[Policy]) -> list[Column]:

@@ -167,6 +167,18 @@ def rights(policy: Policy) -> list[str]:
     return sort_terms((r.right for r in policy.rights), "Right")
 
 
+def right_hedges(policy: Policy) -> dict[str, str]:
+    """The hedge on each right the policy only grants with one (format 1.1
+    rightQualifier: "most of your data may be accessed"); a right also granted without
+    a hedge has none."""
+    hedges: dict[str, str] = {}
+    unhedged = {r.right for r in policy.rights if r.right_qualifier is None}
+    for entry in policy.rights:
+        if entry.right not in unhedged and entry.right_qualifier is not None:
+            hedges.setdefault(entry.right, entry.right_qualifier)
+    return hedges
+
+
 def promises(policy: Policy) -> list[Statement]:
     """Negative promises and "only if" restrictions: what a reader holds the provider to."""
     return [s for s in policy.statements if s.modality in ("doesNot", "onlyIf")]

@@ -62,7 +62,11 @@ class Actors:
 
     @property
     def possessive(self) -> str:
-        return "your" if self.you else ("our" if self.subject == "we" else "their")
+        if self.you:
+            return "your"
+        if self.subject == "we":
+            return "our"
+        return "its" if self.singular else "their"
 
 
 def actors_of(policy: Policy, statement: Statement, subject: str | None = None) -> Actors:

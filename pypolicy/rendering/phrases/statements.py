@@ -145,17 +145,19 @@ def _verb_phrase(statement: Statement, actions: list[str], actors: Actors,
     singular = actors.singular
     must = statement.duty in MUST_DUTIES
     only = lists.only() if "actionList" in statement.exhaustive else ""
+    # actions given as examples ("such as collecting and sharing") say so
+    others = " (among other things)" if "actionList" in statement.illustrative else ""
     if first:  # a duty of others owed to the people concerned, said before the verb
         verbs = _join_verbs([_verb(a, actors.pronoun in ("it",)) for a in actions])
-        return f"must {join(first)} before {actors.pronoun} {only}{verbs}"
+        return f"must {join(first)} before {actors.pronoun} {only}{verbs}{others}"
     if statement.modality == "may":
-        return f"may {only}" + _join_verbs([_verb(a, False) for a in actions])
+        return f"may {only}" + _join_verbs([_verb(a, False) for a in actions]) + others
     if statement.modality == "doesNot":
         negation = "must not" if must else ("does not" if singular else "do not")
-        return f"{negation} " + _join_verbs([_verb(a, False) for a in actions], "or")
+        return f"{negation} " + _join_verbs([_verb(a, False) for a in actions], "or") + others
     if must:
-        return f"must {only}" + _join_verbs([_verb(a, False) for a in actions])
-    return only + _join_verbs([_verb(a, singular) for a in actions])
+        return f"must {only}" + _join_verbs([_verb(a, False) for a in actions]) + others
+    return only + _join_verbs([_verb(a, singular) for a in actions]) + others
 
 
 def _on_the_bases(statement: Statement) -> bool:

@@ -74,6 +74,11 @@ _CONDITION_PHRASES: dict[str, tuple[str, str]] = {
     "necessaryForService": ("to the extent necessary to provide the service",
                             "what is necessary to provide the service"),
     "onProviderInstructions": ("on our instructions", "our instructions"),
+    # triggers (format 1.1) that the label says without a subject ("when visiting")
+    "whenPurchasing": ("when you order or pay for something", "your orders and payments"),
+    "whenVisitingWebsite": ("when you visit our website", "visits to our website"),
+    "whenSupportContacted": ("when you contact us or our support",
+                             "your contacting us or our support"),
 }
 
 

@@ -163,6 +163,13 @@ def _tracking(ctx: PageContext) -> list[str]:
     return answers
 
 
+def _rights(ctx: PageContext) -> list[str]:
+    """The rights, each with the hedge the policy grants it with ("Access (mostly)")."""
+    hedges = facts.right_hedges(ctx.policy)
+    return [_with_strength(label(r), label(hedges[r]) if r in hedges else _FIRM)
+            for r in facts.rights(ctx.policy)]
+
+
 def summary(ctx: PageContext) -> list[Block]:
     _ = ctx.gettext
     policy = ctx.policy
@@ -175,7 +182,7 @@ def summary(ctx: PageContext) -> list[Block]:
         _fact(ctx, "kept", N_("Kept for"), _kept(ctx)),
         _fact(ctx, "abroad", N_("Sent abroad to"), _abroad(ctx)),
         _fact(ctx, "tracking", N_("Cookies and tracking"), _tracking(ctx)),
-        _fact(ctx, "rights", N_("Your rights"), labels(facts.rights(policy))),
+        _fact(ctx, "rights", N_("Your rights"), _rights(ctx)),
     )
     return [Label(_("Privacy label"), label_facts),
             Para(plain(_("Everything in this summary is explained, with its conditions and "
