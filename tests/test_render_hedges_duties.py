@@ -439,3 +439,13 @@ def test_a_single_party_bound_by_contract_has_its_contract() -> None:
     assert said(policy_with(singular), "s-duty") == (
         "Our hosting vendor must share uploaded contacts only on our instructions, under its "
         "contract with us.")
+
+
+def test_a_duty_not_to_act_except_with_consent_owes_it_to_the_people_concerned() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        _contacts_duty(["serviceUser"], modality="doesNot", conditions=())(data)
+        by_id(data["statements"], "s-duty")["exceptions"] = ["withConsent"]
+
+    assert said(policy_with(edit), "s-duty") == (
+        "You must not share uploaded contacts, except with the consent of people in contact "
+        "lists, under our terms.")

@@ -251,7 +251,8 @@ def statement_sentence(policy: Policy, statement: Statement) -> str:
         text += ", other than for " + join([purpose(p) for p in statement.except_purposes], "or")
     text += _conditions(policy, statement, text, plural_data, lists)
     if statement.exceptions:
-        text += ", except " + join([condition(c, plural_data, _provided(statement))
+        text += ", except " + join([owed_after(policy, statement, c)
+                                    or condition(c, plural_data, _provided(statement))
                                     for c in statement.exceptions], "or")
     if statement.duty:
         text += ", " + duty_source(statement.duty, actors)
