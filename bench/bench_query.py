@@ -280,7 +280,7 @@ def write_corpus(count: int, directory: Path) -> float:
     rng = random.Random(2026)
     for index in range(count):
         document = synthetic_policy(index, rng)
-        (directory / f"{document['id']}.json").write_text(json.dumps(document))
+        (directory / f"{document['id']}.policy.json").write_text(json.dumps(document))
     return time.perf_counter() - begin
 
 

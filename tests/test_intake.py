@@ -149,9 +149,9 @@ def _folder(tmp_path: Path, count: int) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()
     for document in _synthetic(count):
-        (folder / f"{document['id']}.json").write_text(json.dumps(document))
-    (folder / "notes.yaml").write_text("title: not a policy\n")
-    (folder / "synthetic-00007.json").write_text('{"formatVersion": "1.0.0", "id": "b"}')
+        (folder / f"{document['id']}.policy.json").write_text(json.dumps(document))
+    (folder / "policy.yaml").write_text("title: not a policy\n")
+    (folder / "synthetic-00007.policy.json").write_text('{"formatVersion": "1.0.0", "id": "b"}')
     return folder
 
 
@@ -166,7 +166,8 @@ def test_workers_give_what_one_process_gives_in_the_same_order(tmp_path: Path) -
     assert [(r.path, r.status, r.document_id, r.quads, r.sha256) for r in parallel] == \
         [(r.path, r.status, r.document_id, r.quads, r.sha256) for r in alone]
     statuses = {Path(r.path).name: r.status for r in parallel}
-    assert statuses["synthetic-00007.json"] == "failed" and statuses["notes.yaml"] == "skipped"
+    assert statuses["synthetic-00007.policy.json"] == "failed"
+    assert statuses["policy.yaml"] == "skipped"
     assert sum(r.status == "ok" for r in parallel) == 129
     # each chunk draws its own blank node prefix: no two documents share a label
     labels = {line.split()[0] for r in parallel for line in r.nquads.decode().splitlines()
@@ -182,11 +183,11 @@ def test_a_store_in_memory_built_by_workers_holds_what_one_process_builds(
     from pypolicy.sparql.store import CorpusLoader
 
     folder = _folder(tmp_path, 130)
-    (folder / "synthetic-00007.json").unlink()
+    (folder / "synthetic-00007.policy.json").unlink()
     sources = [InputFile(str(p), listed=True) for p in sorted(folder.iterdir())]
     notes: list[str] = []
     parallel = load_into_memory(sources, notes=notes)
-    assert notes == [f"{folder / 'notes.yaml'}: skipped: not a policy document (no"
+    assert notes == [f"{folder / 'policy.yaml'}: skipped: not a policy document (no"
                      " formatVersion)"]
     alone = ox.Store()
     CorpusLoader(alone, strict=True, readers=Readers(0), batch_quads=1000).sync(sources)
@@ -202,11 +203,11 @@ def test_a_store_in_memory_built_by_workers_holds_what_one_process_builds(
 
 def test_the_first_bad_file_in_order_stops_a_strict_load(tmp_path: Path) -> None:
     folder = _folder(tmp_path, 130)
-    (folder / "synthetic-00100.json").write_text('{"formatVersion": "1.0.0"}')
+    (folder / "synthetic-00100.policy.json").write_text('{"formatVersion": "1.0.0"}')
     sources = [InputFile(str(p), listed=True) for p in sorted(folder.iterdir())]
     with pytest.raises(InputError) as refused:
         load_into_memory(sources)
-    assert refused.value.path == str(folder / "synthetic-00007.json")
+    assert refused.value.path == str(folder / "synthetic-00007.policy.json")
     assert "not a valid policy document" in str(refused.value)
 
 
@@ -292,8 +293,8 @@ def test_query_over_a_large_folder_reads_it_in_its_worker(tmp_path: Path) -> Non
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT,
                           env=environment, check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert f"{folder / 'synthetic-00007.json'}" in done.stderr
-    (folder / "synthetic-00007.json").unlink()
+    assert f"{folder / 'synthetic-00007.policy.json'}" in done.stderr
+    (folder / "synthetic-00007.policy.json").unlink()
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT,
                           env=environment, check=False)
     assert done.returncode == 0, done.stderr

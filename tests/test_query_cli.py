@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from example_sets import real_examples_dir
 
 from pypolicy.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = str(ROOT / "examples")
+EXAMPLES = str(real_examples_dir())  # the five real ones: examples/ has synthetic ones too
 HAS_OXIGRAPH = importlib.util.find_spec("pyoxigraph") is not None
 STORES = ["memory", pytest.param("oxigraph", marks=pytest.mark.skipif(
     not HAS_OXIGRAPH, reason="pyoxigraph is not installed (pip install 'pypolicy[oxigraph]')"))]
@@ -186,8 +187,8 @@ def test_bad_policy_documents_are_named(tmp_path: Path) -> None:
     twice = tmp_path / "twice"
     twice.mkdir()
     text = (ROOT / "examples" / "itnet.policy.json").read_text()
-    (twice / "a.json").write_text(text)
-    (twice / "b.json").write_text(text)
+    (twice / "a.policy.json").write_text(text)
+    (twice / "b.policy.json").write_text(text)
     code, _, err = run("query", "-n", "regimes", str(twice))
     assert code == 2 and "document id 'itnet' is also the id of" in err
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_sets import real_examples_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = str(ROOT / "examples")
+EXAMPLES = str(real_examples_dir())  # the five real ones: examples/ has synthetic ones too
 ITNET = str(ROOT / "examples" / "itnet.policy.json")
 STORES = ["memory", "oxigraph"]
 UNSAFE = ("\x1b", "\x9b", "\u202e", "\x07", "\r")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_sets import real_examples_dir
 
 from pypolicy.core.errors import QueryError
 from pypolicy.format.rdf import document_iri, to_graph
@@ -49,7 +50,7 @@ DAY = {"on": "2025-06-01"}
 
 @pytest.fixture(scope="module")
 def documents() -> list[dict[str, Any]]:
-    return load_documents([str(EXAMPLES)])
+    return load_documents([str(real_examples_dir())])  # not the synthetic ones
 
 
 @pytest.fixture(scope="module")

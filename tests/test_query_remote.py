@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_sets import real_examples_dir
 
 from pypolicy.cli.main import main
 from pypolicy.sparql.dataset import build_dataset, load_documents
@@ -29,7 +30,7 @@ from pypolicy.sparql.results import QueryResult
 from pypolicy.sparql.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = str(ROOT / "examples")
+EXAMPLES = str(real_examples_dir())  # the five real ones: examples/ has synthetic ones too
 DAY = {"on": "2025-06-01"}
 
 # Captured when this module is imported, before the network guard patches them.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_sets import real_examples_dir
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from pypolicy.sparql.engines import OxigraphEngine, RdflibEngine
 from pypolicy.sparql.safety import check_query, tokens, with_values
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = str(ROOT / "examples")
+EXAMPLES = str(real_examples_dir())  # the five real ones: examples/ has synthetic ones too
 HAS_OXIGRAPH = importlib.util.find_spec("pyoxigraph") is not None
 
 REFUSED_REMOTE = [

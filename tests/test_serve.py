@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_sets import real_examples_dir
 
 from pypolicy.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = real_examples_dir()  # the five real ones: examples/ has synthetic ones too
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RIGHTS = ("SELECT ?doc WHERE { GRAPH ?doc { ?e pp:right pp:portability } } ORDER BY ?doc")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_sets import real_examples_dir
 from hypothesis import given, settings
 from strategies import examples, policy_documents
 
@@ -33,7 +34,7 @@ from pypolicy.sparql.quads import document_lines
 from pypolicy.sparql.safety import check_query
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = real_examples_dir()  # the five real ones: examples/ has synthetic ones too
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -128,7 +129,7 @@ def corpus(tmp_path: Path) -> Path:
     folder.mkdir()
     for path in EXAMPLES.glob("*.policy.json"):
         shutil.copy(path, folder)
-    (folder / "mkdocs.yml").write_text("site_name: not a policy\n")
+    (folder / "policy.yaml").write_text("site_name: not a policy\n")  # named like one
     return folder
 
 
@@ -147,7 +148,7 @@ def test_load_builds_a_store_then_brings_it_up_to_date(corpus: Path, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert done.stdout == (f"{store}: 5 policies (5 loaded, 0 unchanged, 0 removed,"
                            " 1 file skipped)\n")
-    assert f"{corpus / 'mkdocs.yml'}: skipped: not a policy document" in done.stderr
+    assert f"{corpus / 'policy.yaml'}: skipped: not a policy document" in done.stderr
     first = _graphs(store)
     assert set(first) == {"anveo", "inaani", "inum", "itnet", "voiceterm", "vocabulary",
                           "jurisdictions"}
@@ -177,17 +178,17 @@ def test_load_builds_a_store_then_brings_it_up_to_date(corpus: Path, tmp_path: P
 
 def test_a_bad_document_is_reported_and_the_others_load(corpus: Path, tmp_path: Path) -> None:
     store = tmp_path / "corpus.oxigraph"
-    (corpus / "broken.json").write_text('{"formatVersion": "1.0.0", "id": "broken"}')
+    (corpus / "broken.policy.json").write_text('{"formatVersion": "1.0.0", "id": "broken"}')
     twin = json.loads((corpus / "inum.policy.json").read_text())
-    (corpus / "z-twin.json").write_text(json.dumps(twin))
+    (corpus / "z-twin.policy.json").write_text(json.dumps(twin))
     done = pypolicy("load", str(corpus), "--store-path", str(store))
     assert done.returncode == 2
     assert "5 policies (5 loaded, 0 unchanged, 0 removed, 2 files not loaded" in done.stdout
-    assert f"pypolicy: {corpus / 'broken.json'}" in done.stderr
+    assert f"pypolicy: {corpus / 'broken.policy.json'}" in done.stderr
     assert "not a valid policy document" in done.stderr
     assert f"document id 'inum' is also the id of {corpus / 'inum.policy.json'}" in done.stderr
     # Mended, the file loads on the next run; the twin is still refused.
-    (corpus / "broken.json").unlink()
+    (corpus / "broken.policy.json").unlink()
     done = pypolicy("load", str(corpus), "--store-path", str(store))
     assert done.returncode == 2 and "(0 loaded, 5 unchanged, 0 removed, 1 file not" in \
         done.stdout
@@ -265,7 +266,7 @@ def test_a_load_read_by_workers_brings_the_store_up_to_date(tmp_path: Path) -> N
     folder.mkdir()
     documents = _synthetic(PARALLEL_FROM + 20)
     for document in documents:
-        (folder / f"{document['id']}.json").write_text(json.dumps(document))
+        (folder / f"{document['id']}.policy.json").write_text(json.dumps(document))
     count = len(documents)
     done = pypolicy("load", str(folder), "--store-path", str(store))
     assert done.returncode == 0, done.stderr
@@ -275,16 +276,16 @@ def test_a_load_read_by_workers_brings_the_store_up_to_date(tmp_path: Path) -> N
 
     retitled, renamed, removed = documents[3], documents[40], documents[77]
     retitled["statements"] = retitled["statements"][:1]
-    (folder / f"{retitled['id']}.json").write_text(json.dumps(retitled))
+    (folder / f"{retitled['id']}.policy.json").write_text(json.dumps(retitled))
     old_id, renamed["id"] = renamed["id"], "renamed-policy"
-    (folder / f"{old_id}.json").write_text(json.dumps(renamed))
-    (folder / f"{removed['id']}.json").unlink()
-    (folder / "zz-broken.json").write_text('{"formatVersion": "1.0.0", "id": "broken"}')
+    (folder / f"{old_id}.policy.json").write_text(json.dumps(renamed))
+    (folder / f"{removed['id']}.policy.json").unlink()
+    (folder / "zz-broken.policy.json").write_text('{"formatVersion": "1.0.0", "id": "broken"}')
     done = pypolicy("load", str(folder), "--store-path", str(store))
     assert done.returncode == 2
     assert done.stdout == (f"{store}: {count - 1} policies (2 loaded, {count - 3} unchanged,"
                            " 1 removed, 1 file not loaded)\n")
-    assert f"{folder / 'zz-broken.json'}" in done.stderr
+    assert f"{folder / 'zz-broken.policy.json'}" in done.stderr
     after = _graphs(store)
     assert removed["id"] not in after and old_id not in after and "broken" not in after
     assert after["renamed-policy"] == first[old_id]
@@ -415,19 +416,20 @@ def test_show_prints_a_query_another_tool_can_run() -> None:
 
 def test_files_in_a_directory_that_are_not_policies_are_skipped(
         corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (corpus / "annotation.yaml").write_text("source: x.txt\nentries: []\n")
+    (corpus / "notes").mkdir()  # subfolders are searched too, as validate searches them
+    (corpus / "notes" / "policy.yml").write_text("source: x.txt\nentries: []\n")
     code, out, _ = run("query", "-n", "missing-right", str(corpus))
     assert code == 0 and "(2 rows)" in out
     notes = capsys.readouterr().err  # notes go to the process's standard error
     assert notes.count("pypolicy: note: ") == 2
-    assert f"{corpus / 'annotation.yaml'}: skipped: not a policy document" in notes
+    assert f"{corpus / 'notes' / 'policy.yml'}: skipped: not a policy document" in notes
     code, out, err = run("query", "-n", "missing-right", "--pattern", "*.policy.json",
                          str(corpus))
     assert (code, err, capsys.readouterr().err) == (0, "", "") and "(2 rows)" in out
-    code, _, err = run("query", "-n", "missing-right", str(corpus / "mkdocs.yml"))
+    code, _, err = run("query", "-n", "missing-right", str(corpus / "policy.yaml"))
     assert code == 2 and "not a valid policy document" in err  # named: not skipped
     code, _, err = run("query", "-n", "missing-right", "--pattern", "*.txt", str(corpus))
-    assert code == 2 and "no *.txt files in this directory" in err
+    assert code == 2 and "no policy documents in this directory" in err and "*.txt" in err
 
 
 def test_the_default_store_is_oxigraph(monkeypatch: pytest.MonkeyPatch) -> None:

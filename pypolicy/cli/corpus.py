@@ -27,6 +27,7 @@ from pypolicy.cli.query import (
     _seconds,
 )
 from pypolicy.core.errors import ConfigError
+from pypolicy.format.discovery import PATTERN_HELP
 from pypolicy.sparql.terminal import one_line
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -61,8 +62,7 @@ def register(subparsers: Any) -> dict[str, Handler]:
     target.add_argument("--update-endpoint", metavar="URL",
                         help="a SPARQL 1.1 Update endpoint to load into")
     load.add_argument("--pattern", action="append", default=[], metavar="GLOB",
-                      help="in directories, read only the files whose name matches GLOB"
-                           " (repeatable; default *.json, *.yaml, *.yml)")
+                      help=PATTERN_HELP)
     load.add_argument("--timeout", type=_network_seconds, default=DEFAULT_TIMEOUT,
                       metavar="SECONDS", help="--update-endpoint: time limit of each"
                       " request, the whole answer included (default 60)")
@@ -80,7 +80,7 @@ def register(subparsers: Any) -> dict[str, Handler]:
                        help="documents to load into memory and serve (or --store-path)")
     serve.add_argument("--store-path", metavar="DIR", help="the store to serve")
     serve.add_argument("--pattern", action="append", default=[], metavar="GLOB",
-                       help="in directories, read only the files whose name matches GLOB")
+                       help=PATTERN_HELP)
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=_port, default=7879,

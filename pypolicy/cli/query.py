@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pypolicy.core.errors import ConfigError
+from pypolicy.format.discovery import PATTERN_HELP
 from pypolicy.sparql.terminal import one_line, sanitize_terminal
 
 if TYPE_CHECKING:
@@ -102,9 +103,7 @@ def register(subparsers: Any) -> dict[str, Handler]:
                    help="answer from the store built by pypolicy load --store-path DIR,"
                         " without reading the documents again")
     q.add_argument("--pattern", action="append", default=[], metavar="GLOB",
-                   help="in directories, read only the files whose name matches GLOB"
-                        " (repeatable; default *.json, *.yaml, *.yml); files there that are"
-                        " not policy documents are skipped with a note")
+                   help=PATTERN_HELP)
     q.add_argument("--endpoint", metavar="URL",
                    help="query this SPARQL 1.1 endpoint instead of an embedded store")
     q.add_argument("--update-endpoint", metavar="URL",

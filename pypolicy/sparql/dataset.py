@@ -22,16 +22,15 @@ date between queries, is loaded by :mod:`pypolicy.sparql.store`.
 
 from __future__ import annotations
 
-import fnmatch
 import itertools
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from pypolicy.core.errors import ConfigError, InputError
+from pypolicy.format.discovery import SKIPPED_NOTE, find_documents, not_a_policy
 from pypolicy.format.rdf import LOC, NS, document_iri, to_graph
 from pypolicy.format.resources import schema_file
 from pypolicy.sparql.quads import Unmapped, document_nquads
@@ -46,8 +45,6 @@ VOCABULARY_GRAPH: Final = "https://w3id.org/pypolicy/graph/vocabulary"
 JURISDICTIONS_GRAPH: Final = "https://w3id.org/pypolicy/graph/jurisdictions"
 JUR: Final = STANDARD_PREFIXES["ppj"]
 
-POLICY_SUFFIXES: Final = (".json", ".yaml", ".yml")
-
 
 @dataclass(frozen=True)
 class InputFile:
@@ -58,28 +55,14 @@ class InputFile:
 
 
 def find_inputs(names: Sequence[str], patterns: Sequence[str] = ()) -> list[InputFile]:
-    """Files named, and the files directly inside directories named that match one of
-    ``patterns`` (file-name globs; by default every .json, .yaml and .yml file)."""
-    files: list[InputFile] = []
-    for name in names:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.iterdir() if p.is_file() and (
-                any(fnmatch.fnmatchcase(p.name, pattern) for pattern in patterns)
-                if patterns else p.suffix.lower() in POLICY_SUFFIXES))
-            if not found:
-                wanted = ", ".join(patterns) if patterns else ".json, .yaml or .yml"
-                raise InputError(f"no {wanted} files in this directory", path=name)
-            files.extend(InputFile(f, listed=True) for f in found)
-        elif path.exists():
-            files.append(InputFile(name))
-        else:
-            raise InputError("no such file or directory", path=name)
-    return files
+    """Files named, and the policy documents found in directories named, searched with
+    their subfolders as ``validate`` searches them (:mod:`pypolicy.format.discovery`;
+    ``patterns``: other file-name globs than its default ``*.policy.json`` and so on)."""
+    return [InputFile(found.path, found.listed) for found in find_documents(names, patterns)]
 
 
 def expand_inputs(names: Sequence[str]) -> list[str]:
-    """Files named, and the .json/.yaml/.yml files directly inside directories named."""
+    """Files named, and the policy documents found in directories named."""
     return [f.path for f in find_inputs(names)]
 
 
@@ -88,27 +71,19 @@ def read_document(source: InputFile, max_bytes: int | None = None) -> LoadedDocu
     not a policy document at all (a mapping without ``formatVersion``: a configuration
     file, an annotation), which the caller skips with a note. InputError otherwise."""
     from pypolicy.format.documents import load_valid
-    from pypolicy.format.loader import DEFAULT_MAX_BYTES, load_path
+    from pypolicy.format.loader import DEFAULT_MAX_BYTES
 
     limit = max_bytes or DEFAULT_MAX_BYTES
     try:
         return load_valid(source.path, max_bytes=limit)
     except InputError:
         # Only on this error path: is the file a policy document at all?
-        if not source.listed or not _not_a_policy(load_path, source.path, limit):
+        if not source.listed or not not_a_policy(source.path, limit):
             raise
         return None
 
 
-def _not_a_policy(load_path: Any, path: str, limit: int) -> bool:
-    try:
-        data = load_path(path, max_bytes=limit).data
-    except InputError:
-        return False  # unreadable: its error is the one to report
-    return not (isinstance(data, dict) and "formatVersion" in data)
-
-
-SKIPPED: Final = "skipped: not a policy document (no formatVersion)"
+SKIPPED: Final = SKIPPED_NOTE
 
 
 def load_documents(names: Sequence[str], max_bytes: int | None = None, *,
