@@ -169,3 +169,26 @@ def test_only_the_absorbed_rules_findings_within_the_owners_places_merge() -> No
         " approval needed"
     assert first.legal_reference == "ePrivacy; CPNI"
     assert first.severity == Severity.ERROR
+
+
+IMPLIED_BASIS = """\
+dataCategories:
+  - {id: d-usage, name: Usage data, categories: [usage]}
+statements:
+  - id: s-analytics
+    modality: does
+    actions: [analyse]
+    data: [d-usage]
+    legalBases: [impliedConsent]
+"""
+
+
+def test_consent_by_use_outside_cookies_is_reported_only_under_a_law_that_defines_consent(
+        ) -> None:
+    # ePrivacy asks affirmative consent for cookies, not for a statement's legal basis:
+    # with ePrivacy alone, VP209 has no law to cite and stays quiet; with GDPR it cites it
+    alone, _ = pair_findings(document([EPRIVACY], IMPLIED_BASIS))
+    assert alone == []
+    with_gdpr, _ = pair_findings(document([GDPR, EPRIVACY], IMPLIED_BASIS))
+    assert [f.code for f in with_gdpr] == ["VP209"]
+    assert with_gdpr[0].legal_reference and "Art. 4(11)" in with_gdpr[0].legal_reference

@@ -238,9 +238,12 @@ transfers:
                 table = {**gdpr_family("Art. 4(11), 7 and 49(1)(a)"), "dpdp": DPDP_CONSENT}
             else:
                 table = {**gdpr_family("Art. 4(11) and 7"), "dpdp": DPDP_CONSENT}
+            reference = self.cite(table)
+            if reference is None:
+                continue  # e.g. ePrivacy alone, which asks affirmative consent of cookies only
             yield self.finding(f"{join(ids)} rest{'s' if len(ids) == 1 else ''} on consent"
                                " inferred from use of the service", practice, hint=hint,
-                               legal_reference=self.cite(table))
+                               legal_reference=reference)
 
 
 def same_sentence_groups(items: Sequence[HasEvidence]) -> list[list[HasEvidence]]:
