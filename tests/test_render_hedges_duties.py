@@ -449,3 +449,11 @@ def test_a_duty_not_to_act_except_with_consent_owes_it_to_the_people_concerned()
     assert said(policy_with(edit), "s-duty") == (
         "You must not share uploaded contacts, except with the consent of people in contact "
         "lists, under our terms.")
+
+
+def test_a_cookie_kind_set_only_with_consent_on_a_site_that_may_use_cookies() -> None:
+    policy = policy_with(lambda d: d.update(tracking={
+        "modality": "may", "technologies": ["cookies"], "cookieKinds": ["analyticsCookies"],
+        "consentRequiredFor": ["analyticsCookies"]}))
+    page = flat(render(policy, "text"))
+    assert "Analytics cookies (only with your consent; possibly)" in page

@@ -154,7 +154,11 @@ def _tracking(ctx: PageContext) -> list[str]:
     for kind in tracking.cookie_kinds:
         text = _(_COOKIE_KINDS[kind]) if kind in _COOKIE_KINDS else label(kind)
         if kind in tracking.consent_required_for:
-            text += " " + _("(only with your consent)")
+            consent = _("(only with your consent)")
+            # one parenthesis, not two: "(only with your consent; possibly)"
+            answers.append(f"{text} {consent[:-1]}; {strength})" if strength and
+                           consent.endswith(")") else f"{text} {consent}")
+            continue
         answers.append(_with_strength(text, strength))
     if not answers:
         answers = [_with_strength(t, strength) for t in labels(tracking.technologies)]
