@@ -11,6 +11,16 @@ sentence it stands in, and what it says when its sense depends on its object.
   describes the data, as an adjective would.
 - A participle right after a noun ("calls sent or received using the service") describes
   the noun.
+- "Note", "need", "require" and "register" act on data only with data as their object
+  ("our technicians note the serial number", "we need your name"; not "please note that",
+  "if you need help", "when you register").
+- A verb whose subject is a pronoun standing for someone else, right after the noun it
+  describes ("the records it asks for", "the data they collect"), or whose subject is
+  someone else's noun right after data ("how much data your connection uses"), is a clause
+  about that noun: what the other party does, not a practice of the provider.
+- "Record" with data about communications as its object ("our systems record the numbers
+  you ring") makes records of them (generate), as "log" does; recording content stays
+  "record".
 - "Send" with a message as its object ("we send product news by email", "we send you
   reminders") uses the person's contact details; what a person sends "us" is collected;
   sending data somewhere shares it.
@@ -23,8 +33,17 @@ from dataclasses import replace
 
 from pypolicy.annotation.draft.lexicon import Mention, bases
 from pypolicy.annotation.draft.text import Sentence
+from pypolicy.format.vocabulary import vocabulary
 
-_NEEDS_DATA_OBJECT = frozenset({"take"})
+_NEEDS_DATA_OBJECT = frozenset({"take", "note", "need", "require", "register"})
+# "the records it asks for": a noun, then a pronoun for someone other than the provider
+_CONTACT_CLAUSE = re.compile(r"(?i)\b(?:the|any|all|such|those|these|what|whatever)\s+"
+                             r"(?:[\w'’-]+\s+){1,3}?(?:it|they|he|she)\s+$")
+# "how much data your connection uses": data, then someone else's noun as the subject
+_NOUN_SUBJECT_CLAUSE = re.compile(r"(?i)\b(?:data|information|details|records)\s+"
+                                  r"(?:your|the|its|their|his|her)\s+[\w'’-]+\s+$")
+_RECORD = frozenset({"record"})
+_METADATA = ("communicationsMetadata", "usage")
 _OBJECT_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,3}$")  # "the account owner's " before "name"
 _KEEP = frozenset({"keep", "kept"})
 _KEPT_GOING = re.compile(r"(?i)^\s+(?:[\w'’-]+\s+){1,4}?(?:running|working|functioning|secure|"
@@ -60,19 +79,35 @@ def _base_of(action: Mention) -> set[str]:
     return bases(words[0]) if len(words) == 1 else set()
 
 
+def _verb_forms(action: Mention) -> set[str]:
+    """The bases of the verb of an action phrasing: its one word, or the word after the
+    subject of a phrasing that has one ("we need", "we also require")."""
+    words = action.words.lower().split()
+    if words and words[0] == "we":
+        words = [w for w in words[1:] if w != "also"]
+    return bases(words[0]) if len(words) == 1 else set()
+
+
+def _data_object(sentence: Sentence, action: Mention) -> Mention | None:
+    """The data named as the action's object: a data phrasing within a few words after it."""
+    for mention in sentence.of("DataCategory"):
+        if mention.start >= action.end and _OBJECT_GAP.match(
+                sentence.text[sentence.offset(action.end):sentence.offset(mention.start)] + " "):
+            return mention
+    return None
+
+
 def is_practice(sentence: Sentence, action: Mention) -> bool:
     """Whether the action word, where it stands, says something done with data."""
     forms = _base_of(action)
     after = sentence.text[sentence.offset(action.end):]
-    if forms & _NEEDS_DATA_OBJECT and not any(
-            m.start >= action.end and _OBJECT_GAP.match(
-                sentence.text[sentence.offset(action.end):sentence.offset(m.start)] + " ")
-            for m in sentence.of("DataCategory")):
+    if _verb_forms(action) & _NEEDS_DATA_OBJECT and _data_object(sentence, action) is None:
         return False
     if forms & _KEEP and _KEPT_GOING.match(after):
         return False
     before = sentence.text[:sentence.offset(action.start)]
-    if _UNLESS_CLAUSE.search(before):
+    if _UNLESS_CLAUSE.search(before) or _CONTACT_CLAUSE.search(before) or \
+            _NOUN_SUBJECT_CLAUSE.search(before):
         return False
     first = action.words.split()[0]
     previous = re.search(r"([\w'’-]+)\s+$", before)
@@ -94,6 +129,13 @@ def is_practice(sentence: Sentence, action: Mention) -> bool:
 def in_its_sense(sentence: Sentence, action: Mention) -> Mention:
     """The action with the term its object gives it: "send" a message is a use."""
     after = sentence.text[sentence.offset(action.end):]
+    if _base_of(action) & _RECORD and action.term == "record":
+        data = _data_object(sentence, action)
+        terms = vocabulary()
+        if data is not None and data.term in terms.terms and \
+                any(terms.is_within(data.term, kind) for kind in _METADATA):
+            return replace(action, term="generate")
+        return action
     if not _base_of(action) & _SEND or action.term != "share":
         return action
     if _TO_US.match(after):
