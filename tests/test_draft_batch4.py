@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pypolicy.annotation.draft.lexicon import lexicon
+from pypolicy.annotation.draft.patterns import find_phones
 from tests.test_draft_verbs import actions, roles, statements
 
 
@@ -112,3 +113,10 @@ def test_making_or_receiving_calls_is_no_collection() -> None:
     assert ["collect"] not in actions("When you make or receive calls, our servers create "
                                       "call records.")
     assert ["collect"] in actions("We receive your IP address from your router.")
+
+
+def test_an_international_number_with_its_subscriber_part_in_one_block() -> None:
+    assert find_phones("Our hotline is +43 1 2345678.") == ["+43 1 2345678"]
+    assert find_phones("Ring +41 (0)44 5551234 on weekdays.") == ["+41 (0)44 5551234"]
+    # without a country code a long block is a reference, not a number
+    assert find_phones("Invoice 2027 4451239 was paid by phone.") == []
