@@ -101,7 +101,7 @@ PHONE = re.compile(r"(?<![\w+/-])(?:\+[0-9]{1,3}[\s.-]?|1[\s.-](?=\(?[0-9]{3}\)?
                    r"[0-9]{3,4}[\s.-][0-9]{3,4}(?![\w/-])"
                    # an international number whose subscriber part is one block, as German,
                    # Austrian and Swiss numbers are written ("+49 341 5550190", "+49 (0)30 ...")
-                   r"|(?<![\w+/-])\+[0-9]{1,3}[\s.-]?(?:\(0\)\s?)?[0-9]{2,5}[\s.-][0-9]{5,8}(?![\w/-])")
+                   r"|(?<![\w+/-])\+[0-9]{1,3}[\s.-]?(?:\(0\)\s?)?[0-9]{1,5}[\s.-][0-9]{5,8}(?![\w/-])")
 _PHONE_CUE = re.compile(r"(?i)\b(?:phone|call(?:ing)?|tel|telephone|toll[- ]free|fax|hotline|dial|"
                         r"number|ring|freephone|freecall|landline|mobile)\b|\+[0-9]|"
                         # "contact us on 1300 555 019", as British and Australian texts write it
