@@ -39,6 +39,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from pypolicy.format.durations import duration_days
 from pypolicy.format.resources import policy_schema, vocabulary_index
 from pypolicy.format.vocabulary import vocabulary
 from pypolicy.validation.rules import RULES
@@ -298,20 +299,24 @@ def draw_statement(draw: DrawFn, statement_id: str, data_ids: tuple[str, ...],
 @st.composite
 def _retention_periods(draw: DrawFn) -> dict[str, str]:
     """A format 1.1 period that is not one number: a range ("12 to 24 months"), a minimum
-    ("at least seven years") or a maximum ("up to 30 days"). The bounds of a range are
-    drawn independently: the schema does not order them, and the rules must not fail on a
-    range whose bounds are the wrong way round."""
+    ("at least seven years") or a maximum ("up to 30 days"). A range's bounds are in
+    order (the shorter first, by average lengths of months and years): a range the wrong
+    way round is a document that contradicts itself (VP005 and the shapes say so), drawn
+    by :data:`INVERTED_RANGES` where a test wants one."""
     shape = draw(one_of(("range", "minimum", "maximum")))
-    period: dict[str, str] = {}
-    if shape in ("range", "minimum"):
-        period["atLeast"] = draw(DURATIONS)
-    if shape in ("range", "maximum"):
-        period["atMost"] = draw(DURATIONS)
-    return period
+    if shape == "range":
+        bounds = sorted((draw(DURATIONS), draw(DURATIONS)), key=duration_days)
+        return {"atLeast": bounds[0], "atMost": bounds[1]}
+    return {"atLeast" if shape == "minimum" else "atMost": draw(DURATIONS)}
 
 
 RETENTION_PERIODS = _retention_periods()
 """Retention periods of format 1.1 (``period``): ranges, minimums and maximums."""
+
+INVERTED_RANGES = st.tuples(DURATIONS, DURATIONS).filter(
+    lambda pair: duration_days(pair[0]) > duration_days(pair[1]) * 1.1).map(
+    lambda pair: {"atLeast": pair[0], "atMost": pair[1]})
+"""Ranges whose minimum is certainly longer than their maximum (VP005's concern)."""
 
 # Laws that impose retention periods: the kinds of law ("as tax law requires") and a few
 # named regimes, then any regime.

@@ -198,11 +198,18 @@ def test_a_pipe_nobody_reads_is_an_error_not_a_hang(policy: Path,
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
+def hangup_as_by_default() -> None:
+    """In the child: SIGHUP as a terminal delivers it. A test run under ``nohup``
+    passes SIGHUP on ignored, and the command rightly keeps what it inherits."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def run_cli(*args: str, cwd: Path, stdout: Any = subprocess.PIPE,
             env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.Popen([sys.executable, "-m", "pypolicy", *args], cwd=cwd,
-                            stdout=stdout, stderr=subprocess.PIPE, env=environment)
+                            stdout=stdout, stderr=subprocess.PIPE, env=environment,
+                            preexec_fn=hangup_as_by_default)
 
 
 def test_dev_stdout_is_the_process_standard_output(policy: Path) -> None:

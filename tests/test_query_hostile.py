@@ -502,7 +502,9 @@ def test_a_signal_to_the_parent_ends_the_worker_and_leaves_no_file(tmp_path: Pat
               " sys.argv[1]]))")
     parent = subprocess.Popen([sys.executable, "-c", script, EXAMPLES, str(out / "answer.tsv")],
                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE,
+                              # SIGHUP as a terminal delivers it, even under nohup
+                              preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     try:
         children: list[int] = []
         deadline = time.monotonic() + 60

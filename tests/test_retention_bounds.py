@@ -6,9 +6,12 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from strategies import INVERTED_RANGES, examples, policy_documents
 
 from pypolicy.cli.main import main
 from pypolicy.validation.engine import Config, check_document
@@ -129,3 +132,23 @@ def test_with_shacl_the_inverted_period_is_still_one_finding(tmp_path: Path) -> 
     findings, _ = check_document(broken, Config(enable=("VP004",)))
     assert sorted({f.code for f in findings}) == ["VP003", "VP004", "VP005"]
     assert not [f for f in findings if f.code == "VP004" and "atLeast" in f.message]
+
+
+@settings(max_examples=examples(30))
+@given(policy_documents(), INVERTED_RANGES)
+def test_an_inverted_range_in_any_document_is_reported_and_nothing_else_breaks(
+        generated: dict[str, Any], inverted: dict[str, str]) -> None:
+    # generated documents keep a range's bounds in order, so they never have VP005 ...
+    findings, _ = check_document(generated, Config())
+    assert [f for f in findings if f.code == "VP005"] == []
+    # ... and with one range turned round, VP005 names it and every other rule still runs
+    data = {**generated, "formatVersion": "1.1.0"}
+    data_ids = [d["id"] for d in data.get("dataCategories", [])] or ["d-x"]
+    if "dataCategories" not in data:
+        data["dataCategories"] = [{"id": "d-x", "name": "x", "categories": ["personalData"]}]
+    data["retention"] = [*data.get("retention", []),
+                         {"id": "r-inverted", "data": data_ids[:1], "period": inverted}]
+    after, _ = check_document(data, Config())
+    assert [f.pointers[0] for f in after if f.code == "VP005"] == \
+        [f"/retention/{len(data['retention']) - 1}"]
+    assert {f.code for f in findings} <= {f.code for f in after} | {"VP308", "VP317", "VP309"}

@@ -225,6 +225,15 @@ class _Merging:
         return len(self.pointers) == len(finding.pointers) and \
             tuple(self.pointers) == finding.pointers
 
+    def lead(self, finding: Finding) -> None:
+        """Let ``finding`` lead: its message, its places first. The repeat that leads is
+        the one with the least message, so that which one it is does not depend on the
+        order of the document's lists."""
+        self.pointers = {**dict.fromkeys(finding.pointers), **self.pointers}
+        self.quotes = {**dict.fromkeys(finding.quotes), **self.quotes}
+        self.finding = finding
+        self.sizes = (-1, -1)  # rebuilt by merged()
+
     def merged(self) -> Finding:
         if (len(self.pointers), len(self.quotes)) == self.sizes:
             return self.finding  # nothing merged into it: as the rule made it
@@ -233,7 +242,8 @@ class _Merging:
 
 def merge_repeats(findings: Iterable[Finding]) -> list[Finding]:
     """Findings of one rule, with those that rest on the same passages of the source
-    merged: the first one's message, every pointer and quote of them all. Two entries
+    merged: one message (the least, whatever the order of the lists), every pointer and
+    quote of them all. Two entries
     that annotate one sentence ("advertising platforms may also place and read cookies",
     recorded as the platforms collecting and as the provider making data available) are
     one problem, not two. Findings without quoted passages, and findings at the very
@@ -270,6 +280,8 @@ def _merge(findings: Iterable[Finding], limit: int | None,
                 # rights missing from one regime claim); each rule names those together
                 key = key if first is None else (key, index)
                 merged[key] = _Merging(finding)
+            elif finding.message < first.finding.message:
+                first.lead(finding)
             else:
                 first.pointers.update(dict.fromkeys(finding.pointers))
                 first.quotes.update(dict.fromkeys(finding.quotes))
