@@ -466,7 +466,8 @@ def test_same_sentence_groups_as_a_search_of_every_group(seed: int) -> None:
 
 def _merged_by_rebuilding(findings: list[Any]) -> list[Any]:
     """How repeats were merged before: a new finding (tuples rebuilt) per merge; kept
-    here as the reference."""
+    here as the reference. The repeat with the least message leads (its message, its
+    places first), whatever the order the findings come in."""
     from dataclasses import replace
 
     merged: dict[object, Any] = {}
@@ -477,9 +478,10 @@ def _merged_by_rebuilding(findings: list[Any]) -> list[Any]:
         if first is None or first.pointers == finding.pointers:
             merged[key if first is None else (key, index)] = finding
             continue
-        pointers = tuple(dict.fromkeys((*first.pointers, *finding.pointers)))
-        quotes = tuple(dict.fromkeys((*first.quotes, *finding.quotes)))
-        merged[key] = replace(first, pointers=pointers, quotes=quotes)
+        lead, other = (finding, first) if finding.message < first.message else (first, finding)
+        pointers = tuple(dict.fromkeys((*lead.pointers, *other.pointers)))
+        quotes = tuple(dict.fromkeys((*lead.quotes, *other.quotes)))
+        merged[key] = replace(lead, pointers=pointers, quotes=quotes)
     return list(merged.values())
 
 
