@@ -110,9 +110,9 @@ def pypolicy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def fill_in(skeleton: str) -> str:
     """What the annotator does: replace the placeholders, add the practices."""
     replacements = {
-        '"TODO: the language of the text, e.g. en"': "en",
-        '"TODO: the provider name the policy uses"': "Larkspur Telecom",
-        '"TODO: the words of the source that name the provider"':
+        '"FILL IN: the language of the text, e.g. en"': "en",
+        '"FILL IN: the provider name the policy uses"': "Larkspur Telecom",
+        '"FILL IN: the words of the source that name the provider"':
             '"Larkspur Telecom Ltd (“Larkspur”, “we”) runs internet phone lines for small '
             'offices."',
     }
@@ -168,7 +168,7 @@ def test_init_writes_a_skeleton_with_source_sections_fields_and_worklist(folder:
     assert document["formatVersion"] == FORMAT_VERSION and document["id"] == "larkspur"
     assert document["title"] == "Larkspur Telecom Privacy Notice"
     assert document["lastUpdated"] == "2025-05-12"
-    assert document["provider"]["name"].startswith("TODO:")
+    assert document["provider"]["name"].startswith("FILL IN:")
     worklist = skeleton["worklist"]
     assert "We never listen to your calls." in worklist
     # the wrapped line is one sentence; headings and the date are not on the worklist
@@ -409,7 +409,7 @@ def test_annotation_not_valid_yaml(annotated: Path) -> None:
     (("      data: [d-account]\n", "      data: [d-acount]\n"), "VP003",
      "/document/statements/0/data/0"),
     (("  sha256:", "  sha265:"), "unknown key 'sha265' in source", "/source/sha265"),
-    (("        - quote: \"We do not sell", "        - quote: \"TODO: We do not sell"),
+    (("        - quote: \"We do not sell", "        - quote: \"FILL IN: We do not sell"),
      "fill in this placeholder", "/document/statements/1/evidence/0/quote"),
     (("sections:\n", "sections:\n  - \"Missing Heading\"\n"), "heading not found",
      "/sections/0"),

@@ -39,11 +39,11 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def annotation(skeleton: str, quote_form: str) -> str:
     """The skeleton filled in, with the quotes in ``quote_form``."""
     first, second = (unicodedata.normalize(quote_form, q) for q in QUOTES)
-    filled = skeleton.replace('"TODO: the language of the text, e.g. en"', "fr")
-    filled = filled.replace('"TODO: the provider name the policy uses"', "Téléphonie Hélène")
-    filled = filled.replace('"TODO: the title of the policy as published"',
+    filled = skeleton.replace('"FILL IN: the language of the text, e.g. en"', "fr")
+    filled = filled.replace('"FILL IN: the provider name the policy uses"', "Téléphonie Hélène")
+    filled = filled.replace('"FILL IN: the title of the policy as published"',
                             "Politique de confidentialité")
-    filled = filled.replace('"TODO: the words of the source that name the provider"',
+    filled = filled.replace('"FILL IN: the words of the source that name the provider"',
                             json.dumps(unicodedata.normalize(quote_form, "Téléphonie Hélène"),
                                        ensure_ascii=False))
     entries = f"""\

@@ -28,7 +28,7 @@ from pypolicy.core.errors import InputError
 from pypolicy.format.loader import iter_pointers
 from pypolicy.format.schema import violations
 
-PLACEHOLDER = "TODO:"  # how init marks a value the annotator must fill in
+PLACEHOLDER = "FILL IN:"  # how init marks a value the annotator must fill in
 DRAFT_KEY = "draft"  # how `annotate draft` marks an entry a person has not yet confirmed
 MAX_PROBLEMS = 20  # reported in one run; more would scroll the first ones away
 # Keys of an evidence item in an annotation that are not copied into the document as given

@@ -147,7 +147,7 @@ def _skeleton(*, source_file: str, sha256: str, url: str | None, retrieved: str 
         f"# Annotation of {visible(source_file)}, written by `pypolicy annotate init`.",
         "#",
         "# 1. Fill in `document` below: what the policy states, each claim with evidence, a",
-        "#    quote copied word for word from the source. Values starting with \"TODO:\"",
+        "#    quote copied word for word from the source. Values starting with \"FILL IN:\"",
         "#    are placeholders. The guide and the format:",
         f"#    {documentation_uri('annotating.md')}",
         f"#    {documentation_uri('format.md')}",
